@@ -1,0 +1,146 @@
+/**
+ * Every user setting in one typed table: default, validation and its URL key, so that any
+ * experiment is a link (e.g. ?backend=wasm&latent=8&beta=4). A bad value falls back to the
+ * default with a notice that says why.
+ */
+import { BACKENDS, TRAIN_DEFAULTS, type BackendName, type TrainConfig } from '../train/config';
+
+export interface Settings extends TrainConfig {
+  backend: BackendName;
+}
+
+interface Spec<T> {
+  /** Query-string key. */
+  url: string;
+  label: string;
+  default: T;
+  /** Returns the value, or a message saying what a valid value looks like. */
+  parse: (raw: string) => { value: T } | { error: string };
+  format: (value: T) => string;
+}
+
+function integer(min: number, max: number): Spec<number>['parse'] {
+  return (raw) => {
+    const v = Number(raw);
+    return Number.isInteger(v) && v >= min && v <= max
+      ? { value: v }
+      : { error: `expected a whole number from ${min} to ${max}` };
+  };
+}
+
+function real(min: number, max: number): Spec<number>['parse'] {
+  return (raw) => {
+    const v = Number(raw);
+    return raw.trim() !== '' && Number.isFinite(v) && v >= min && v <= max
+      ? { value: v }
+      : { error: `expected a number from ${min} to ${max}` };
+  };
+}
+
+function oneOf<T extends string>(options: readonly T[]): Spec<T>['parse'] {
+  return (raw) =>
+    (options as readonly string[]).includes(raw)
+      ? { value: raw as T }
+      : { error: `expected one of ${options.join(', ')}` };
+}
+
+export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
+  backend: {
+    url: 'backend',
+    label: 'Backend',
+    default: 'webgpu',
+    parse: oneOf(BACKENDS),
+    format: String,
+  },
+  latentDim: {
+    url: 'latent',
+    label: 'Latent size',
+    default: TRAIN_DEFAULTS.latentDim,
+    parse: integer(2, 64),
+    format: String,
+  },
+  hiddenDim: {
+    url: 'hidden',
+    label: 'Hidden units',
+    default: TRAIN_DEFAULTS.hiddenDim,
+    parse: integer(8, 2048),
+    format: String,
+  },
+  learningRate: {
+    url: 'lr',
+    label: 'Learning rate',
+    default: TRAIN_DEFAULTS.learningRate,
+    parse: real(1e-6, 1e3),
+    format: String,
+  },
+  batchSize: {
+    url: 'batch',
+    label: 'Batch size',
+    default: TRAIN_DEFAULTS.batchSize,
+    parse: integer(1, 1024),
+    format: String,
+  },
+  beta: {
+    url: 'beta',
+    label: 'β (KL weight)',
+    default: TRAIN_DEFAULTS.beta,
+    parse: real(0, 100),
+    format: String,
+  },
+  seed: {
+    url: 'seed',
+    label: 'Seed',
+    default: TRAIN_DEFAULTS.seed,
+    parse: integer(0, 2 ** 31 - 1),
+    format: String,
+  },
+};
+
+const KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
+
+export function defaultSettings(): Settings {
+  const out = {} as Record<keyof Settings, unknown>;
+  for (const k of KEYS) out[k] = SETTINGS[k].default;
+  return out as Settings;
+}
+
+/** Reads settings from a query string ("?a=1&b=2"); unknown keys are ignored. */
+export function parseSettings(search: string): { settings: Settings; notices: string[] } {
+  const params = new URLSearchParams(search);
+  const settings = defaultSettings() as unknown as Record<keyof Settings, unknown>;
+  const notices: string[] = [];
+  for (const k of KEYS) {
+    const spec = SETTINGS[k] as Spec<unknown>;
+    const raw = params.get(spec.url);
+    if (raw === null) continue;
+    const parsed = spec.parse(raw);
+    if ('value' in parsed) settings[k] = parsed.value;
+    else
+      notices.push(
+        `Ignored ${spec.url}=${raw} in the URL (${parsed.error}); using ${spec.format(spec.default)}.`,
+      );
+  }
+  return { settings: settings as unknown as Settings, notices };
+}
+
+/** Writes the settings that differ from their defaults as a query string ("" when none). */
+export function settingsToSearch(settings: Settings): string {
+  const params = new URLSearchParams();
+  for (const k of KEYS) {
+    const spec = SETTINGS[k] as Spec<unknown>;
+    if (settings[k] !== spec.default) params.set(spec.url, spec.format(settings[k]));
+  }
+  const s = params.toString();
+  return s ? `?${s}` : '';
+}
+
+export function trainConfigOf(s: Settings): TrainConfig {
+  return {
+    latentDim: s.latentDim,
+    hiddenDim: s.hiddenDim,
+    learningRate: s.learningRate,
+    batchSize: s.batchSize,
+    beta: s.beta,
+    seed: s.seed,
+  };
+}

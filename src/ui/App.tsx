@@ -1,0 +1,103 @@
+/** The lab page: controls, status, notices and the first panels, wired to the training worker. */
+import { useCallback, useEffect, useState } from 'react';
+import { RESET_KEYS, type TrainConfig } from '../train/config';
+import { parseSettings, settingsToSearch, type Settings } from '../state/settings';
+import { Controls } from './panels/Controls';
+import { ElboChart } from './panels/ElboChart';
+import { LatentScatter } from './panels/LatentScatter';
+import { Notices } from './panels/Notices';
+import { ObjectiveMath } from './panels/ObjectiveMath';
+import { ReconstructionGrid } from './panels/ReconstructionGrid';
+import { StatusLine } from './panels/StatusLine';
+import { useTrainingSession } from './use-training-session';
+
+export function App() {
+  const [initial] = useState(() => parseSettings(window.location.search));
+  const [settings, setSettings] = useState<Settings>(initial.settings);
+  const [state, actions] = useTrainingSession(initial.settings, initial.notices);
+
+  useEffect(() => {
+    const url = window.location.pathname + settingsToSearch(settings) + window.location.hash;
+    window.history.replaceState(null, '', url);
+  }, [settings]);
+
+  const onChange = useCallback(
+    (next: Settings, key: keyof Settings) => {
+      setSettings(next);
+      if (key === 'backend') actions.restart(next);
+      else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
+      else actions.configure(next);
+    },
+    [actions],
+  );
+
+  const ready = state.phase === 'ready';
+  const ds = state.dataset;
+  return (
+    <div className="app">
+      <header>
+        <h1>Latent Lab</h1>
+        <p className="tagline">
+          Train a variational autoencoder on MNIST in your browser and watch its latent space form.
+        </p>
+        <p className="backend-line">
+          Backend:{' '}
+          <span data-testid="backend" className="badge">
+            {state.backend ?? '…'}
+          </span>
+          {ds ? (
+            <span className="dataset">
+              {' '}
+              · {ds.name}: {ds.trainCount.toLocaleString('en')} training and{' '}
+              {ds.testCount.toLocaleString('en')} test images
+            </span>
+          ) : null}
+        </p>
+      </header>
+      <main>
+        <Controls
+          settings={settings}
+          running={state.running}
+          ready={ready}
+          onToggle={state.running ? actions.pause : actions.play}
+          onStep={() => actions.step(1)}
+          onReset={() => actions.reset(settings)}
+          onChange={onChange}
+        />
+        <StatusLine state={state} />
+        <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
+        <div className="panels">
+          <section className="panel" aria-labelledby="elbo-h">
+            <h2 id="elbo-h">ELBO terms</h2>
+            <ElboChart train={state.train} test={state.test} />
+          </section>
+          <section className="panel" aria-labelledby="latent-h">
+            <h2 id="latent-h">Latent space</h2>
+            <LatentScatter result={state.latestEval} labels={state.probeLabels} />
+          </section>
+          <section className="panel wide" aria-labelledby="recon-h">
+            <h2 id="recon-h">Reconstructions</h2>
+            <ReconstructionGrid
+              originals={state.probeImages}
+              reconstructions={state.latestEval?.reconstructions ?? null}
+              height={ds?.height ?? 28}
+              width={ds?.width ?? 28}
+              step={state.latestEval?.step ?? null}
+            />
+          </section>
+          <section className="panel wide" aria-labelledby="math-h">
+            <h2 id="math-h">Objective</h2>
+            <ObjectiveMath test={state.latestEval?.test ?? null} beta={settings.beta} />
+          </section>
+        </div>
+      </main>
+      <footer>
+        {ds ? (
+          <p>
+            Data: {ds.source}. License: {ds.license}.
+          </p>
+        ) : null}
+      </footer>
+    </div>
+  );
+}

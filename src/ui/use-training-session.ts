@@ -1,0 +1,94 @@
+/**
+ * React binding of the training worker: one TrainingClient per page, its responses reduced
+ * into TrainingState, and the actions the controls need.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { trainConfigOf, type Settings } from '../state/settings';
+import { TrainingClient } from '../worker/client';
+import {
+  applyResponse,
+  initialState,
+  notice,
+  resetRun,
+  type Notice,
+  type TrainingState,
+} from './training-store';
+
+export interface TrainingActions {
+  play: () => void;
+  pause: () => void;
+  step: (count?: number) => void;
+  /** Fresh model with these settings, same worker and backend. */
+  reset: (settings: Settings) => void;
+  /** Live settings (learning rate, batch size, β) for the running model. */
+  configure: (settings: Settings) => void;
+  /** New worker on another backend (the run starts over). */
+  restart: (settings: Settings) => void;
+  addNotice: (kind: Notice['kind'], text: string) => void;
+  dismissNotice: (id: number) => void;
+}
+
+function datasetsUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
+}
+
+export function useTrainingSession(
+  initial: Settings,
+  initialNotices: string[],
+): [TrainingState, TrainingActions] {
+  const [state, setState] = useState<TrainingState>(() => ({
+    ...initialState(),
+    notices: initialNotices.map((t) => notice('warning', t)),
+  }));
+  const clientRef = useRef<TrainingClient | null>(null);
+  const runIdRef = useRef(0);
+  const initialRef = useRef(initial);
+
+  const startWorker = useCallback((settings: Settings) => {
+    runIdRef.current += 1;
+    const runId = runIdRef.current;
+    setState((s) => ({ ...initialState(), runId, notices: s.notices }));
+    clientRef.current?.start({
+      type: 'init',
+      backend: settings.backend,
+      config: trainConfigOf(settings),
+      datasetsUrl: datasetsUrl(),
+      datasetId: 'mnist',
+      runId,
+    });
+  }, []);
+
+  useEffect(() => {
+    const client = new TrainingClient((msg) => setState((s) => applyResponse(s, msg)));
+    clientRef.current = client;
+    startWorker(initialRef.current);
+    return () => {
+      client.dispose();
+      clientRef.current = null;
+    };
+  }, [startWorker]);
+
+  const actions = useMemo<TrainingActions>(
+    () => ({
+      play: () => clientRef.current?.send({ type: 'play' }),
+      pause: () => clientRef.current?.send({ type: 'pause' }),
+      step: (count = 1) => clientRef.current?.send({ type: 'step', count }),
+      reset: (settings) => {
+        runIdRef.current += 1;
+        const runId = runIdRef.current;
+        setState((s) => resetRun(s, runId));
+        clientRef.current?.send({ type: 'reset', config: trainConfigOf(settings), runId });
+      },
+      configure: (settings) =>
+        clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
+      restart: startWorker,
+      addNotice: (kind, text) =>
+        setState((s) => ({ ...s, notices: [...s.notices, notice(kind, text)] })),
+      dismissNotice: (id) =>
+        setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })),
+    }),
+    [startWorker],
+  );
+
+  return [state, actions];
+}

@@ -1,0 +1,71 @@
+/**
+ * Messages between the page and the training worker. Type-only: both sides import these
+ * types and nothing else from each other. The worker owns every tensor; the page sees plain
+ * numbers and transferable typed arrays.
+ */
+import type { BackendName, TrainConfig } from '../train/config';
+import type { EvalResult, StepMetrics } from '../train/metrics';
+
+export type { EvalResult, StepMetrics };
+
+/** Page → worker. */
+export type WorkerRequest =
+  | {
+      type: 'init';
+      backend: BackendName;
+      config: TrainConfig;
+      /** Absolute URL of the datasets/ folder, ending in "/". */
+      datasetsUrl: string;
+      datasetId: string;
+      /** Stamped on every response about this run, so stale ones can be dropped. */
+      runId: number;
+    }
+  | { type: 'play' }
+  | { type: 'pause' }
+  /** Train exactly `count` steps, then evaluate and stay paused. */
+  | { type: 'step'; count: number }
+  /** New model with this config; keeps the dataset and backend. */
+  | { type: 'reset'; config: TrainConfig; runId: number }
+  /** Applies settings that do not need a new model (see RESET_KEYS). */
+  | { type: 'configure'; config: TrainConfig };
+
+export interface DatasetInfo {
+  id: string;
+  name: string;
+  source: string;
+  license: string;
+  trainCount: number;
+  testCount: number;
+  height: number;
+  width: number;
+}
+
+/** Worker → page. */
+export type WorkerResponse =
+  | { type: 'loading'; message: string }
+  | {
+      type: 'ready';
+      backend: BackendName;
+      /** Why backends before `backend` in the fallback chain did not start. */
+      backendNotices: string[];
+      dataset: DatasetInfo;
+      probeLabels: Uint8Array;
+      /** RECON_COUNT × H·W grey levels of the reconstruction probes. */
+      probeImages: Uint8Array;
+      config: TrainConfig;
+    }
+  | { type: 'running'; running: boolean }
+  | {
+      type: 'metrics';
+      runId: number;
+      metrics: StepMetrics;
+      step: number;
+      epoch: number;
+      imagesPerSecond: number;
+      /** The β in force for these steps. */
+      beta: number;
+    }
+  | { type: 'eval'; runId: number; result: EvalResult }
+  /** Training stopped on a non-finite loss; the run is paused, not lost. */
+  | { type: 'diverged'; runId: number; step: number; message: string }
+  | { type: 'error'; message: string; fatal: boolean };

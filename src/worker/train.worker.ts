@@ -1,0 +1,220 @@
+/// <reference lib="webworker" />
+/**
+ * The training worker: owns the backend, the dataset on the device, the model and every tensor.
+ * A scheduler runs trainer steps while playing (or for a fixed count on "step"), reads the loss
+ * back asynchronously at most every READBACK_MS, and evaluates the probe set on a time budget.
+ * Requests are handled one at a time, in order; "pause" and "reset" wait for the loop to stop.
+ */
+import { ThroughputMeter } from '../core/throughput';
+import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
+import { startBackend } from '../train/backend';
+import type { TrainConfig } from '../train/config';
+import { VaeTrainer } from '../train/vae-trainer';
+import type { WorkerRequest, WorkerResponse } from './protocol';
+import { configureWasmPaths } from './wasm-paths';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Read losses back at most this often (≈10 Hz UI updates) … */
+const READBACK_MS = 100;
+/** … or when this many steps are waiting, whichever comes first. */
+const READBACK_MAX_STEPS = 200;
+/** Evaluate the probe set at most this often, and spend at most 1/EVAL_BUDGET_RATIO of the time on it. */
+const EVAL_MIN_MS = 1500;
+const EVAL_BUDGET_RATIO = 8;
+
+let dataset: ImageDataset | null = null;
+let trainer: VaeTrainer | null = null;
+let config: TrainConfig | null = null;
+let runId = 0;
+let running = false;
+let stepsToRun = 0;
+let loop: Promise<void> | null = null;
+const meter = new ThroughputMeter();
+let lastFlush = 0;
+let lastEvalEnd = 0;
+let lastEvalMs = 0;
+
+function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
+  self.postMessage(msg, transfer);
+}
+
+/** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
+const channel = new MessageChannel();
+const wakers: (() => void)[] = [];
+channel.port1.onmessage = () => wakers.shift()?.();
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => {
+    wakers.push(resolve);
+    channel.port2.postMessage(null);
+  });
+}
+
+async function flushMetrics(t: VaeTrainer, started: TrainConfig): Promise<boolean> {
+  const c = config ?? started; // settings may have changed while the loop ran
+  const metrics = await t.flush();
+  const now = performance.now();
+  lastFlush = now;
+  if (!metrics) return true;
+  meter.add(now, metrics.steps.length * c.batchSize);
+  post({
+    type: 'metrics',
+    runId,
+    metrics,
+    step: t.step,
+    epoch: t.epoch,
+    imagesPerSecond: meter.rate(),
+    beta: c.beta,
+  });
+  const bad = metrics.negElbo.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) {
+    running = false;
+    stepsToRun = 0;
+    post({
+      type: 'diverged',
+      runId,
+      step: metrics.steps[bad]!,
+      message:
+        `The loss became ${String(metrics.negElbo[bad])} at step ${metrics.steps[bad]}, so training paused. ` +
+        `The usual cause is a learning rate that is too high (now ${c.learningRate}); ` +
+        `lower it and press Reset.`,
+    });
+    return false;
+  }
+  return true;
+}
+
+async function evaluate(t: VaeTrainer): Promise<void> {
+  const start = performance.now();
+  const result = await t.evaluate();
+  lastEvalEnd = performance.now();
+  lastEvalMs = lastEvalEnd - start;
+  post({ type: 'eval', runId, result }, [result.latent.buffer, result.reconstructions.buffer]);
+}
+
+async function runLoop(): Promise<void> {
+  const t = trainer;
+  const c = config;
+  if (!t || !c) return;
+  post({ type: 'running', running: true });
+  meter.reset();
+  meter.add(performance.now(), 0);
+  let healthy = true;
+  try {
+    while (healthy && (running || stepsToRun > 0)) {
+      if (!running) stepsToRun--;
+      t.trainStep();
+      const now = performance.now();
+      if (now - lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
+        healthy = await flushMetrics(t, c);
+      }
+      const evalDue = now - lastEvalEnd >= Math.max(EVAL_MIN_MS, EVAL_BUDGET_RATIO * lastEvalMs);
+      if (healthy && running && evalDue) await evaluate(t);
+      await yieldToEvents();
+    }
+    if (healthy) healthy = await flushMetrics(t, c);
+    if (healthy) await evaluate(t);
+  } catch (err) {
+    post({ type: 'error', fatal: false, message: `Training stopped: ${(err as Error).message}` });
+  } finally {
+    running = false;
+    stepsToRun = 0;
+    post({ type: 'running', running: false });
+  }
+}
+
+async function stopLoop(): Promise<void> {
+  running = false;
+  stepsToRun = 0;
+  await loop;
+  loop = null;
+}
+
+function startLoop(): void {
+  if (!loop) loop = runLoop().finally(() => (loop = null));
+}
+
+async function buildTrainer(c: TrainConfig): Promise<void> {
+  if (!dataset) throw new Error('no dataset loaded');
+  trainer?.dispose();
+  trainer = null;
+  config = { ...c };
+  trainer = new VaeTrainer(dataset, config);
+  lastFlush = performance.now();
+  await evaluate(trainer);
+}
+
+async function handle(req: WorkerRequest): Promise<void> {
+  switch (req.type) {
+    case 'init': {
+      runId = req.runId;
+      post({ type: 'loading', message: `Starting the ${req.backend} backend…` });
+      const { backend, notices } = await startBackend(req.backend, {
+        beforeWasm: configureWasmPaths,
+      });
+      post({ type: 'loading', message: `Loading ${req.datasetId.toUpperCase()}…` });
+      dataset = await loadImageDataset(req.datasetsUrl, req.datasetId);
+      post({
+        type: 'loading',
+        message: `Uploading ${dataset.train.count.toLocaleString('en')} images to ${backend}…`,
+      });
+      await buildTrainer(req.config);
+      const t = trainer!;
+      post({
+        type: 'ready',
+        backend,
+        backendNotices: notices,
+        dataset: {
+          id: dataset.id,
+          name: dataset.name,
+          source: dataset.source,
+          license: dataset.license,
+          trainCount: dataset.train.count,
+          testCount: dataset.test.count,
+          height: dataset.height,
+          width: dataset.width,
+        },
+        probeLabels: t.probeLabels.slice(),
+        probeImages: t.probeImages.slice(),
+        config: req.config,
+      });
+      return;
+    }
+    case 'play':
+      if (!trainer) return;
+      running = true;
+      startLoop();
+      return;
+    case 'pause':
+      await stopLoop();
+      return;
+    case 'step':
+      if (!trainer || running) return;
+      stepsToRun += Math.max(1, Math.floor(req.count));
+      startLoop();
+      return;
+    case 'reset':
+      await stopLoop();
+      runId = req.runId;
+      await buildTrainer(req.config);
+      return;
+    case 'configure':
+      config = { ...req.config };
+      trainer?.updateConfig(config);
+      return;
+    default: {
+      const unknown: never = req;
+      throw new Error(`unknown request ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+  const req = event.data;
+  queue = queue.then(() =>
+    handle(req).catch((err: unknown) => {
+      post({ type: 'error', fatal: req.type === 'init', message: (err as Error).message });
+    }),
+  );
+};

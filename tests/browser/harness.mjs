@@ -1,0 +1,101 @@
+// Shared set-up for the browser tests: serve the built app with Vite's preview server and
+// drive Debian's Chromium (or $CHROME_PATH) with playwright-core. Never downloads a browser.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+
+export function chromePath() {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((p) => p && existsSync(p));
+  if (!found) {
+    throw new Error(
+      'No Chromium found: install it (Debian/Ubuntu: apt-get install -y chromium) or set CHROME_PATH.',
+    );
+  }
+  return found;
+}
+
+/** Starts `vite preview` on a free port for the built dist/. */
+export async function startServer() {
+  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run "vite build" first');
+  const server = await preview({
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    logLevel: 'warn',
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('preview server has no URL');
+  return { url: url.replace(/\/$/, ''), close: () => server.close() };
+}
+
+/** Launches headless Chromium with a fresh profile; `extraArgs` e.g. ['--enable-unsafe-webgpu']. */
+export async function launch(extraArgs = []) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'latent-lab-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromePath(),
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      ...extraArgs,
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens a page that records console errors, page errors and main-thread long tasks. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+  await page.addInitScript(() => {
+    // @ts-expect-error test-only global
+    window.__longTasks = [];
+    new PerformanceObserver((list) => {
+      // @ts-expect-error test-only global
+      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+  await page.goto(url);
+  return { page, errors };
+}
+
+export const text = (page, testId) => page.getByTestId(testId).textContent();
+
+/** The latest "test −ELBO N nats" on the status line, or null. */
+export async function testElbo(page) {
+  const m = /test −ELBO ([\d.]+) nats/.exec((await text(page, 'status')) ?? '');
+  return m ? Number(m[1]) : null;
+}
+
+export async function stepOf(page) {
+  const m = /step ([\d,]+)/.exec((await text(page, 'status')) ?? '');
+  return m ? Number(m[1].replace(/,/g, '')) : null;
+}
+
+/** Polls `fn` until it returns a truthy value or `ms` pass (a bound, not a speed assertion). */
+export async function waitFor(fn, ms, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
