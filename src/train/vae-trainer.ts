@@ -105,15 +105,17 @@ export class VaeTrainer {
     this.config = { ...config };
   }
 
+  /** The next B indices of the shuffled order; a new shuffle (and epoch) when too few remain. */
   private nextBatchIndices(): Int32Array {
     const B = this.config.batchSize;
+    if (this.cursor + B > this.trainCount) this.cursor = 0; // batch size grew mid-epoch
+    const idx = this.order.subarray(this.cursor, this.cursor + B);
+    this.cursor += B;
     if (this.cursor + B > this.trainCount) {
-      this.order = permutation(this.trainCount, this.rng);
+      this.order = permutation(this.trainCount, this.rng); // `idx` still views the old order
       this.cursor = 0;
       this.epochCount++;
     }
-    const idx = this.order.subarray(this.cursor, this.cursor + B);
-    this.cursor += B;
     return idx;
   }
 

@@ -69,11 +69,18 @@ export async function openPage(context, url) {
     window.__longTasks = [];
     new PerformanceObserver((list) => {
       // @ts-expect-error test-only global
-      for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+      for (const e of list.getEntries())
+        window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(url);
   return { page, errors };
+}
+
+/** Main-thread long tasks (≥ 50 ms) that started after `since` (page time in ms). */
+export async function longTasksSince(page, since) {
+  const all = await page.evaluate(() => /** @type {any} */ (window).__longTasks);
+  return all.filter((t) => t.start >= since).map((t) => t.duration);
 }
 
 export const text = (page, testId) => page.getByTestId(testId).textContent();

@@ -1,5 +1,6 @@
 /** The ELBO terms over training: per-step train values and per-evaluation test values. */
 import { useMemo } from 'react';
+import { downsampleMean } from '../../core/downsample';
 import { TERM_COLOURS } from '../palette';
 import { nats } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';
@@ -11,15 +12,18 @@ const TERMS = [
   { key: 'kl', name: 'KL' },
 ] as const;
 
+/** Points per train curve on screen; longer runs are shown as bucket means. */
+const MAX_POINTS = 600;
+
 export function ElboChart({ train, test }: { train: Series; test: Series }) {
   const data = useMemo(
     () => [
       ...TERMS.map((t) => ({
-        type: 'scattergl',
+        // SVG lines over at most MAX_POINTS bucket means: cheap to redraw at 10 Hz, no WebGL context.
+        type: 'scatter',
         mode: 'lines',
         name: `train ${t.name}`,
-        x: train.steps,
-        y: train[t.key],
+        ...downsampleMean(train.steps, train[t.key], MAX_POINTS),
         line: { color: TERM_COLOURS[t.key], width: 1 },
         opacity: 0.55,
       })),
@@ -58,6 +62,7 @@ export function ElboChart({ train, test }: { train: Series; test: Series }) {
       layout={layout}
       summary={summary}
       height={340}
+      minIntervalMs={250}
     />
   );
 }

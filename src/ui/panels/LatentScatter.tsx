@@ -28,22 +28,40 @@ export function LatentScatter({
 }) {
   const data = useMemo(() => {
     if (!result || !labels) return [];
-    const xs: number[][] = DIGIT_COLOURS.map(() => []);
-    const ys: number[][] = DIGIT_COLOURS.map(() => []);
-    for (let i = 0; i < labels.length; i++) {
-      const d = labels[i]!;
-      xs[d]!.push(result.latent[2 * i]!);
-      ys[d]!.push(result.latent[2 * i + 1]!);
+    const n = labels.length;
+    const x = new Array<number>(n);
+    const y = new Array<number>(n);
+    const colour = new Array<string>(n);
+    const digit = new Array<number>(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = result.latent[2 * i]!;
+      y[i] = result.latent[2 * i + 1]!;
+      digit[i] = labels[i]!;
+      colour[i] = DIGIT_COLOURS[labels[i]!]!;
     }
-    return DIGIT_COLOURS.map((colour, d) => ({
-      type: 'scattergl',
-      mode: 'markers',
-      name: String(d),
-      x: xs[d],
-      y: ys[d],
-      marker: { color: colour, size: 4, opacity: 0.8 },
-      hovertemplate: `digit ${d}<br>(%{x:.2f}, %{y:.2f})<extra></extra>`,
-    }));
+    // One WebGL trace for all points (one draw call per update) plus empty traces for the legend.
+    return [
+      {
+        type: 'scattergl',
+        mode: 'markers',
+        name: 'test digits',
+        showlegend: false,
+        x,
+        y,
+        customdata: digit,
+        marker: { color: colour, size: 4, opacity: 0.8 },
+        hovertemplate: 'digit %{customdata}<br>(%{x:.2f}, %{y:.2f})<extra></extra>',
+      },
+      ...DIGIT_COLOURS.map((c, d) => ({
+        type: 'scatter',
+        mode: 'markers',
+        name: String(d),
+        x: [null],
+        y: [null],
+        marker: { color: c, size: 8 },
+        hoverinfo: 'skip',
+      })),
+    ];
   }, [result, labels]);
 
   const pca = result?.latentKind === 'pca';

@@ -25,6 +25,8 @@ export interface PlotlyChartProps {
   /** Text alternative: the chart's key numbers in words. */
   summary: string;
   height?: number;
+  /** Minimum time between redraws; updates in between are merged into the next one. */
+  minIntervalMs?: number;
 }
 
 export function PlotlyChart({

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { applyResponse, initialState, resetRun } from '../../src/ui/training-store';
+import type { WorkerResponse } from '../../src/worker/protocol';
+
+const metrics = (runId: number, steps: number[]): WorkerResponse => ({
+  type: 'metrics',
+  runId,
+  metrics: {
+    steps,
+    recon: steps.map((s) => 100 + s),
+    kl: steps.map(() => 5),
+    negElbo: steps.map((s) => 105 + s),
+  },
+  step: steps[steps.length - 1]!,
+  epoch: 0,
+  imagesPerSecond: 900,
+  beta: 1,
+});
+
+describe('training store', () => {
+  it('appends curves without mutating the previous state', () => {
+    const s0 = initialState();
+    const s1 = applyResponse(s0, metrics(0, [1, 2]));
+    const s2 = applyResponse(s1, metrics(0, [3]));
+    expect(s2.train.steps).toEqual([1, 2, 3]);
+    expect(s1.train.steps).toEqual([1, 2]);
+    expect(s0.train.steps).toEqual([]);
+    expect(s2.step).toBe(3);
+  });
+
+  it('drops responses of an earlier run after a reset', () => {
+    const s1 = applyResponse(initialState(), metrics(0, [1, 2]));
+    const reset = resetRun(s1, 1);
+    expect(reset.train.steps).toEqual([]);
+    expect(applyResponse(reset, metrics(0, [3]))).toBe(reset);
+    expect(applyResponse(reset, metrics(1, [1])).train.steps).toEqual([1]);
+  });
+
+  it('turns backend fallbacks, divergence and crashes into notices', () => {
+    let s = applyResponse(initialState(), {
+      type: 'ready',
+      backend: 'wasm',
+      backendNotices: ['webgpu could not start: no adapter'],
+      dataset: {
+        id: 'mnist',
+        name: 'MNIST',
+        source: '',
+        license: '',
+        trainCount: 1,
+        testCount: 1,
+        height: 28,
+        width: 28,
+      },
+      probeLabels: new Uint8Array(1),
+      probeImages: new Uint8Array(784),
+      config: {
+        latentDim: 2,
+        hiddenDim: 512,
+        learningRate: 1e-3,
+        batchSize: 128,
+        beta: 1,
+        seed: 1,
+      },
+    });
+    expect(s.phase).toBe('ready');
+    expect(s.notices.map((n) => n.text)).toEqual([
+      'webgpu could not start: no adapter. Fell back to wasm.',
+    ]);
+    s = applyResponse(
+      { ...s, running: true },
+      { type: 'diverged', runId: 0, step: 7, message: 'NaN at step 7' },
+    );
+    expect(s.running).toBe(false);
+    s = applyResponse(s, { type: 'error', fatal: true, message: 'worker crashed' });
+    expect(s.phase).toBe('failed');
+    expect(s.notices.map((n) => n.kind)).toEqual(['warning', 'error', 'error']);
+  });
+});
