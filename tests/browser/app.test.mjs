@@ -58,22 +58,23 @@ test(
       );
       assert.ok(final < initial, `test −ELBO fell (${initial} → ${final})`);
 
-      const traces = await page.evaluate(() => {
+      // Every plotted point, over all traces (the legend's entries are empty traces).
+      const points = await page.evaluate(() => {
         const gd = /** @type {any} */ (document.querySelector('[data-testid="latent-scatter"]'));
-        return gd.data.map((t) => ({
-          n: t.x.length,
-          colour: t.marker.color,
-          finite: t.x.every(Number.isFinite),
-        }));
+        const out = [];
+        for (const t of gd.data) {
+          t.x.forEach((x, i) => {
+            if (x === null) return;
+            const c = Array.isArray(t.marker.color) ? t.marker.color[i] : t.marker.color;
+            out.push({ x, y: t.y[i], c });
+          });
+        }
+        return out;
       });
-      assert.equal(
-        traces.reduce((a, t) => a + t.n, 0),
-        2000,
-        'the scatter shows 2,000 points',
-      );
-      assert.equal(new Set(traces.map((t) => t.colour)).size, 10, 'in 10 colours');
+      assert.equal(points.length, 2000, 'the scatter shows 2,000 points');
+      assert.equal(new Set(points.map((p) => p.c)).size, 10, 'in 10 colours');
       assert.ok(
-        traces.every((t) => t.finite),
+        points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y)),
         'at finite positions',
       );
 
