@@ -31,7 +31,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -52,7 +55,14 @@ export default tseslint.config(
   {
     files: ['src/ui/**', 'src/main.tsx'],
     rules: restrict(
-      [...TFJS, '**/train/vae-trainer', '**/train/backend', '**/models/*', '**/tf/*'],
+      [
+        ...TFJS,
+        '**/train/trainer',
+        '**/train/backend',
+        '**/models/*',
+        '!**/models/catalog',
+        '**/tf/*',
+      ],
       'The page never imports TF.js: training lives in the worker.',
     ),
   },

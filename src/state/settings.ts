@@ -3,7 +3,17 @@
  * experiment is a link (e.g. ?backend=wasm&latent=8&beta=4). A bad value falls back to the
  * default with a notice that says why.
  */
-import { BACKENDS, TRAIN_DEFAULTS, type BackendName, type TrainConfig } from '../train/config';
+import { MODEL_KINDS } from '../models/catalog';
+import {
+  ACTIVATIONS,
+  BACKENDS,
+  BINARIZATIONS,
+  LIKELIHOODS,
+  TRAIN_DEFAULTS,
+  WARMUPS,
+  type BackendName,
+  type TrainConfig,
+} from '../train/config';
 
 export interface Settings extends TrainConfig {
   backend: BackendName;
@@ -44,6 +54,8 @@ function oneOf<T extends string>(options: readonly T[]): Spec<T>['parse'] {
       : { error: `expected one of ${options.join(', ')}` };
 }
 
+const D = TRAIN_DEFAULTS;
+
 export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
   backend: {
     url: 'backend',
@@ -52,46 +64,102 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     parse: oneOf(BACKENDS),
     format: String,
   },
+  model: {
+    url: 'model',
+    label: 'Model',
+    default: D.model,
+    parse: oneOf(MODEL_KINDS),
+    format: String,
+  },
   latentDim: {
     url: 'latent',
     label: 'Latent size',
-    default: TRAIN_DEFAULTS.latentDim,
+    default: D.latentDim,
     parse: integer(2, 64),
     format: String,
   },
   hiddenDim: {
     url: 'hidden',
     label: 'Hidden units',
-    default: TRAIN_DEFAULTS.hiddenDim,
+    default: D.hiddenDim,
     parse: integer(8, 2048),
     format: String,
   },
   learningRate: {
     url: 'lr',
     label: 'Learning rate',
-    default: TRAIN_DEFAULTS.learningRate,
+    default: D.learningRate,
     parse: real(1e-6, 1e3),
     format: String,
   },
   batchSize: {
     url: 'batch',
     label: 'Batch size',
-    default: TRAIN_DEFAULTS.batchSize,
+    default: D.batchSize,
     parse: integer(1, 1024),
     format: String,
   },
   beta: {
     url: 'beta',
     label: 'β (KL weight)',
-    default: TRAIN_DEFAULTS.beta,
+    default: D.beta,
     parse: real(0, 100),
     format: String,
   },
   seed: {
     url: 'seed',
     label: 'Seed',
-    default: TRAIN_DEFAULTS.seed,
+    default: D.seed,
     parse: integer(0, 2 ** 31 - 1),
+    format: String,
+  },
+  likelihood: {
+    url: 'likelihood',
+    label: 'Likelihood',
+    default: D.likelihood,
+    parse: oneOf(LIKELIHOODS),
+    format: String,
+  },
+  sigma: {
+    url: 'sigma',
+    label: 'σ (Gaussian)',
+    default: D.sigma,
+    parse: real(0.01, 10),
+    format: String,
+  },
+  binarize: {
+    url: 'binarize',
+    label: 'Binarisation',
+    default: D.binarize,
+    parse: oneOf(BINARIZATIONS),
+    format: String,
+  },
+  warmup: {
+    url: 'warmup',
+    label: 'KL warm-up',
+    default: D.warmup,
+    parse: oneOf(WARMUPS),
+    format: String,
+  },
+  warmupSteps: {
+    url: 'warmupSteps',
+    label: 'Warm-up steps',
+    default: D.warmupSteps,
+    parse: integer(1, 10_000_000),
+    format: String,
+  },
+  freeBits: {
+    url: 'freeBits',
+    label: 'Free bits λ (nats)',
+    default: D.freeBits,
+    parse: real(0, 10),
+    format: String,
+  },
+  activation: {
+    url: 'act',
+    label: 'Activation',
+    default: D.activation,
+    parse: oneOf(ACTIVATIONS),
     format: String,
   },
 };
@@ -135,12 +203,6 @@ export function settingsToSearch(settings: Settings): string {
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  return {
-    latentDim: s.latentDim,
-    hiddenDim: s.hiddenDim,
-    learningRate: s.learningRate,
-    batchSize: s.batchSize,
-    beta: s.beta,
-    seed: s.seed,
-  };
+  const { backend: _backend, ...config } = s;
+  return config;
 }

@@ -2,12 +2,34 @@
  * Plain-data training configuration shared by the worker, the UI state and the CLI.
  * No TF.js import here, so the main thread can use these types and defaults freely.
  */
+import type { ModelKind } from '../models/catalog';
 
 /** TF.js backends in the order we prefer them: a real GPU first, then CPU paths. */
 export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+export const LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
+/** p(x|z): Bernoulli logits on pixels in [0, 1], or a Gaussian with fixed σ. */
+export type Likelihood = (typeof LIKELIHOODS)[number];
+
+export const BINARIZATIONS = ['none', 'static', 'dynamic'] as const;
+/**
+ * Pixels as given (grey in [0, 1]), binarised once with a fixed seed (static), or re-sampled
+ * as Bernoulli(x) every step (dynamic; Salakhutdinov & Murray 2008).
+ */
+export type Binarization = (typeof BINARIZATIONS)[number];
+
+export const WARMUPS = ['none', 'linear', 'sigmoid'] as const;
+/** KL warm-up: the KL weight ramps from 0 to β over `warmupSteps` (Bowman et al. 2016; Sønderby et al. 2016). */
+export type Warmup = (typeof WARMUPS)[number];
+
+export const ACTIVATIONS = ['relu', 'linear'] as const;
+/** Hidden-layer activation; a linear autoencoder spans the same subspace as PCA. */
+export type Activation = (typeof ACTIVATIONS)[number];
+
 export interface TrainConfig {
+  /** Which model of the zoo. */
+  model: ModelKind;
   /** Latent size D of the VAE (2–64). */
   latentDim: number;
   /** Hidden units of the MLP encoder and decoder. */
@@ -20,19 +42,45 @@ export interface TrainConfig {
   beta: number;
   /** Seed for initialisation, shuffling and sampling noise. */
   seed: number;
+  likelihood: Likelihood;
+  /** σ of the fixed-variance Gaussian likelihood; its loss is C·‖x − x̂‖² + const with C = 1/(2σ²). */
+  sigma: number;
+  binarize: Binarization;
+  warmup: Warmup;
+  /** Steps over which the KL weight ramps up (when warmup ≠ none). */
+  warmupSteps: number;
+  /** Free bits λ: each latent dimension's batch-mean KL counts as at least λ nats (Kingma et al. 2016). 0 = off. */
+  freeBits: number;
+  activation: Activation;
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
+  model: 'vae',
   latentDim: 2,
   hiddenDim: 512,
   learningRate: 1e-3,
   batchSize: 128,
   beta: 1,
   seed: 1,
+  likelihood: 'bernoulli',
+  sigma: 0.1,
+  binarize: 'none',
+  warmup: 'none',
+  warmupSteps: 5000,
+  freeBits: 0,
+  activation: 'relu',
 };
 
 /** Settings whose change needs a fresh model (the others apply to the running one). */
-export const RESET_KEYS: readonly (keyof TrainConfig)[] = ['latentDim', 'hiddenDim', 'seed'];
+export const RESET_KEYS: readonly (keyof TrainConfig)[] = [
+  'model',
+  'latentDim',
+  'hiddenDim',
+  'seed',
+  'likelihood',
+  'binarize',
+  'activation',
+];
 
 /** Number of fixed test digits drawn in the latent scatter and used for the test −ELBO. */
 export const PROBE_COUNT = 2000;

@@ -1,29 +1,25 @@
 /**
  * What training reports, as plain numbers (no TF.js here): per-step loss terms and
- * evaluations on the fixed probe digits. All losses are in nats per image.
+ * evaluations on the fixed probe digits. All losses are in nats per image; term names are
+ * those of the running model's catalog entry (src/models/catalog.ts).
  */
 
-/** Loss terms of consecutive training steps, in nats per image. */
+/** Loss terms of consecutive training steps, by name, in nats per image. */
 export interface StepMetrics {
   steps: number[];
-  recon: number[];
-  kl: number[];
-  negElbo: number[];
+  terms: Record<string, number[]>;
 }
 
-export interface TestTerms {
-  recon: number;
-  kl: number;
-  negElbo: number;
-}
+/** Mean per-image terms on the probe digits, by name, in nats per image. */
+export type TestTerms = Record<string, number>;
 
 export interface EvalResult {
   step: number;
   epoch: number;
   test: TestTerms;
-  /** PROBE_COUNT × 2 points: posterior means (D = 2) or their first two principal components. */
+  /** PROBE_COUNT × 2 points: the latent codes (size 2) or their first two principal components. */
   latent: Float32Array;
-  latentKind: 'posterior-mean' | 'pca';
-  /** RECON_COUNT × H·W pixel probabilities of the decoded posterior means. */
+  latentKind: 'latent' | 'pca';
+  /** RECON_COUNT × H·W pixel intensities of the deterministic reconstructions. */
   reconstructions: Float32Array;
 }

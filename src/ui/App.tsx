@@ -1,5 +1,6 @@
 /** The lab page: controls, status, notices and the first panels, wired to the training worker. */
 import { useCallback, useEffect, useState } from 'react';
+import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
 import { parseSettings, settingsToSearch, type Settings } from '../state/settings';
 import { Controls } from './panels/Controls';
@@ -38,7 +39,7 @@ export function App() {
       <header>
         <h1>Latent Lab</h1>
         <p className="tagline">
-          Train a variational autoencoder on MNIST in your browser and watch its latent space form.
+          Train latent-variable models on MNIST in your browser and watch their latent space form.
         </p>
         <p className="backend-line">
           Backend:{' '}
@@ -68,12 +69,20 @@ export function App() {
         <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
         <div className="panels">
           <section className="panel" aria-labelledby="elbo-h">
-            <h2 id="elbo-h">ELBO terms</h2>
-            <ElboChart train={state.train} test={state.test} />
+            <h2 id="elbo-h">Loss terms</h2>
+            <ElboChart
+              train={state.train}
+              test={state.test}
+              terms={MODEL_CATALOG[state.model].terms}
+            />
           </section>
           <section className="panel" aria-labelledby="latent-h">
             <h2 id="latent-h">Latent space</h2>
-            <LatentScatter result={state.latestEval} labels={state.probeLabels} />
+            <LatentScatter
+              result={state.latestEval}
+              labels={state.probeLabels}
+              model={state.model}
+            />
           </section>
           <section className="panel wide" aria-labelledby="recon-h">
             <h2 id="recon-h">Reconstructions</h2>
@@ -87,7 +96,11 @@ export function App() {
           </section>
           <section className="panel wide" aria-labelledby="math-h">
             <h2 id="math-h">Objective</h2>
-            <ObjectiveMath test={state.latestEval?.test ?? null} beta={settings.beta} />
+            <ObjectiveMath
+              model={state.model}
+              test={state.latestEval?.test ?? null}
+              settings={settings}
+            />
           </section>
         </div>
       </main>

@@ -15,8 +15,16 @@ export const DIGIT_COLOURS = [
   '#555555',
 ] as const;
 
-export const TERM_COLOURS = {
+/** Okabe & Ito, in the order terms without a fixed colour take them. */
+const OKABE_ITO = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#F0E442', '#0072B2', '#D55E00'];
+
+const TERM_COLOURS: Record<string, string> = {
+  negElbo: '#000000',
   recon: '#0072B2',
   kl: '#D55E00',
-  negElbo: '#000000',
-} as const;
+};
+
+/** The colour of a loss term: fixed for the common ones, else the i-th Okabe–Ito colour. */
+export function termColour(key: string, i: number): string {
+  return TERM_COLOURS[key] ?? OKABE_ITO[i % OKABE_ITO.length]!;
+}

@@ -2,15 +2,15 @@
  * Everything the page knows about the run, as plain data, updated from worker responses.
  * Curves are kept in growing arrays; `version` changes on every update so React re-renders.
  */
+import type { ModelKind } from '../models/catalog';
 import type { BackendName } from '../train/config';
 import type { EvalResult } from '../train/metrics';
 import type { DatasetInfo, WorkerResponse } from '../worker/protocol';
 
+/** Loss terms by name over steps, in nats per image. */
 export interface Series {
   steps: number[];
-  recon: number[];
-  kl: number[];
-  negElbo: number[];
+  terms: Record<string, number[]>;
 }
 
 export type Phase = 'starting' | 'ready' | 'failed';
@@ -30,11 +30,14 @@ export interface TrainingState {
   dataset: DatasetInfo | null;
   probeLabels: Uint8Array | null;
   probeImages: Uint8Array | null;
+  /** The model of the run on screen (its catalog entry names the terms). */
+  model: ModelKind;
   running: boolean;
   step: number;
   epoch: number;
   imagesPerSecond: number;
-  beta: number;
+  /** Schedule values in force (β, KL weight, τ …). */
+  schedule: Record<string, number>;
   train: Series;
   test: Series;
   latestEval: EvalResult | null;
@@ -43,7 +46,7 @@ export interface TrainingState {
 }
 
 export function emptySeries(): Series {
-  return { steps: [], recon: [], kl: [], negElbo: [] };
+  return { steps: [], terms: {} };
 }
 
 export function initialState(): TrainingState {
@@ -55,11 +58,12 @@ export function initialState(): TrainingState {
     dataset: null,
     probeLabels: null,
     probeImages: null,
+    model: 'vae',
     running: false,
     step: 0,
     epoch: 0,
     imagesPerSecond: 0,
-    beta: 1,
+    schedule: {},
     train: emptySeries(),
     test: emptySeries(),
     latestEval: null,
@@ -73,19 +77,10 @@ export function notice(kind: Notice['kind'], text: string): Notice {
   return { id: ++noticeId, kind, text };
 }
 
-function appendSeries(
-  s: Series,
-  steps: number[],
-  recon: number[],
-  kl: number[],
-  negElbo: number[],
-): Series {
-  return {
-    steps: s.steps.concat(steps),
-    recon: s.recon.concat(recon),
-    kl: s.kl.concat(kl),
-    negElbo: s.negElbo.concat(negElbo),
-  };
+function appendSeries(s: Series, steps: number[], terms: Record<string, number[]>): Series {
+  const next: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(terms)) next[k] = (s.terms[k] ?? []).concat(v);
+  return { steps: s.steps.concat(steps), terms: next };
 }
 
 /** Pure reducer: state × worker response → next state (never mutates `s`). */
@@ -103,7 +98,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         dataset: msg.dataset,
         probeLabels: msg.probeLabels,
         probeImages: msg.probeImages,
-        beta: msg.config.beta,
+        model: msg.config.model,
         notices: [
           ...s.notices,
           ...msg.backendNotices.map((t) => notice('warning', `${t}. Fell back to ${msg.backend}.`)),
@@ -113,14 +108,14 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return { ...next, running: msg.running };
     case 'metrics': {
       const m = msg.metrics;
-      const train = appendSeries(s.train, m.steps, m.recon, m.kl, m.negElbo);
+      const train = appendSeries(s.train, m.steps, m.terms);
       return {
         ...next,
         train,
         step: msg.step,
         epoch: msg.epoch,
         imagesPerSecond: msg.imagesPerSecond,
-        beta: msg.beta,
+        schedule: msg.schedule,
       };
     }
     case 'eval': {
@@ -129,7 +124,11 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       const test =
         last === r.step
           ? s.test
-          : appendSeries(s.test, [r.step], [r.test.recon], [r.test.kl], [r.test.negElbo]);
+          : appendSeries(
+              s.test,
+              [r.step],
+              Object.fromEntries(Object.entries(r.test).map(([k, v]) => [k, [v]])),
+            );
       return { ...next, test, latestEval: r, step: r.step, epoch: r.epoch };
     }
     case 'diverged':
@@ -149,9 +148,10 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
 }
 
 /** State for a fresh model on the same worker (curves cleared, dataset kept). */
-export function resetRun(s: TrainingState, runId: number): TrainingState {
+export function resetRun(s: TrainingState, runId: number, model: ModelKind): TrainingState {
   return {
     ...s,
+    model,
     runId,
     running: false,
     step: 0,

@@ -76,7 +76,7 @@ export function useTrainingSession(
       reset: (settings) => {
         runIdRef.current += 1;
         const runId = runIdRef.current;
-        setState((s) => resetRun(s, runId));
+        setState((s) => resetRun(s, runId, settings.model));
         clientRef.current?.send({ type: 'reset', config: trainConfigOf(settings), runId });
       },
       configure: (settings) =>

@@ -62,8 +62,8 @@ export type WorkerResponse =
       step: number;
       epoch: number;
       imagesPerSecond: number;
-      /** The β in force for these steps. */
-      beta: number;
+      /** Schedule values in force after these steps (β, KL weight, τ …). */
+      schedule: Record<string, number>;
     }
   | { type: 'eval'; runId: number; result: EvalResult }
   /** Training stopped on a non-finite loss; the run is paused, not lost. */

@@ -9,7 +9,7 @@ import { ThroughputMeter } from '../core/throughput';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { startBackend } from '../train/backend';
 import type { TrainConfig } from '../train/config';
-import { VaeTrainer } from '../train/vae-trainer';
+import { Trainer } from '../train/trainer';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { configureWasmPaths } from './wasm-paths';
 
@@ -24,7 +24,7 @@ const EVAL_MIN_MS = 1500;
 const EVAL_BUDGET_RATIO = 8;
 
 let dataset: ImageDataset | null = null;
-let trainer: VaeTrainer | null = null;
+let trainer: Trainer | null = null;
 let config: TrainConfig | null = null;
 let runId = 0;
 let running = false;
@@ -50,7 +50,7 @@ function yieldToEvents(): Promise<void> {
   });
 }
 
-async function flushMetrics(t: VaeTrainer, started: TrainConfig): Promise<boolean> {
+async function flushMetrics(t: Trainer, started: TrainConfig): Promise<boolean> {
   const c = config ?? started; // settings may have changed while the loop ran
   const metrics = await t.flush();
   const now = performance.now();
@@ -64,9 +64,10 @@ async function flushMetrics(t: VaeTrainer, started: TrainConfig): Promise<boolea
     step: t.step,
     epoch: t.epoch,
     imagesPerSecond: meter.rate(),
-    beta: c.beta,
+    schedule: t.scheduleValues(),
   });
-  const bad = metrics.negElbo.findIndex((v) => !Number.isFinite(v));
+  const headline = Object.values(metrics.terms)[0] ?? [];
+  const bad = headline.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) {
     running = false;
     stepsToRun = 0;
@@ -75,7 +76,7 @@ async function flushMetrics(t: VaeTrainer, started: TrainConfig): Promise<boolea
       runId,
       step: metrics.steps[bad]!,
       message:
-        `The loss became ${String(metrics.negElbo[bad])} at step ${metrics.steps[bad]}, so training paused. ` +
+        `The loss became ${String(headline[bad])} at step ${metrics.steps[bad]}, so training paused. ` +
         `The usual cause is a learning rate that is too high (now ${c.learningRate}); ` +
         `lower it and press Reset.`,
     });
@@ -84,7 +85,7 @@ async function flushMetrics(t: VaeTrainer, started: TrainConfig): Promise<boolea
   return true;
 }
 
-async function evaluate(t: VaeTrainer): Promise<void> {
+async function evaluate(t: Trainer): Promise<void> {
   const start = performance.now();
   const result = await t.evaluate();
   lastEvalEnd = performance.now();
@@ -139,7 +140,7 @@ async function buildTrainer(c: TrainConfig): Promise<void> {
   trainer?.dispose();
   trainer = null;
   config = { ...c };
-  trainer = new VaeTrainer(dataset, config);
+  trainer = new Trainer(dataset, config);
   lastFlush = performance.now();
   await evaluate(trainer);
 }

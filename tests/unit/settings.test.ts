@@ -8,14 +8,19 @@ import {
 
 describe('settings table and URL', () => {
   it('defaults match the foundation issue: 2-D latent, Adam 1e-3, batch 128, β = 1, WebGPU first', () => {
-    expect(defaultSettings()).toEqual({
+    expect(defaultSettings()).toMatchObject({
       backend: 'webgpu',
+      model: 'vae',
       latentDim: 2,
       hiddenDim: 512,
       learningRate: 1e-3,
       batchSize: 128,
       beta: 1,
       seed: 1,
+      likelihood: 'bernoulli',
+      binarize: 'none',
+      warmup: 'none',
+      freeBits: 0,
     });
     expect(settingsToSearch(defaultSettings())).toBe('');
   });
@@ -23,15 +28,26 @@ describe('settings table and URL', () => {
   it('round-trips every setting through the query string', () => {
     const s: Settings = {
       backend: 'wasm',
+      model: 'ae',
       latentDim: 16,
       hiddenDim: 256,
       learningRate: 3e-4,
       batchSize: 64,
       beta: 4.5,
       seed: 42,
+      likelihood: 'gaussian',
+      sigma: 0.2,
+      binarize: 'dynamic',
+      warmup: 'sigmoid',
+      warmupSteps: 2000,
+      freeBits: 0.25,
+      activation: 'linear',
     };
     const search = settingsToSearch(s);
-    expect(search).toBe('?backend=wasm&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42');
+    expect(search).toBe(
+      '?backend=wasm&model=ae&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+        '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear',
+    );
     expect(parseSettings(search)).toEqual({ settings: s, notices: [] });
   });
 

@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { applyResponse, initialState, resetRun } from '../../src/ui/training-store';
 import type { WorkerResponse } from '../../src/worker/protocol';
+import { TRAIN_DEFAULTS } from '../../src/train/config';
 
 const metrics = (runId: number, steps: number[]): WorkerResponse => ({
   type: 'metrics',
   runId,
   metrics: {
     steps,
-    recon: steps.map((s) => 100 + s),
-    kl: steps.map(() => 5),
-    negElbo: steps.map((s) => 105 + s),
+    terms: {
+      negElbo: steps.map((s) => 105 + s),
+      recon: steps.map((s) => 100 + s),
+      kl: steps.map(() => 5),
+    },
   },
   step: steps[steps.length - 1]!,
   epoch: 0,
   imagesPerSecond: 900,
-  beta: 1,
+  schedule: { beta: 1, klWeight: 1 },
 });
 
 describe('training store', () => {
@@ -23,6 +26,7 @@ describe('training store', () => {
     const s1 = applyResponse(s0, metrics(0, [1, 2]));
     const s2 = applyResponse(s1, metrics(0, [3]));
     expect(s2.train.steps).toEqual([1, 2, 3]);
+    expect(s2.train.terms.recon).toEqual([101, 102, 103]);
     expect(s1.train.steps).toEqual([1, 2]);
     expect(s0.train.steps).toEqual([]);
     expect(s2.step).toBe(3);
@@ -30,7 +34,7 @@ describe('training store', () => {
 
   it('drops responses of an earlier run after a reset', () => {
     const s1 = applyResponse(initialState(), metrics(0, [1, 2]));
-    const reset = resetRun(s1, 1);
+    const reset = resetRun(s1, 1, 'vae');
     expect(reset.train.steps).toEqual([]);
     expect(applyResponse(reset, metrics(0, [3]))).toBe(reset);
     expect(applyResponse(reset, metrics(1, [1])).train.steps).toEqual([1]);
@@ -53,14 +57,7 @@ describe('training store', () => {
       },
       probeLabels: new Uint8Array(1),
       probeImages: new Uint8Array(784),
-      config: {
-        latentDim: 2,
-        hiddenDim: 512,
-        learningRate: 1e-3,
-        batchSize: 128,
-        beta: 1,
-        seed: 1,
-      },
+      config: TRAIN_DEFAULTS,
     });
     expect(s.phase).toBe('ready');
     expect(s.notices.map((n) => n.text)).toEqual([

@@ -1,6 +1,7 @@
 /** Train/Pause, Step, Reset and the hyper-parameters; all native controls with labels. */
 import { useId } from 'react';
-import { BACKENDS } from '../../train/config';
+import { MODEL_CATALOG, MODEL_KINDS } from '../../models/catalog';
+import { ACTIVATIONS, BACKENDS, BINARIZATIONS, LIKELIHOODS, WARMUPS } from '../../train/config';
 import { SETTINGS, type Settings } from '../../state/settings';
 
 export interface ControlsProps {
@@ -57,6 +58,60 @@ export function Controls({
     </label>
   );
 
+  const choice = <K extends keyof Settings>(
+    key: K,
+    options: readonly Settings[K][],
+    hint: string,
+    label: (v: Settings[K]) => string = String,
+    testId?: string,
+  ) => (
+    <label className="field" htmlFor={`${id}-${String(key)}`}>
+      <span>{SETTINGS[key].label}</span>
+      <select
+        id={`${id}-${String(key)}`}
+        data-testid={testId}
+        value={String(settings[key])}
+        title={hint}
+        onChange={(e) =>
+          set(
+            key,
+            options.find((o) => String(o) === e.target.value)!,
+          )
+        }
+      >
+        {options.map((v) => (
+          <option key={String(v)} value={String(v)}>
+            {label(v)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+
+  const numberInput = (
+    key: 'sigma' | 'warmupSteps' | 'freeBits',
+    min: number,
+    max: number,
+    step: number,
+  ) => (
+    <label className="field" htmlFor={`${id}-${key}`}>
+      <span>{SETTINGS[key].label}</span>
+      <input
+        id={`${id}-${key}`}
+        type="number"
+        min={min}
+        max={max}
+        step={step}
+        value={settings[key]}
+        onChange={(e) => {
+          const v = e.target.valueAsNumber;
+          if (Number.isFinite(v) && v >= min && v <= max) set(key, v);
+        }}
+      />
+    </label>
+  );
+
+  const isVae = settings.model === 'vae';
   return (
     <section className="controls" aria-label="Training controls">
       <div className="buttons">
@@ -78,6 +133,13 @@ export function Controls({
         </button>
       </div>
       <div className="fields">
+        {choice(
+          'model',
+          MODEL_KINDS,
+          'Changing it starts a new run',
+          (k) => MODEL_CATALOG[k].label,
+          'model-select',
+        )}
         {numberSelect(
           'latentDim',
           withCurrent(LATENT_SIZES, settings.latentDim),
@@ -85,21 +147,23 @@ export function Controls({
         )}
         {numberSelect('learningRate', LEARNING_RATES, 'Adam step size; applies immediately')}
         {numberSelect('batchSize', BATCH_SIZES, 'Images per step; applies immediately')}
-        <label className="field" htmlFor={`${id}-beta`}>
-          <span>{SETTINGS.beta.label}</span>
-          <input
-            id={`${id}-beta`}
-            type="number"
-            min={0}
-            max={100}
-            step={0.1}
-            value={settings.beta}
-            onChange={(e) => {
-              const v = e.target.valueAsNumber;
-              if (Number.isFinite(v) && v >= 0 && v <= 100) set('beta', v);
-            }}
-          />
-        </label>
+        {isVae ? (
+          <label className="field" htmlFor={`${id}-beta`}>
+            <span>{SETTINGS.beta.label}</span>
+            <input
+              id={`${id}-beta`}
+              type="number"
+              min={0}
+              max={100}
+              step={0.1}
+              value={settings.beta}
+              onChange={(e) => {
+                const v = e.target.valueAsNumber;
+                if (Number.isFinite(v) && v >= 0 && v <= 100) set('beta', v);
+              }}
+            />
+          </label>
+        ) : null}
         <label className="field" htmlFor={`${id}-backend`}>
           <span>{SETTINGS.backend.label}</span>
           <select
@@ -116,9 +180,41 @@ export function Controls({
           </select>
         </label>
       </div>
+      <details className="more">
+        <summary>Model options</summary>
+        <div className="fields">
+          {choice(
+            'likelihood',
+            LIKELIHOODS,
+            'p(x|z): Bernoulli on pixels, or Gaussian with fixed σ',
+          )}
+          {settings.likelihood === 'gaussian' ? numberInput('sigma', 0.01, 10, 0.01) : null}
+          {choice(
+            'binarize',
+            BINARIZATIONS,
+            'none: grey pixels; static: sampled once; dynamic: re-sampled every step',
+          )}
+          {choice(
+            'activation',
+            ACTIVATIONS,
+            'Hidden-layer activation (linear + Gaussian AE ≈ PCA)',
+          )}
+          {isVae ? choice('warmup', WARMUPS, 'Ramp the KL weight from 0 to β') : null}
+          {isVae && settings.warmup !== 'none'
+            ? numberInput('warmupSteps', 1, 10_000_000, 100)
+            : null}
+          {isVae ? numberInput('freeBits', 0, 10, 0.05) : null}
+        </div>
+        {settings.likelihood === 'gaussian' ? (
+          <p className="hint">
+            Gaussian loss C·‖x − x̂‖² + const with C = 1/(2σ²) ={' '}
+            {(1 / (2 * settings.sigma * settings.sigma)).toPrecision(3)}.
+          </p>
+        ) : null}
+      </details>
       <p className="hint">
-        Latent size and backend start a new run; learning rate, batch size and β apply to the
-        running model.
+        Model, latent size, likelihood, binarisation, activation and backend start a new run;
+        learning rate, batch size, β, warm-up and free bits apply to the running model.
       </p>
     </section>
   );

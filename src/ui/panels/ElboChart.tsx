@@ -1,43 +1,48 @@
-/** The ELBO terms over training: per-step train values and per-evaluation test values. */
+/** The running model's loss terms over training: per-step train values and per-evaluation test values. */
 import { useMemo } from 'react';
 import { downsampleMean } from '../../core/downsample';
-import { TERM_COLOURS } from '../palette';
+import type { TermInfo } from '../../models/catalog';
+import { termColour } from '../palette';
 import { nats } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series } from '../training-store';
 
-const TERMS = [
-  { key: 'negElbo', name: '−ELBO' },
-  { key: 'recon', name: 'reconstruction' },
-  { key: 'kl', name: 'KL' },
-] as const;
-
 /** Points per train curve on screen; longer runs are shown as bucket means. */
 const MAX_POINTS = 600;
 
-export function ElboChart({ train, test }: { train: Series; test: Series }) {
+const last = (s: Series, k: string) => s.terms[k]?.[s.terms[k].length - 1];
+
+export function ElboChart({
+  train,
+  test,
+  terms,
+}: {
+  train: Series;
+  test: Series;
+  terms: TermInfo[];
+}) {
   const data = useMemo(
     () => [
-      ...TERMS.map((t) => ({
-        // SVG lines over at most MAX_POINTS bucket means: cheap to redraw at 10 Hz, no WebGL context.
+      ...terms.map((t, i) => ({
+        // SVG lines over at most MAX_POINTS bucket means: cheap to redraw, no WebGL context.
         type: 'scatter',
         mode: 'lines',
-        name: `train ${t.name}`,
-        ...downsampleMean(train.steps, train[t.key], MAX_POINTS),
-        line: { color: TERM_COLOURS[t.key], width: 1 },
+        name: `train ${t.label}`,
+        ...downsampleMean(train.steps, train.terms[t.key] ?? [], MAX_POINTS),
+        line: { color: termColour(t.key, i), width: 1 },
         opacity: 0.55,
       })),
-      ...TERMS.map((t) => ({
+      ...terms.map((t, i) => ({
         type: 'scatter',
         mode: 'lines+markers',
-        name: `test ${t.name}`,
+        name: `test ${t.label}`,
         x: test.steps,
-        y: test[t.key],
-        line: { color: TERM_COLOURS[t.key], width: 2, dash: 'dot' },
-        marker: { color: TERM_COLOURS[t.key], size: 6, symbol: 'diamond' },
+        y: test.terms[t.key] ?? [],
+        line: { color: termColour(t.key, i), width: 2, dash: 'dot' },
+        marker: { color: termColour(t.key, i), size: 6, symbol: 'diamond' },
       })),
     ],
-    [train, test],
+    [train, test, terms],
   );
   const layout = useMemo(
     () => ({
@@ -48,16 +53,15 @@ export function ElboChart({ train, test }: { train: Series; test: Series }) {
     }),
     [],
   );
-  const last = (s: Series, k: 'negElbo' | 'recon' | 'kl') => s[k][s[k].length - 1];
+  const describe = (s: Series) => terms.map((t) => `${t.label} ${nats(last(s, t.key))}`).join(', ');
   const summary =
     train.steps.length === 0 && test.steps.length === 0
       ? 'No values yet.'
-      : `Latest train: −ELBO ${nats(last(train, 'negElbo'))} = reconstruction ${nats(last(train, 'recon'))} + KL ${nats(last(train, 'kl'))} nats per image. ` +
-        `Latest test: −ELBO ${nats(last(test, 'negElbo'))} = ${nats(last(test, 'recon'))} + ${nats(last(test, 'kl'))} nats per image.`;
+      : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in nats per image.`;
   return (
     <PlotlyChart
       testId="elbo-chart"
-      title="ELBO terms during training"
+      title="Loss terms during training"
       data={data}
       layout={layout}
       summary={summary}

@@ -1,5 +1,6 @@
 /** The latent space of the fixed probe digits, one colour per digit, with the prior's 1σ/2σ circles. */
 import { useMemo } from 'react';
+import type { ModelKind } from '../../models/catalog';
 import type { EvalResult } from '../../train/metrics';
 import { DIGIT_COLOURS } from '../palette';
 import { count } from '../format';
@@ -22,9 +23,11 @@ function circle(r: number) {
 export function LatentScatter({
   result,
   labels,
+  model,
 }: {
   result: EvalResult | null;
   labels: Uint8Array | null;
+  model: ModelKind;
 }) {
   const data = useMemo(() => {
     if (!result || !labels) return [];
@@ -65,26 +68,29 @@ export function LatentScatter({
   }, [result, labels]);
 
   const pca = result?.latentKind === 'pca';
+  // What a point is: a VAE's posterior mean (with the N(0, I) prior drawn), or an AE's code.
+  const what = model === 'vae' ? 'posterior mean' : 'code';
+  const prior = model === 'vae' && !pca;
   const layout = useMemo(
     () => ({
       xaxis: {
-        title: { text: pca ? 'principal component 1' : 'z₁ (posterior mean)' },
+        title: { text: pca ? 'principal component 1' : `z₁ (${what})` },
         zeroline: false,
       },
       yaxis: {
-        title: { text: pca ? 'principal component 2' : 'z₂ (posterior mean)' },
+        title: { text: pca ? 'principal component 2' : `z₂ (${what})` },
         zeroline: false,
         scaleanchor: 'x',
       },
-      shapes: pca ? [] : [circle(1), circle(2)],
+      shapes: prior ? [circle(1), circle(2)] : [],
       legend: { title: { text: 'digit' } },
       uirevision: pca ? 'pca' : 'latent',
     }),
-    [pca],
+    [pca, what, prior],
   );
   const n = labels?.length ?? 0;
   const summary = result
-    ? `${count(n)} test digits at step ${count(result.step)}, ${pca ? 'projected on the first two principal components of their posterior means' : 'at their posterior means'}; dashed circles: the prior's 1σ and 2σ.`
+    ? `${count(n)} test digits at step ${count(result.step)}, ${pca ? `projected on the first two principal components of their ${what}s` : `at their ${what}s`}${prior ? "; dashed circles: the prior's 1σ and 2σ" : ''}.`
     : 'Waiting for the first evaluation.';
   return (
     <PlotlyChart

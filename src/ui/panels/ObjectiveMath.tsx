@@ -1,5 +1,7 @@
-/** The objective being minimised, typeset with KaTeX (loaded lazily), with the latest test values. */
+/** The running model's objective, typeset with KaTeX (loaded lazily), with the latest test values. */
 import { useEffect, useState } from 'react';
+import type { ModelKind } from '../../models/catalog';
+import type { Settings } from '../../state/settings';
 import type { TestTerms } from '../../train/metrics';
 import { nats } from '../format';
 
@@ -12,20 +14,70 @@ function loadKatex(): Promise<Katex> {
   return katexPromise;
 }
 
-export function objectiveTex(test: TestTerms | null, beta: number): string {
-  const objective =
-    String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}}` +
-    String.raw` + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`;
-  if (!test) return objective;
-  const live = String.raw`\\[4pt] ${nats(test.negElbo)} = ${nats(test.recon)} + ${nats(test.kl)}\ \text{nats per image (test)}`;
-  const weighted =
-    beta === 1
-      ? ''
-      : String.raw`\\[4pt] \text{minimised: } \text{reconstruction} + \beta\,\text{KL},\ \beta = ${beta}`;
-  return String.raw`\begin{gathered}${objective}${live}${weighted}\end{gathered}`;
+/** TeX of −log p(x | z) for the chosen likelihood, with C shown for the Gaussian. */
+function reconTex(s: Pick<Settings, 'likelihood' | 'sigma'>): string {
+  if (s.likelihood === 'bernoulli') {
+    return String.raw`-\textstyle\sum_p \left[x_p \log \hat x_p + (1 - x_p)\log(1 - \hat x_p)\right]`;
+  }
+  const c = (1 / (2 * s.sigma * s.sigma)).toPrecision(3);
+  return String.raw`C\,\lVert x - \hat x\rVert^2 + \tfrac{P}{2}\log(2\pi\sigma^2),\quad C = \tfrac{1}{2\sigma^2} = ${c}`;
 }
 
-export function ObjectiveMath({ test, beta }: { test: TestTerms | null; beta: number }) {
+/** TeX of the objective and, when `test` is known, its live values; plus a plain-text version. */
+export function objectiveTex(
+  model: ModelKind,
+  test: TestTerms | null,
+  s: Pick<Settings, 'beta' | 'likelihood' | 'sigma' | 'freeBits' | 'warmup'>,
+): { tex: string; text: string } {
+  const lines: string[] = [];
+  let text: string;
+  if (model === 'vae') {
+    lines.push(
+      String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`,
+    );
+    if (test) {
+      lines.push(
+        String.raw`${nats(test.negElbo)} = ${nats(test.recon)} + ${nats(test.kl)}\ \text{nats per image (test)}`,
+      );
+    }
+    const weighted = s.beta !== 1 || s.warmup !== 'none' || s.freeBits > 0;
+    if (weighted) {
+      const kl =
+        s.freeBits > 0
+          ? String.raw`\sum_d \max(\lambda, \mathrm{KL}_d),\ \lambda = ${s.freeBits}`
+          : String.raw`\mathrm{KL}`;
+      lines.push(
+        String.raw`\text{minimised: reconstruction} + w(t)\,${kl},\quad w \to \beta = ${s.beta}`,
+      );
+    }
+    text = test
+      ? `Negative ELBO ${nats(test.negElbo)} equals reconstruction ${nats(test.recon)} plus KL ${nats(test.kl)} nats per image on the test digits.`
+      : 'Negative ELBO equals expected reconstruction loss plus KL divergence to the prior.';
+  } else {
+    lines.push(
+      String.raw`\mathcal{L}(x) = -\log p_\theta\big(x \mid \hat z\big),\quad \hat z = f_\phi(x)`,
+    );
+    if (test) lines.push(String.raw`${nats(test.recon)}\ \text{nats per image (test)}`);
+    text = test
+      ? `Reconstruction loss ${nats(test.recon)} nats per image on the test digits.`
+      : 'Reconstruction loss of the deterministic code.';
+  }
+  lines.push(String.raw`\text{reconstruction: } ${reconTex(s)}`);
+  return {
+    tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+    text,
+  };
+}
+
+export function ObjectiveMath({
+  model,
+  test,
+  settings,
+}: {
+  model: ModelKind;
+  test: TestTerms | null;
+  settings: Settings;
+}) {
   const [katex, setKatex] = useState<Katex | null>(null);
   useEffect(() => {
     let alive = true;
@@ -34,12 +86,9 @@ export function ObjectiveMath({ test, beta }: { test: TestTerms | null; beta: nu
       alive = false;
     };
   }, []);
-  const tex = objectiveTex(test, beta);
-  const text = test
-    ? `Negative ELBO ${nats(test.negElbo)} equals reconstruction ${nats(test.recon)} plus KL ${nats(test.kl)} nats per image on the test digits.`
-    : 'Negative ELBO equals expected reconstruction loss plus KL divergence to the prior.';
+  const { tex, text } = objectiveTex(model, test, settings);
   return (
-    <div className="math" aria-label={text} role="math">
+    <div className="math" data-testid="math" aria-label={text} role="math">
       {katex ? (
         <div
           aria-hidden="true"

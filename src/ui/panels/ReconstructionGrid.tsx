@@ -58,7 +58,7 @@ export function ReconstructionGrid({
   }, [originals, reconstructions, n, height, width]);
 
   const label = reconstructions
-    ? `Top row: ${n} fixed test digits. Bottom row: the model's reconstructions (decoded posterior means) at step ${step ?? 0}.`
+    ? `Top row: ${n} fixed test digits. Bottom row: the model's reconstructions (the decoded code, or posterior mean) at step ${step ?? 0}.`
     : `${n} fixed test digits; reconstructions appear after the first evaluation.`;
   return (
     <figure className="recon">

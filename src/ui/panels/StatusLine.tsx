@@ -1,10 +1,16 @@
-/** One line of live numbers: step, epoch, throughput and the latest test −ELBO. */
+/** One line of live numbers: step, epoch, throughput and the latest train and test headline term. */
+import { MODEL_CATALOG } from '../../models/catalog';
 import type { TrainingState } from '../training-store';
 import { count, nats } from '../format';
 
+const SCHEDULE_LABELS: Record<string, string> = { klWeight: 'KL weight', tau: 'τ' };
+
 export function StatusLine({ state }: { state: TrainingState }) {
-  const testElbo = state.test.negElbo[state.test.negElbo.length - 1];
-  const trainElbo = state.train.negElbo[state.train.negElbo.length - 1];
+  const headline = MODEL_CATALOG[state.model].headline;
+  const latest = (values: number[] | undefined) => values?.[values.length - 1];
+  const schedule = Object.entries(state.schedule)
+    .filter(([k]) => k !== 'beta')
+    .map(([k, v]) => `${SCHEDULE_LABELS[k] ?? k} ${Number(v.toPrecision(3))}`);
   return (
     <p className="status" data-testid="status" role="status" aria-live="off">
       {state.phase === 'starting' ? (
@@ -13,8 +19,14 @@ export function StatusLine({ state }: { state: TrainingState }) {
         <>
           <span>step {count(state.step)}</span> · <span>epoch {state.epoch + 1}</span> ·{' '}
           <span>{count(state.imagesPerSecond)} img/s</span> ·{' '}
-          <span>train −ELBO {nats(trainElbo)} nats</span> ·{' '}
-          <strong>test −ELBO {nats(testElbo)} nats</strong>
+          <span>
+            train {headline.label} {nats(latest(state.train.terms[headline.key]))} nats
+          </span>{' '}
+          ·{' '}
+          <strong>
+            test {headline.label} {nats(latest(state.test.terms[headline.key]))} nats
+          </strong>
+          {schedule.length ? <span> · {schedule.join(' · ')}</span> : null}
           <span className="unit-note">
             {' '}
             (per image: summed over 784 pixels, mean over images; test = 2,000 fixed held-out

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../../src/data/image-dataset';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
-import { VaeTrainer } from '../../src/train/vae-trainer';
+import { Trainer } from '../../src/train/trainer';
 import { mulberry32 } from '../../src/core/rng';
 import { tf, useCpu } from './tf-setup';
 
@@ -38,9 +38,9 @@ function syntheticDataset(trainCount: number, testCount: number): ImageDataset {
 
 const config: TrainConfig = { ...TRAIN_DEFAULTS, hiddenDim: 32, batchSize: 16, learningRate: 3e-3 };
 
-describe('VaeTrainer', () => {
+describe('Trainer', () => {
   it('a training step, a read-back and an evaluation leave numTensors unchanged', async () => {
-    const trainer = new VaeTrainer(syntheticDataset(64, 40), config);
+    const trainer = new Trainer(syntheticDataset(64, 40), config);
     trainer.trainStep(); // Adam creates its moment variables on the first step
     await trainer.flush();
     const before = tf.memory().numTensors;
@@ -57,7 +57,7 @@ describe('VaeTrainer', () => {
 
   it('dispose releases every tensor it made', async () => {
     const start = tf.memory().numTensors;
-    const trainer = new VaeTrainer(syntheticDataset(32, 20), config);
+    const trainer = new Trainer(syntheticDataset(32, 20), config);
     trainer.trainStep();
     trainer.trainStep();
     trainer.dispose();
@@ -65,27 +65,29 @@ describe('VaeTrainer', () => {
   });
 
   it('reports −ELBO = recon + KL per step, lowers it by training, and counts epochs', async () => {
-    const trainer = new VaeTrainer(syntheticDataset(64, 40), config);
+    const trainer = new Trainer(syntheticDataset(64, 40), config);
     const first = await trainer.evaluate();
     expect(first.step).toBe(0);
     expect(first.latent.length).toBe(40 * 2);
     expect(first.reconstructions.length).toBe(16 * 784);
     for (let i = 0; i < 40; i++) trainer.trainStep();
     const m = (await trainer.flush())!;
-    m.negElbo.forEach((v, i) => expect(v).toBeCloseTo(m.recon[i]! + m.kl[i]!, 3));
+    m.terms.negElbo!.forEach((v, i) =>
+      expect(v).toBeCloseTo(m.terms.recon![i]! + m.terms.kl![i]!, 3),
+    );
     const later = await trainer.evaluate();
-    expect(later.test.negElbo).toBeLessThan(first.test.negElbo - 50);
+    expect(later.test.negElbo).toBeLessThan(first.test.negElbo! - 50);
     expect(trainer.epoch).toBe((40 * 16) / 64); // 4 steps per pass over 64 images
     trainer.dispose();
   });
 
   it('the same seed gives the same first losses; another seed does not', async () => {
     const run = async (seed: number) => {
-      const t = new VaeTrainer(syntheticDataset(64, 20), { ...config, seed });
+      const t = new Trainer(syntheticDataset(64, 20), { ...config, seed });
       for (let i = 0; i < 5; i++) t.trainStep();
       const m = (await t.flush())!;
       t.dispose();
-      return m.negElbo;
+      return m.terms.negElbo;
     };
     const a = await run(1);
     expect(await run(1)).toEqual(a);
@@ -93,10 +95,50 @@ describe('VaeTrainer', () => {
   });
 
   it('projects latents above 2 dimensions onto two principal components', async () => {
-    const trainer = new VaeTrainer(syntheticDataset(32, 30), { ...config, latentDim: 6 });
+    const trainer = new Trainer(syntheticDataset(32, 30), { ...config, latentDim: 6 });
     const r = await trainer.evaluate();
     expect(r.latentKind).toBe('pca');
     expect(r.latent.length).toBe(30 * 2);
     trainer.dispose();
+  });
+});
+
+describe('Trainer with other models and data options', () => {
+  it('trains the autoencoder, reporting only its reconstruction term', async () => {
+    const trainer = new Trainer(syntheticDataset(64, 20), { ...config, model: 'ae' });
+    const first = await trainer.evaluate();
+    expect(Object.keys(first.test)).toEqual(['recon']);
+    for (let i = 0; i < 20; i++) trainer.trainStep();
+    const m = (await trainer.flush())!;
+    expect(Object.keys(m.terms)).toEqual(['recon']);
+    expect((await trainer.evaluate()).test.recon).toBeLessThan(first.test.recon!);
+    trainer.dispose();
+  });
+
+  it('binarisation feeds 0/1 pixels whose mean matches the grey levels, without leaking', async () => {
+    const ds = syntheticDataset(32, 20);
+    let greyMean = 0;
+    for (const v of ds.train.images) greyMean += v / 255 / ds.train.images.length;
+    for (const binarize of ['dynamic', 'static'] as const) {
+      const t = new Trainer(ds, { ...config, binarize, batchSize: 32 });
+      const seen: Float32Array[] = [];
+      const loss = t.model.loss.bind(t.model);
+      (t.model as { loss: typeof loss }).loss = (x, ctx) => {
+        seen.push(x.dataSync() as Float32Array);
+        return loss(x, ctx);
+      };
+      t.trainStep(); // Adam creates its moments on the first step
+      await t.flush();
+      const before = tf.memory().numTensors;
+      t.trainStep();
+      await t.flush();
+      expect(tf.memory().numTensors).toBe(before);
+      for (const batch of seen) {
+        expect(batch.every((v) => v === 0 || v === 1)).toBe(true);
+        const mean = batch.reduce((a, v) => a + v, 0) / batch.length;
+        expect(Math.abs(mean - greyMean)).toBeLessThan(0.02);
+      }
+      t.dispose();
+    }
   });
 });

@@ -1,33 +1,41 @@
 /**
- * Trains the MLP VAE on a dataset that lives on the device. One step = an on-device gather of
+ * Trains any model of the zoo on a dataset that lives on the device. One step = an on-device gather of
  * shuffled indices, one tidy, one Adam update. Loss terms stay on the device until flush()
  * reads them back asynchronously, so the loop never waits on the device per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fitPca, projectPca } from '../core/pca';
 import { mulberry32, permutation, type Rng } from '../core/rng';
+import {
+  binarizeInPlace,
+  EVAL_BINARIZATION_SEED,
+  STATIC_BINARIZATION_SEED,
+  toFloatPixels,
+} from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
-import { MlpVae } from '../models/mlp-vae';
+import { MODEL_CATALOG } from '../models/catalog';
+import type { LatentModel } from '../models/latent-model';
+import { createModel } from '../models/zoo';
 import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from './config';
 import type { EvalResult, StepMetrics } from './metrics';
 
 /** Probe digits are chosen with a fixed seed, the same for every run and every model. */
 const PROBE_SEED = 20260;
-
-function toFloatPixels(
-  images: Uint8Array,
-  start: number,
-  count: number,
-  pixels: number,
-): Float32Array {
-  const out = new Float32Array(count * pixels);
-  const src = images.subarray(start * pixels, (start + count) * pixels);
-  for (let i = 0; i < out.length; i++) out[i] = src[i]! / 255;
-  return out;
+/** One Bernoulli(x) sample per pixel on the device (dynamic binarisation).   [B, P] → [B, P] */
+function bernoulliSample(x: tf.Tensor2D, seed: number): tf.Tensor2D {
+  return tf.tidy(
+    () =>
+      tf.cast(
+        tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', seed), x),
+        'float32',
+      ) as tf.Tensor2D,
+  );
 }
 
-export class VaeTrainer {
-  readonly model: MlpVae;
+export class Trainer {
+  readonly model: LatentModel;
+  /** Term names in the order they are stacked and reported. */
+  readonly termKeys: string[];
   readonly probeLabels: Uint8Array; // [PROBE_COUNT]
   readonly probeImages: Uint8Array; // [RECON_COUNT × 784] grey levels for display
   readonly trainCount: number;
@@ -36,7 +44,6 @@ export class VaeTrainer {
   private readonly trainX: tf.Tensor2D; // [N, 784] in [0, 1], on the device
   private readonly probeX: tf.Tensor2D; // [PROBE_COUNT, 784]
   private readonly reconX: tf.Tensor2D; // [RECON_COUNT, 784]
-  private readonly probeEps: tf.Tensor2D; // [PROBE_COUNT, D] fixed noise for the test estimate
   private optimizer: tf.AdamOptimizer;
   private readonly rng: Rng;
   private order: Int32Array;
@@ -44,27 +51,24 @@ export class VaeTrainer {
   private stepCount = 0;
   private epochCount = 0;
   private pending: { step: number; terms: tf.Tensor1D }[] = [];
+  /** Seed of the fixed evaluation noise, the same at every evaluation. */
+  private static readonly EVAL_SEED = 777;
 
   constructor(dataset: ImageDataset, config: TrainConfig) {
     this.config = { ...config };
     this.pixels = dataset.height * dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
-    this.model = new MlpVae({
-      inputDim: P,
-      hiddenDim: config.hiddenDim,
-      latentDim: config.latentDim,
-      seed: config.seed,
-    });
+    this.model = createModel(config, P);
+    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
     this.optimizer = tf.train.adam(config.learningRate);
     this.rng = mulberry32(config.seed);
     this.order = permutation(this.trainCount, this.rng);
 
     // The whole training set is uploaded once; batches are gathers on the device.
-    this.trainX = tf.tensor2d(toFloatPixels(dataset.train.images, 0, this.trainCount, P), [
-      this.trainCount,
-      P,
-    ]);
+    const pixels = toFloatPixels(dataset.train.images, 0, this.trainCount, P);
+    if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
+    this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
 
     const probeCount = Math.min(PROBE_COUNT, dataset.test.count);
     const probeIdx = permutation(dataset.test.count, mulberry32(PROBE_SEED)).subarray(
@@ -82,9 +86,10 @@ export class VaeTrainer {
     probeIdx.subarray(0, reconCount).forEach((src, i) => {
       this.probeImages.set(dataset.test.images.subarray(src * P, (src + 1) * P), i * P);
     });
+    // A binarising model is evaluated on one fixed binarisation of the test digits.
+    if (config.binarize !== 'none') binarizeInPlace(probe, mulberry32(EVAL_BINARIZATION_SEED));
     this.probeX = tf.tensor2d(probe, [probeCount, P]);
     this.reconX = tf.tidy(() => tf.slice(this.probeX, [0, 0], [reconCount, P]));
-    this.probeEps = tf.randomNormal([probeCount, config.latentDim], 0, 1, 'float32', PROBE_SEED);
   }
 
   get step(): number {
@@ -96,13 +101,14 @@ export class VaeTrainer {
     return this.epochCount;
   }
 
-  /** Applies settings that do not need a new model (learning rate, batch size, β). */
+  /** Applies settings that do not need a new model (learning rate, batch size, β, warm-up, free bits). */
   updateConfig(config: TrainConfig): void {
     if (config.learningRate !== this.config.learningRate) {
       // Adam keeps its moments; only the step size changes. (`learningRate` is protected in the typings.)
       (this.optimizer as unknown as { learningRate: number }).learningRate = config.learningRate;
     }
     this.config = { ...config };
+    this.model.applyLiveConfig?.(this.config);
   }
 
   /** The next B indices of the shuffled order; a new shuffle (and epoch) when too few remain. */
@@ -119,20 +125,21 @@ export class VaeTrainer {
     return idx;
   }
 
-  /** One Adam step on one batch. Leaves one [3] tensor of loss terms pending until flush(). */
+  /** One Adam step on one batch. Leaves one [T] tensor of loss terms pending until flush(). */
   trainStep(): void {
     const idx = this.nextBatchIndices();
-    const { batchSize: B, latentDim: D, beta, seed } = this.config;
+    const { seed, binarize } = this.config;
     const step = this.stepCount + 1;
+    const noiseSeed = seed * 1_000_003 + step;
     const terms = tf.tidy(() => {
-      const x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D; // [B, 784]
-      const eps = tf.randomNormal([B, D], 0, 1, 'float32', seed * 1_000_003 + step) as tf.Tensor2D;
+      let x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D; // [B, P]
+      if (binarize === 'dynamic') x = bernoulliSample(x, noiseSeed + 0.5);
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const t = this.model.lossTerms(x, eps, beta);
-          kept = tf.keep(tf.stack([t.recon, t.kl, t.negElbo]) as tf.Tensor1D);
-          return t.total;
+          const out = this.model.loss(x, { step, seed: noiseSeed });
+          kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
+          return out.total;
         },
         false,
         this.model.variables,
@@ -141,6 +148,11 @@ export class VaeTrainer {
     });
     this.pending.push({ step, terms });
     this.stepCount = step;
+  }
+
+  /** Schedule values (β, KL weight, τ …) at the current step. */
+  scheduleValues(): Record<string, number> {
+    return this.model.scheduleValues(this.stepCount);
   }
 
   get pendingSteps(): number {
@@ -152,41 +164,44 @@ export class VaeTrainer {
     if (this.pending.length === 0) return null;
     const batch = this.pending;
     this.pending = [];
-    const stacked = tf.stack(batch.map((p) => p.terms)); // [n, 3]
+    const stacked = tf.stack(batch.map((p) => p.terms)); // [n, T]
     for (const p of batch) p.terms.dispose();
     const values = await stacked.data(); // the only device → host sync point of training
     stacked.dispose();
-    const out: StepMetrics = { steps: [], recon: [], kl: [], negElbo: [] };
-    batch.forEach((p, i) => {
-      out.steps.push(p.step);
-      out.recon.push(values[3 * i]!);
-      out.kl.push(values[3 * i + 1]!);
-      out.negElbo.push(values[3 * i + 2]!);
-    });
-    return out;
+    const T = this.termKeys.length;
+    const terms: Record<string, number[]> = {};
+    this.termKeys.forEach((k, j) => (terms[k] = batch.map((_, i) => values[T * i + j]!)));
+    return { steps: batch.map((p) => p.step), terms };
   }
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */
   async evaluate(): Promise<EvalResult> {
-    const { recon, kl, mu } = this.model.evaluate(this.probeX, this.probeEps);
+    const ctx = { step: this.stepCount, seed: Trainer.EVAL_SEED };
+    const perImage = this.model.evaluate(this.probeX, ctx);
+    const embedded = this.model.embed(this.probeX);
     const decoded = this.model.reconstruct(this.reconX);
-    const [r, k, m, img] = await Promise.all([recon.data(), kl.data(), mu.data(), decoded.data()]);
-    tf.dispose([recon, kl, mu, decoded]);
-    const n = r.length;
-    let sumR = 0;
-    let sumK = 0;
-    for (let i = 0; i < n; i++) {
-      sumR += r[i]!;
-      sumK += k[i]!;
-    }
-    const D = this.config.latentDim;
-    const latent = D === 2 ? Float32Array.from(m) : projectPca(fitPca(m, n, D, 2), m, n, D);
+    const keys = this.termKeys;
+    const [m, img, ...termValues] = await Promise.all([
+      embedded.data(),
+      decoded.data(),
+      ...keys.map((k) => perImage[k]!.data()),
+    ]);
+    tf.dispose([embedded, decoded, ...Object.values(perImage)]);
+    const test: Record<string, number> = {};
+    keys.forEach((k, j) => {
+      const v = termValues[j]!;
+      let sum = 0;
+      for (let i = 0; i < v.length; i++) sum += v[i]!;
+      test[k] = sum / v.length;
+    });
+    const n = this.probeLabels.length;
+    const L = m.length / n;
     return {
       step: this.stepCount,
       epoch: this.epochCount,
-      test: { recon: sumR / n, kl: sumK / n, negElbo: (sumR + sumK) / n },
-      latent,
-      latentKind: D === 2 ? 'posterior-mean' : 'pca',
+      test,
+      latent: L === 2 ? Float32Array.from(m) : projectPca(fitPca(m, n, L, 2), m, n, L),
+      latentKind: L === 2 ? 'latent' : 'pca',
       reconstructions: img as Float32Array,
     };
   }
@@ -196,6 +211,6 @@ export class VaeTrainer {
     this.pending = [];
     this.model.dispose();
     this.optimizer.dispose();
-    tf.dispose([this.trainX, this.probeX, this.reconX, this.probeEps]);
+    tf.dispose([this.trainX, this.probeX, this.reconX]);
   }
 }

@@ -1,0 +1,149 @@
+/**
+ * `npm run train -- --model vae --latent 20 --hidden 400 --epochs 10 …`: the browser's trainer
+ * in Node (TF.js wasm backend, or cpu), one JSON line per epoch on stdout:
+ *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,"step":…}
+ * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
+ * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only).
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { activeUnits } from '../core/active-units';
+import { mulberry32 } from '../core/rng';
+import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
+import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
+import { Vae } from '../models/vae';
+import { encodeCheckpoint } from '../train/checkpoint';
+import { embedSplit, evaluateSplit } from '../train/evaluate';
+import { Trainer } from '../train/trainer';
+import { parseCliArgs } from './args';
+
+const EVAL_SEED = 4242;
+/** Training images used for the active-units statistic (Burda et al. use the whole set; 500 is the issue's choice). */
+const ACTIVE_UNITS_IMAGES = 500;
+
+function diskFetch(root: string) {
+  return async (url: string) => {
+    try {
+      return new Response(await readFile(resolve(root, url.replace(/^datasets:\/\//, ''))));
+    } catch {
+      return new Response('missing', { status: 404 });
+    }
+  };
+}
+
+function limitTrain(ds: ImageDataset, limit: number | null): ImageDataset {
+  if (limit === null || limit >= ds.train.count) return ds;
+  const P = ds.height * ds.width;
+  return {
+    ...ds,
+    train: {
+      count: limit,
+      images: ds.train.images.subarray(0, limit * P),
+      labels: ds.train.labels.subarray(0, limit),
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = parseCliArgs(process.argv.slice(2));
+  // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
+  setWasmPaths(resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+  const ok = await tf.setBackend(opts.backend);
+  if (!ok) throw new Error(`the ${opts.backend} backend could not start`);
+  const root = resolve(process.cwd(), 'datasets');
+  const dataset = limitTrain(
+    await loadImageDataset('datasets://', 'mnist', diskFetch(root)),
+    opts.limit,
+  );
+  const P = dataset.height * dataset.width;
+  const { config } = opts;
+
+  const testPixels = toFloatPixels(dataset.test.images, 0, dataset.test.count, P);
+  if (config.binarize !== 'none') binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
+  const testX = tf.tensor2d(testPixels, [dataset.test.count, P]);
+  const auX = tf.tensor2d(
+    toFloatPixels(dataset.train.images, 0, Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P),
+    [Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P],
+  );
+
+  const trainer = new Trainer(dataset, config);
+  console.error(
+    `training ${config.model} (latent ${config.latentDim}, hidden ${config.hiddenDim}) on ${dataset.train.count} images, backend ${tf.getBackend()}`,
+  );
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    const sums: Record<string, number> = {};
+    let steps = 0;
+    const start = performance.now();
+    const accumulate = async () => {
+      const m = await trainer.flush();
+      if (!m) return;
+      for (const [k, v] of Object.entries(m.terms))
+        sums[k] = (sums[k] ?? 0) + v.reduce((a, b) => a + b, 0);
+      steps += m.steps.length;
+    };
+    while (trainer.epoch < epoch) {
+      trainer.trainStep();
+      if (trainer.pendingSteps >= 50) await accumulate();
+    }
+    await accumulate();
+    const seconds = (performance.now() - start) / 1000;
+    const test = await evaluateSplit(trainer.model, testX, EVAL_SEED);
+    if (opts.evalIw > 0 && trainer.model instanceof Vae) {
+      const model = trainer.model;
+      const chunk = Math.max(1, Math.floor(20000 / opts.evalIw));
+      let sum = 0;
+      for (let s = 0; s < testX.shape[0]; s += chunk) {
+        const n = Math.min(chunk, testX.shape[0] - s);
+        const t = tf.tidy(() =>
+          tf.sum(
+            model.negIwBound(
+              tf.slice(testX, [s, 0], [n, P]) as tf.Tensor2D,
+              opts.evalIw,
+              EVAL_SEED + s,
+            ),
+          ),
+        );
+        sum += (await t.data())[0]!;
+        t.dispose();
+      }
+      test.iw = sum / testX.shape[0];
+    }
+    const line: Record<string, unknown> = {
+      epoch,
+      step: trainer.step,
+      train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
+      test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
+      imagesPerSec: Math.round((steps * config.batchSize) / seconds),
+    };
+    if (config.model === 'vae') {
+      const { data, dims } = await embedSplit(trainer.model, auX);
+      line.activeUnits = activeUnits(data, auX.shape[0], dims);
+    }
+    console.log(JSON.stringify(line));
+  }
+  if (opts.save) {
+    const { meta, weights } = await encodeCheckpoint(trainer.model, config, {
+      step: trainer.step,
+      epoch: trainer.epoch,
+      dataset: dataset.id,
+    });
+    await mkdir(opts.save, { recursive: true });
+    await writeFile(resolve(opts.save, 'checkpoint.json'), JSON.stringify(meta, null, 2));
+    await writeFile(resolve(opts.save, 'weights.bin'), new Uint8Array(weights));
+    console.error(`saved ${opts.save}/checkpoint.json and weights.bin`);
+  }
+  trainer.dispose();
+  tf.dispose([testX, auX]);
+}
+
+function round(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}
+
+main().catch((err: unknown) => {
+  console.error(`train: ${(err as Error).message}`);
+  process.exit(1);
+});

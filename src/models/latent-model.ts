@@ -1,0 +1,38 @@
+/**
+ * What every model in the zoo provides to the trainer. Models are pure TF.js: no DOM, no UI.
+ * Losses come back by name, each a scalar in nats per image (batch mean of per-image sums),
+ * so the UI can plot every term without knowing the model.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TrainConfig } from '../train/config';
+
+export interface LossContext {
+  /** Training step (1-based) that schedules (β warm-up, τ) are evaluated at; 0 = untrained. */
+  step: number;
+  /** Seed for this call's noise (ε, Gumbel noise), so runs are reproducible. */
+  seed: number;
+}
+
+export interface LossOutput {
+  /** Named terms, scalars in nats per image; names match the catalog's `terms`. */
+  terms: Record<string, tf.Scalar>;
+  /** The objective the optimiser minimises (e.g. recon + β·KL). */
+  total: tf.Scalar;
+}
+
+export interface LatentModel {
+  readonly variables: tf.Variable[];
+  /** x [B, P] pixels in [0, 1] → named loss terms and the objective. */
+  loss(x: tf.Tensor2D, ctx: LossContext): LossOutput;
+  /** Per-image terms for evaluation, each [B]; same names as `loss`. */
+  evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D>;
+  /** Points for the latent scatter: x [B, P] → [B, L] (posterior means, codes, …). */
+  embed(x: tf.Tensor2D): tf.Tensor2D;
+  /** Deterministic reconstruction as pixel intensities in [0, 1]: [B, P] → [B, P]. */
+  reconstruct(x: tf.Tensor2D): tf.Tensor2D;
+  /** Schedule values in force at `step` (β, KL weight, τ …), plain numbers for display. */
+  scheduleValues(step: number): Record<string, number>;
+  /** Applies the settings that change without a new model (β, warm-up, free bits …). */
+  applyLiveConfig?(c: TrainConfig): void;
+  dispose(): void;
+}

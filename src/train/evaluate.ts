@@ -1,0 +1,42 @@
+/**
+ * Evaluation of a model on a whole split (e.g. the 10,000 MNIST test digits), in chunks so
+ * the device never holds more than `chunk` images of activations. Plain numbers out.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { LatentModel } from '../models/latent-model';
+
+/** Mean per-image terms (nats per image) over the N×P images in `x` (values in [0, 1]). */
+export async function evaluateSplit(
+  model: LatentModel,
+  x: tf.Tensor2D,
+  seed: number,
+  chunk = 1000,
+): Promise<Record<string, number>> {
+  const n = x.shape[0];
+  const sums: Record<string, number> = {};
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    const terms = tf.tidy(() => {
+      const xb = tf.slice(x, [start, 0], [size, x.shape[1]]) as tf.Tensor2D;
+      const per = model.evaluate(xb, { step: 0, seed: seed + start });
+      return Object.fromEntries(Object.entries(per).map(([k, v]) => [k, tf.sum(v)]));
+    });
+    for (const [k, t] of Object.entries(terms)) {
+      sums[k] = (sums[k] ?? 0) + (await t.data())[0]!;
+      t.dispose();
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / n]));
+}
+
+/** The model's embeddings (posterior means for a VAE) of `x`, row-major N×L. */
+export async function embedSplit(
+  model: LatentModel,
+  x: tf.Tensor2D,
+): Promise<{ data: Float32Array; dims: number }> {
+  const z = model.embed(x);
+  const data = (await z.data()) as Float32Array;
+  const dims = z.shape[1]!;
+  z.dispose();
+  return { data, dims };
+}
