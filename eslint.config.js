@@ -22,7 +22,7 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'datasets', 'tests/browser/output'] },
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'datasets', 'tests/browser/output'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,8 @@
 /**
  * `npm run train -- --model vae --latent 20 --hidden 400 --epochs 10 …`: the browser's trainer
  * in Node (TF.js wasm backend, or cpu), one JSON line per epoch on stdout:
- *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,"step":…}
+ *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,
+ *    "testSquaredError":…,"step":…}
  * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
  * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only).
  */
@@ -11,12 +12,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { activeUnits } from '../core/active-units';
+import { codeUsage, perplexity } from '../core/codebook-stats';
 import { mulberry32 } from '../core/rng';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import { Vae } from '../models/vae';
 import { encodeCheckpoint } from '../train/checkpoint';
-import { embedSplit, evaluateSplit } from '../train/evaluate';
+import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { Trainer } from '../train/trainer';
 import { parseCliArgs } from './args';
 
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   );
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const sums: Record<string, number> = {};
+    const events: string[] = [];
     let steps = 0;
     const start = performance.now();
     const accumulate = async () => {
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
     while (trainer.epoch < epoch) {
       trainer.trainStep();
       if (trainer.pendingSteps >= 50) await accumulate();
+      events.push(...(await trainer.maintain()));
     }
     await accumulate();
     const seconds = (performance.now() - start) / 1000;
@@ -117,7 +121,22 @@ async function main(): Promise<void> {
       train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
       test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
       imagesPerSec: Math.round((steps * config.batchSize) / seconds),
+      // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
+      testSquaredError: round(await reconstructionSquaredError(trainer.model, testX)),
     };
+    if (trainer.model.takeCodeUsage) {
+      // Codes used at least once during this epoch, and the perplexity of their use.
+      const counts = await trainer.model.takeCodeUsage();
+      line.codesUsed = counts.filter((c) => c > 0).length;
+      line.perplexity = round(perplexity(counts));
+    } else if (trainer.model.codes) {
+      const { indices, size } = trainer.model.codes(testX);
+      const counts = codeUsage(await indices.data(), size);
+      indices.dispose();
+      line.codesUsed = counts.filter((c) => c > 0).length;
+      line.perplexity = round(perplexity(counts));
+    }
+    if (events.length) line.events = events;
     if (config.model === 'vae') {
       const { data, dims } = await embedSplit(trainer.model, auX);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);

@@ -11,6 +11,16 @@ export interface LossContext {
   step: number;
   /** Seed for this call's noise (ε, Gumbel noise), so runs are reproducible. */
   seed: number;
+  /** True inside a training step (models may keep statistics for afterStep). */
+  training?: boolean;
+}
+
+/** Discrete codes of a batch, for code-usage diagnostics. */
+export interface CodeAssignment {
+  /** Code index at each latent position, int32.   [B, positions] */
+  indices: tf.Tensor2D;
+  /** Codebook size K. */
+  size: number;
 }
 
 export interface LossOutput {
@@ -34,5 +44,20 @@ export interface LatentModel {
   scheduleValues(step: number): Record<string, number>;
   /** Applies the settings that change without a new model (β, warm-up, free bits …). */
   applyLiveConfig?(c: TrainConfig): void;
+  /** Called once with the first training batch, before the first step (k-means init). */
+  initialize?(x: tf.Tensor2D): void;
+  /** Called after every optimiser step, outside the gradient tape (EMA codebook updates). */
+  afterStep?(): void;
+  /**
+   * Called every few hundred steps with a training batch; may read back. Returns events to
+   * report, e.g. "restarted dead codes 3, 17".
+   */
+  maintain?(x: tf.Tensor2D, step: number): Promise<string[]>;
+  /** Code usage counts accumulated since the last call, then reset (codes used per epoch). */
+  takeCodeUsage?(): Promise<Float32Array>;
+  /** Discrete codes (VQ-VAE, dVAE). */
+  codes?(x: tf.Tensor2D): CodeAssignment;
+  /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
+  klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
   dispose(): void;
 }

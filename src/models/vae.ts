@@ -168,6 +168,13 @@ export class Vae implements LatentModel {
     });
   }
 
+  klPerDimension(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const { mu, logVar } = this.encode(x);
+      return tf.mean(gaussianKlPerDimension(mu, logVar), 0) as tf.Tensor1D;
+    });
+  }
+
   /** Posterior means μ [B,D]. */
   embed(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => this.encode(x).mu);

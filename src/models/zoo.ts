@@ -4,7 +4,10 @@
 import type { TrainConfig } from '../train/config';
 import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
+import { CategoricalVae } from './categorical-vae';
+import { Dvae } from './dvae';
 import { Vae } from './vae';
+import { VqVae } from './vq-vae';
 
 export function createModel(c: TrainConfig, inputDim: number): LatentModel {
   switch (c.model) {
@@ -30,6 +33,44 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
         activation: c.activation,
         likelihood: c.likelihood,
         sigma: c.sigma,
+        seed: c.seed,
+      });
+    case 'vqvae':
+      return new VqVae({
+        codebookSize: c.codebookSize,
+        codeDim: c.codeDim,
+        commitment: c.commitment,
+        ema: c.ema,
+        emaDecay: c.emaDecay,
+        kmeansInit: c.kmeansInit,
+        deadCodeThreshold: c.deadCodeThreshold,
+        seed: c.seed,
+      });
+    case 'dvae':
+      return new Dvae({
+        codebookSize: c.codebookSize,
+        codeDim: c.codeDim,
+        hard: c.hard,
+        beta: c.beta,
+        warmup: c.warmup,
+        warmupSteps: c.warmupSteps,
+        tauSchedule: c.tauSchedule,
+        tauEnd: c.tauEnd,
+        tauSteps: c.tauSteps,
+        tauRate: c.tauRate,
+        seed: c.seed,
+      });
+    case 'catvae':
+      return new CategoricalVae({
+        inputDim,
+        categorical: c.categorical,
+        classes: c.classes,
+        hard: c.hard,
+        beta: c.beta,
+        tauSchedule: c.tauSchedule,
+        tauEnd: c.tauEnd,
+        tauSteps: c.tauSteps,
+        tauRate: c.tauRate,
         seed: c.seed,
       });
     default: {

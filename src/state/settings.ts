@@ -10,6 +10,7 @@ import {
   BINARIZATIONS,
   LIKELIHOODS,
   TRAIN_DEFAULTS,
+  TAU_SCHEDULES,
   WARMUPS,
   type BackendName,
   type TrainConfig,
@@ -45,6 +46,15 @@ function real(min: number, max: number): Spec<number>['parse'] {
       ? { value: v }
       : { error: `expected a number from ${min} to ${max}` };
   };
+}
+
+function flag(): Spec<boolean>['parse'] {
+  return (raw) =>
+    raw === 'true' || raw === '1' || raw === 'on'
+      ? { value: true }
+      : raw === 'false' || raw === '0' || raw === 'off'
+        ? { value: false }
+        : { error: 'expected true or false' };
 }
 
 function oneOf<T extends string>(options: readonly T[]): Spec<T>['parse'] {
@@ -160,6 +170,98 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Activation',
     default: D.activation,
     parse: oneOf(ACTIVATIONS),
+    format: String,
+  },
+  codebookSize: {
+    url: 'codes',
+    label: 'Codebook size K',
+    default: D.codebookSize,
+    parse: integer(2, 1024),
+    format: String,
+  },
+  codeDim: {
+    url: 'codeDim',
+    label: 'Code size D',
+    default: D.codeDim,
+    parse: integer(1, 256),
+    format: String,
+  },
+  commitment: {
+    url: 'commitment',
+    label: 'Commitment β',
+    default: D.commitment,
+    parse: real(0, 10),
+    format: String,
+  },
+  ema: { url: 'ema', label: 'EMA codebook', default: D.ema, parse: flag(), format: String },
+  emaDecay: {
+    url: 'emaDecay',
+    label: 'EMA decay γ',
+    default: D.emaDecay,
+    parse: real(0, 0.9999),
+    format: String,
+  },
+  kmeansInit: {
+    url: 'kmeans',
+    label: 'k-means init',
+    default: D.kmeansInit,
+    parse: flag(),
+    format: String,
+  },
+  deadCodeThreshold: {
+    url: 'restart',
+    label: 'Dead-code threshold',
+    default: D.deadCodeThreshold,
+    parse: integer(0, 1_000_000),
+    format: String,
+  },
+  tauSchedule: {
+    url: 'tau',
+    label: 'τ schedule',
+    default: D.tauSchedule,
+    parse: oneOf(TAU_SCHEDULES),
+    format: String,
+  },
+  tauEnd: {
+    url: 'tauEnd',
+    label: 'τ end / floor',
+    default: D.tauEnd,
+    parse: real(0.01, 10),
+    format: String,
+  },
+  tauSteps: {
+    url: 'tauSteps',
+    label: 'τ anneal steps',
+    default: D.tauSteps,
+    parse: integer(1, 10_000_000),
+    format: String,
+  },
+  tauRate: {
+    url: 'tauRate',
+    label: 'τ decay rate r',
+    default: D.tauRate,
+    parse: real(0, 1),
+    format: String,
+  },
+  hard: {
+    url: 'hard',
+    label: 'Hard (straight-through)',
+    default: D.hard,
+    parse: flag(),
+    format: String,
+  },
+  categorical: {
+    url: 'categorical',
+    label: 'Categorical variables N',
+    default: D.categorical,
+    parse: integer(1, 200),
+    format: String,
+  },
+  classes: {
+    url: 'classes',
+    label: 'Classes per variable K',
+    default: D.classes,
+    parse: integer(2, 256),
     format: String,
   },
 };

@@ -27,6 +27,13 @@ export const ACTIVATIONS = ['relu', 'linear'] as const;
 /** Hidden-layer activation; a linear autoencoder spans the same subspace as PCA. */
 export type Activation = (typeof ACTIVATIONS)[number];
 
+export const TAU_SCHEDULES = ['constant', 'exp', 'cosine'] as const;
+/**
+ * Gumbel-softmax temperature τ(t): constant; Jang et al.'s max(τ_end, exp(−r·t)) updated every
+ * 1000 steps; or DALL·E's cosine from 1 to τ_end over `tauSteps` (see core/schedules).
+ */
+export type TauSchedule = (typeof TAU_SCHEDULES)[number];
+
 export interface TrainConfig {
   /** Which model of the zoo. */
   model: ModelKind;
@@ -52,6 +59,32 @@ export interface TrainConfig {
   /** Free bits λ: each latent dimension's batch-mean KL counts as at least λ nats (Kingma et al. 2016). 0 = off. */
   freeBits: number;
   activation: Activation;
+  /** K: codes in the VQ-VAE codebook, or categories per position of the dVAE. */
+  codebookSize: number;
+  /** D: size of each code vector. */
+  codeDim: number;
+  /** β of the VQ-VAE commitment loss. */
+  commitment: number;
+  /** VQ-VAE: update the codebook by exponential moving averages. */
+  ema: boolean;
+  emaDecay: number;
+  /** VQ-VAE: initialise the codebook by k-means on the first batch's encoder outputs. */
+  kmeansInit: boolean;
+  /** VQ-VAE: restart codes used fewer times than this in 200 steps (0 = never). */
+  deadCodeThreshold: number;
+  tauSchedule: TauSchedule;
+  /** τ at the end of the cosine anneal, and the floor of the exp schedule (and τ when constant). */
+  tauEnd: number;
+  /** Length of the cosine anneal in steps. */
+  tauSteps: number;
+  /** r of the exp schedule. */
+  tauRate: number;
+  /** dVAE / categorical VAE: straight-through hard one-hot samples in the forward pass. */
+  hard: boolean;
+  /** Categorical VAE: N categorical latent variables … */
+  categorical: number;
+  /** … of K classes each. */
+  classes: number;
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
@@ -69,6 +102,20 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   warmupSteps: 5000,
   freeBits: 0,
   activation: 'relu',
+  codebookSize: 64,
+  codeDim: 16,
+  commitment: 0.25,
+  ema: false,
+  emaDecay: 0.99,
+  kmeansInit: true,
+  deadCodeThreshold: 1,
+  tauSchedule: 'cosine',
+  tauEnd: 1 / 16,
+  tauSteps: 10_000,
+  tauRate: 1e-4,
+  hard: false,
+  categorical: 20,
+  classes: 10,
 };
 
 /** Settings whose change needs a fresh model (the others apply to the running one). */
@@ -80,6 +127,12 @@ export const RESET_KEYS: readonly (keyof TrainConfig)[] = [
   'likelihood',
   'binarize',
   'activation',
+  'codebookSize',
+  'codeDim',
+  'ema',
+  'kmeansInit',
+  'categorical',
+  'classes',
 ];
 
 /** Number of fixed test digits drawn in the latent scatter and used for the test −ELBO. */

@@ -40,3 +40,26 @@ export async function embedSplit(
   z.dispose();
   return { data, dims };
 }
+
+/**
+ * Mean squared reconstruction error per image, Σ_p (x_p − x̂_p)² with x̂ the deterministic
+ * reconstruction (decoded posterior mean / code), comparable with PCA's reconstruction error.
+ */
+export async function reconstructionSquaredError(
+  model: LatentModel,
+  x: tf.Tensor2D,
+  chunk = 1000,
+): Promise<number> {
+  const n = x.shape[0];
+  let sum = 0;
+  for (let start = 0; start < n; start += chunk) {
+    const size = Math.min(chunk, n - start);
+    const t = tf.tidy(() => {
+      const xb = tf.slice(x, [start, 0], [size, x.shape[1]]) as tf.Tensor2D;
+      return tf.sum(tf.squaredDifference(xb, model.reconstruct(xb)));
+    });
+    sum += (await t.data())[0]!;
+    t.dispose();
+  }
+  return sum / n;
+}

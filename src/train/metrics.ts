@@ -13,6 +13,20 @@ export interface StepMetrics {
 /** Mean per-image terms on the probe digits, by name, in nats per image. */
 export type TestTerms = Record<string, number>;
 
+/** Model diagnostics on the probe digits (those the running model supports). */
+export interface Diagnostics {
+  /** VAE: batch-mean KL of each latent dimension, nats. */
+  klPerDimension?: number[];
+  /** VAE: dimensions whose posterior-mean variance over the probe digits exceeds 0.01. */
+  activeUnits?: number;
+  /** VQ-VAE / dVAE: how many of the probe digits' latent positions use each code. */
+  codeUsage?: number[];
+  /** exp(entropy of the mean code assignment), between 1 and K. */
+  perplexity?: number;
+  codesUsed?: number;
+  deadCodes?: number;
+}
+
 export interface EvalResult {
   step: number;
   epoch: number;
@@ -22,4 +36,5 @@ export interface EvalResult {
   latentKind: 'latent' | 'pca';
   /** RECON_COUNT × H·W pixel intensities of the deterministic reconstructions. */
   reconstructions: Float32Array;
+  diagnostics: Diagnostics;
 }

@@ -4,6 +4,8 @@
  * reads them back asynchronously, so the loop never waits on the device per step.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { activeUnits } from '../core/active-units';
+import { codeUsage, perplexity } from '../core/codebook-stats';
 import { fitPca, projectPca } from '../core/pca';
 import { mulberry32, permutation, type Rng } from '../core/rng';
 import {
@@ -17,7 +19,11 @@ import { MODEL_CATALOG } from '../models/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
 import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from './config';
-import type { EvalResult, StepMetrics } from './metrics';
+import type { Diagnostics, EvalResult, StepMetrics } from './metrics';
+
+/** Steps between model upkeep calls (dead-code restarts), and the batch they look at. */
+export const MAINTAIN_EVERY = 200;
+const MAINTAIN_BATCH = 256;
 
 /** Probe digits are chosen with a fixed seed, the same for every run and every model. */
 const PROBE_SEED = 20260;
@@ -134,10 +140,11 @@ export class Trainer {
     const terms = tf.tidy(() => {
       let x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D; // [B, P]
       if (binarize === 'dynamic') x = bernoulliSample(x, noiseSeed + 0.5);
+      if (step === 1) this.model.initialize?.(x); // e.g. k-means codebook from the first batch
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const out = this.model.loss(x, { step, seed: noiseSeed });
+          const out = this.model.loss(x, { step, seed: noiseSeed, training: true });
           kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
           return out.total;
         },
@@ -146,8 +153,25 @@ export class Trainer {
       );
       return kept as unknown as tf.Tensor1D;
     });
+    this.model.afterStep?.(); // e.g. EMA codebook update, outside the gradient tape
     this.pending.push({ step, terms });
     this.stepCount = step;
+  }
+
+  /**
+   * Model upkeep every MAINTAIN_EVERY steps (dead-code restarts) on a fresh random batch of
+   * training images. Returns the events to report; reads back, so call it between steps.
+   */
+  async maintain(): Promise<string[]> {
+    if (!this.model.maintain || this.stepCount === 0 || this.stepCount % MAINTAIN_EVERY !== 0)
+      return [];
+    const idx = permutation(this.trainCount, this.rng).subarray(0, MAINTAIN_BATCH);
+    const x = tf.tidy(() => tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D);
+    try {
+      return await this.model.maintain(x, this.stepCount);
+    } finally {
+      x.dispose();
+    }
   }
 
   /** Schedule values (β, KL weight, τ …) at the current step. */
@@ -180,6 +204,7 @@ export class Trainer {
     const perImage = this.model.evaluate(this.probeX, ctx);
     const embedded = this.model.embed(this.probeX);
     const decoded = this.model.reconstruct(this.reconX);
+    const diagnostics = this.diagnose();
     const keys = this.termKeys;
     const [m, img, ...termValues] = await Promise.all([
       embedded.data(),
@@ -196,7 +221,11 @@ export class Trainer {
     });
     const n = this.probeLabels.length;
     const L = m.length / n;
+    const diag = await diagnostics;
+    // For a VAE the embeddings are the posterior means: active units (Burda et al. 2015).
+    if (diag.klPerDimension) diag.activeUnits = activeUnits(m, n, L);
     return {
+      diagnostics: diag,
       step: this.stepCount,
       epoch: this.epochCount,
       test,
@@ -204,6 +233,26 @@ export class Trainer {
       latentKind: L === 2 ? 'latent' : 'pca',
       reconstructions: img as Float32Array,
     };
+  }
+
+  /** Per-dimension KL (VAE) or code usage (VQ-VAE, dVAE) on the probe digits. */
+  private async diagnose(): Promise<Diagnostics> {
+    const out: Diagnostics = {};
+    if (this.model.klPerDimension) {
+      const kl = this.model.klPerDimension(this.probeX);
+      out.klPerDimension = Array.from(await kl.data());
+      kl.dispose();
+    }
+    if (this.model.codes) {
+      const { indices, size } = this.model.codes(this.probeX);
+      const counts = codeUsage(await indices.data(), size);
+      indices.dispose();
+      out.codeUsage = Array.from(counts);
+      out.perplexity = perplexity(counts);
+      out.codesUsed = counts.filter((c) => c > 0).length;
+      out.deadCodes = size - out.codesUsed;
+    }
+    return out;
   }
 
   dispose(): void {

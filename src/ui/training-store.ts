@@ -42,6 +42,8 @@ export interface TrainingState {
   test: Series;
   latestEval: EvalResult | null;
   notices: Notice[];
+  /** Model events (dead-code restarts …) with the step they happened at. */
+  events: { step: number; text: string }[];
   version: number;
 }
 
@@ -68,6 +70,7 @@ export function initialState(): TrainingState {
     test: emptySeries(),
     latestEval: null,
     notices: [],
+    events: [],
     version: 0,
   };
 }
@@ -131,6 +134,12 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
             );
       return { ...next, test, latestEval: r, step: r.step, epoch: r.epoch };
     }
+    case 'event':
+      return {
+        ...next,
+        events: [...s.events, { step: msg.step, text: msg.text }],
+        notices: [...s.notices, notice('info', msg.text)],
+      };
     case 'diverged':
       return { ...next, running: false, notices: [...s.notices, notice('error', msg.message)] };
     case 'error':
@@ -160,6 +169,7 @@ export function resetRun(s: TrainingState, runId: number, model: ModelKind): Tra
     train: emptySeries(),
     test: emptySeries(),
     latestEval: null,
+    events: [],
     version: s.version + 1,
   };
 }

@@ -66,6 +66,8 @@ export type WorkerResponse =
       schedule: Record<string, number>;
     }
   | { type: 'eval'; runId: number; result: EvalResult }
+  /** Something the model did that a user should see (e.g. dead codes restarted). */
+  | { type: 'event'; runId: number; step: number; text: string }
   /** Training stopped on a non-finite loss; the run is paused, not lost. */
   | { type: 'diverged'; runId: number; step: number; message: string }
   | { type: 'error'; message: string; fatal: boolean };

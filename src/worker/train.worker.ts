@@ -109,6 +109,9 @@ async function runLoop(): Promise<void> {
       if (now - lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
         healthy = await flushMetrics(t, c);
       }
+      if (healthy) {
+        for (const text of await t.maintain()) post({ type: 'event', runId, step: t.step, text });
+      }
       const evalDue = now - lastEvalEnd >= Math.max(EVAL_MIN_MS, EVAL_BUDGET_RATIO * lastEvalMs);
       if (healthy && running && evalDue) await evaluate(t);
       await yieldToEvents();
