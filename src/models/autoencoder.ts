@@ -1,5 +1,5 @@
 /**
- * Deterministic autoencoder (MLP), the baseline before the VAE.
+ * Deterministic autoencoder, the baseline before the VAE; MLP as below or convolutional.
  *
  *   encoder  x [B,P] → act(x W₁ + b₁) [B,H] → z = · W₂ + b₂          [B,D]
  *   decoder  z → act(z W₃ + b₃) [B,H] → ℓ = · W₄ + b₄                  [B,P]
@@ -9,13 +9,17 @@
  * Sampling: fit a Gaussian to the training codes and decode draws from it (see core/gaussian-fit).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { fitGaussian, sampleGaussian, type GaussianFit } from '../core/gaussian-fit';
+import { mulberry32 } from '../core/rng';
 import '../tf/register-gradients';
 import { reconstructionNll } from '../tf/reconstruction';
-import type { Activation, Likelihood } from '../train/config';
+import type { Activation, Architecture, Likelihood } from '../train/config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
-import { Mlp } from './layers/mlp';
+import { decoderNet, encoderBody, type Net } from './layers/bodies';
+import { Dense } from './layers/dense';
 
 export interface AutoencoderConfig {
+  arch: Architecture;
   inputDim: number;
   hiddenDim: number;
   latentDim: number;
@@ -26,6 +30,7 @@ export interface AutoencoderConfig {
 }
 
 export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
+  arch: 'mlp',
   inputDim: 784,
   hiddenDim: 512,
   latentDim: 2,
@@ -37,37 +42,27 @@ export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
 
 export class Autoencoder implements LatentModel {
   readonly config: AutoencoderConfig;
-  private readonly encoder: Mlp;
-  private readonly decoder: Mlp;
+  private readonly body: Net;
+  private readonly head: Dense;
+  private readonly decoder: Net;
+  private latentFit: GaussianFit | null = null;
 
   constructor(config: Partial<AutoencoderConfig> = {}) {
     const c = { ...AUTOENCODER_DEFAULTS, ...config };
     this.config = c;
-    this.encoder = new Mlp(
-      c.inputDim,
-      c.hiddenDim,
-      c.latentDim,
-      c.activation,
-      c.seed * 16 + 1,
-      'ae/enc',
-    );
-    this.decoder = new Mlp(
-      c.latentDim,
-      c.hiddenDim,
-      c.inputDim,
-      c.activation,
-      c.seed * 16 + 5,
-      'ae/dec',
-    );
+    const { net, width } = encoderBody(c, c.seed * 16 + 1, 'ae/enc');
+    this.body = net;
+    this.head = new Dense(width, c.latentDim, c.seed * 16 + 3, 'ae/enc/head');
+    this.decoder = decoderNet(c, c.latentDim, c.seed * 16 + 5, 'ae/dec');
   }
 
   get variables(): tf.Variable[] {
-    return [...this.encoder.variables, ...this.decoder.variables];
+    return [...this.body.variables, ...this.head.variables, ...this.decoder.variables];
   }
 
   /** x [B,P] → z [B,D] */
   encode(x: tf.Tensor2D): tf.Tensor2D {
-    return this.encoder.apply(x);
+    return tf.tidy(() => this.head.apply(this.body.apply(x)));
   }
 
   /** z [B,D] → logits [B,P] */
@@ -97,6 +92,23 @@ export class Autoencoder implements LatentModel {
 
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.sigmoid(this.decode(this.encode(x))) as tf.Tensor2D);
+  }
+
+  /** Fits N(μ, Σ) to the codes of x (read back once; D ≤ 64, so the fit is cheap in JS). */
+  async fitLatentGaussian(x: tf.Tensor2D): Promise<void> {
+    const z = this.encode(x);
+    const data = await z.data();
+    z.dispose();
+    this.latentFit = fitGaussian(data, x.shape[0], this.config.latentDim);
+  }
+
+  /** Decodes draws from the fitted Gaussian.   → [count, P] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    if (!this.latentFit) throw new Error('fit a Gaussian to the codes first (fitLatentGaussian)');
+    const z = sampleGaussian(this.latentFit, count, mulberry32(seed));
+    return tf.tidy(
+      () => tf.sigmoid(this.decode(tf.tensor2d(z, [count, this.config.latentDim]))) as tf.Tensor2D,
+    );
   }
 
   scheduleValues(): Record<string, number> {

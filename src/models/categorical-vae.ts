@@ -143,6 +143,18 @@ export class CategoricalVae implements LatentModel {
     });
   }
 
+  /** Decodes uniformly random one-hot codes (the uniform prior).   → [count, 784] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const K = this.config.classes;
+      const idx = tf.cast(
+        tf.floor(tf.randomUniform([count, this.config.categorical], 0, K, 'float32', seed)),
+        'int32',
+      );
+      return tf.sigmoid(this.decodeAssignments(oneHotFloat(idx, K) as tf.Tensor3D)) as tf.Tensor2D;
+    });
+  }
+
   scheduleValues(step: number): Record<string, number> {
     return { beta: this.config.beta, tau: temperatureAt(this.config, step) };
   }

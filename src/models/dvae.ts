@@ -181,6 +181,18 @@ export class Dvae implements LatentModel {
     });
   }
 
+  /** Decodes uniformly random one-hot codes (the uniform prior).   → [count, 784] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const K = this.config.codebookSize;
+      const idx = tf.cast(
+        tf.floor(tf.randomUniform([count, GRID * GRID], 0, K, 'float32', seed)),
+        'int32',
+      );
+      return tf.sigmoid(this.decodeAssignments(oneHotFloat(idx, K) as tf.Tensor3D)) as tf.Tensor2D;
+    });
+  }
+
   scheduleValues(step: number): Record<string, number> {
     return { beta: this.config.beta, klWeight: this.klWeight(step), tau: this.temperature(step) };
   }

@@ -55,6 +55,13 @@ export interface LatentModel {
   maintain?(x: tf.Tensor2D, step: number): Promise<string[]>;
   /** Code usage counts accumulated since the last call, then reset (codes used per epoch). */
   takeCodeUsage?(): Promise<Float32Array>;
+  /**
+   * New images as pixel intensities in [0, 1]: from the prior (VAE), from uniformly random codes
+   * (VQ-VAE, dVAE, categorical VAE), or from a Gaussian fitted to codes (AE, after fitLatentGaussian).
+   */
+  sample?(count: number, seed: number): tf.Tensor2D;
+  /** AE: fit the Gaussian that sample() draws from to the codes of x. */
+  fitLatentGaussian?(x: tf.Tensor2D): Promise<void>;
   /** Discrete codes (VQ-VAE, dVAE). */
   codes?(x: tf.Tensor2D): CodeAssignment;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */

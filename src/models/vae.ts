@@ -1,5 +1,5 @@
 /**
- * Variational autoencoder, MLP (Kingma & Welling 2014).
+ * Variational autoencoder (Kingma & Welling 2014), MLP as below or convolutional (layers/bodies).
  *
  *   encoder  x [B,P] → act(x W₁ + b₁) [B,H] → (μ, log σ²)                          [B,D] each
  *   sample   z = μ + exp(log σ² / 2) · ε,  ε ~ N(0, I)                             [B,D]
@@ -19,12 +19,14 @@ import '../tf/register-gradients';
 import { KL_WEIGHT_DEFAULTS, klWeightAt, type KlWeightSchedule } from '../core/schedules';
 import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../tf/gaussian';
 import { reconstructionNll } from '../tf/reconstruction';
-import type { Activation, Likelihood, TrainConfig, Warmup } from '../train/config';
+import type { Activation, Architecture, Likelihood, TrainConfig, Warmup } from '../train/config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { Dense } from './layers/dense';
-import { Mlp } from './layers/mlp';
+import { decoderNet, encoderBody, type Net } from './layers/bodies';
 
 export interface VaeConfig {
+  /** MLP or convolutional encoder and decoder. */
+  arch: Architecture;
   /** Pixels per image (28 × 28). */
   inputDim: number;
   /** Hidden units of the encoder and decoder. */
@@ -46,6 +48,7 @@ export interface VaeConfig {
 }
 
 export const VAE_DEFAULTS: VaeConfig = {
+  arch: 'mlp',
   inputDim: 784,
   hiddenDim: 512,
   latentDim: 2,
@@ -61,24 +64,25 @@ export const VAE_DEFAULTS: VaeConfig = {
 
 export class Vae implements LatentModel {
   config: VaeConfig;
-  private readonly hidden: Dense; // [P, H]
+  private readonly body: Net; // x [B,P] → h [B,H] (MLP) or [B,3136] (conv)
   private readonly mu: Dense; // [H, D]
   private readonly logVar: Dense; // [H, D]
-  private readonly decoder: Mlp; // D → H → P
+  private readonly decoder: Net; // z [B,D] → logits [B,P]
 
   constructor(config: Partial<VaeConfig> = {}) {
     const c = { ...VAE_DEFAULTS, ...config };
     this.config = c;
     const s = c.seed * 16;
-    this.hidden = new Dense(c.inputDim, c.hiddenDim, s + 1, 'vae/enc/hidden');
-    this.mu = new Dense(c.hiddenDim, c.latentDim, s + 3, 'vae/enc/mu');
-    this.logVar = new Dense(c.hiddenDim, c.latentDim, s + 5, 'vae/enc/logVar');
-    this.decoder = new Mlp(c.latentDim, c.hiddenDim, c.inputDim, c.activation, s + 7, 'vae/dec');
+    const { net, width } = encoderBody(c, s + 1, 'vae/enc');
+    this.body = net;
+    this.mu = new Dense(width, c.latentDim, s + 3, 'vae/enc/mu');
+    this.logVar = new Dense(width, c.latentDim, s + 5, 'vae/enc/logVar');
+    this.decoder = decoderNet(c, c.latentDim, s + 7, 'vae/dec');
   }
 
   get variables(): tf.Variable[] {
     return [
-      ...this.hidden.variables,
+      ...this.body.variables,
       ...this.mu.variables,
       ...this.logVar.variables,
       ...this.decoder.variables,
@@ -88,8 +92,7 @@ export class Vae implements LatentModel {
   /** q(z|x) = N(μ, diag σ²).  x [B,P] → μ, log σ² [B,D] */
   encode(x: tf.Tensor2D): { mu: tf.Tensor2D; logVar: tf.Tensor2D } {
     return tf.tidy(() => {
-      const h0 = this.hidden.apply(x);
-      const h = this.config.activation === 'relu' ? tf.relu(h0) : h0;
+      const h = this.body.apply(x);
       return { mu: this.mu.apply(h), logVar: this.logVar.apply(h) };
     });
   }
@@ -172,6 +175,20 @@ export class Vae implements LatentModel {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x);
       return tf.mean(gaussianKlPerDimension(mu, logVar), 0) as tf.Tensor1D;
+    });
+  }
+
+  /** x = sigmoid(decoder(z)), z ~ N(0, I).   → [count, P] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const z = tf.randomNormal(
+        [count, this.config.latentDim],
+        0,
+        1,
+        'float32',
+        seed,
+      ) as tf.Tensor2D;
+      return tf.sigmoid(this.decode(z)) as tf.Tensor2D;
     });
   }
 

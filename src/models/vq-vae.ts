@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../tf/register-gradients';
 import { bernoulliNllFromLogits } from '../tf/bernoulli';
+import { oneHotFloat } from '../tf/one-hot';
 import {
   createEmaState,
   disposeEmaState,
@@ -237,6 +238,21 @@ export class VqVae implements LatentModel {
       const q = quantize(this.encodeFlat(x), this.codebook);
       const z = tf.reshape(q.zq, [x.shape[0], GRID, GRID, this.config.codeDim]) as tf.Tensor4D;
       return tf.sigmoid(this.decoder.apply(z)) as tf.Tensor2D;
+    });
+  }
+
+  /** Decodes a grid of uniformly random codes (the prior the VQ-VAE is trained with).  → [count, 784] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { codebookSize: K, codeDim: D } = this.config;
+      const idx = tf.cast(
+        tf.floor(tf.randomUniform([count * GRID * GRID], 0, K, 'float32', seed)),
+        'int32',
+      );
+      const zq = tf.matMul(oneHotFloat(idx, K) as tf.Tensor2D, this.codebook);
+      return tf.sigmoid(
+        this.decoder.apply(tf.reshape(zq, [count, GRID, GRID, D]) as tf.Tensor4D),
+      ) as tf.Tensor2D;
     });
   }
 

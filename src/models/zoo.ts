@@ -13,6 +13,7 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
   switch (c.model) {
     case 'vae':
       return new Vae({
+        arch: c.arch,
         inputDim,
         hiddenDim: c.hiddenDim,
         latentDim: c.latentDim,
@@ -27,6 +28,7 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
       });
     case 'ae':
       return new Autoencoder({
+        arch: c.arch,
         inputDim,
         hiddenDim: c.hiddenDim,
         latentDim: c.latentDim,

@@ -6,6 +6,7 @@
 import { MODEL_KINDS } from '../models/catalog';
 import {
   ACTIVATIONS,
+  ARCHITECTURES,
   BACKENDS,
   BINARIZATIONS,
   LIKELIHOODS,
@@ -79,6 +80,13 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Model',
     default: D.model,
     parse: oneOf(MODEL_KINDS),
+    format: String,
+  },
+  arch: {
+    url: 'arch',
+    label: 'Architecture',
+    default: D.arch,
+    parse: oneOf(ARCHITECTURES),
     format: String,
   },
   latentDim: {

@@ -23,6 +23,10 @@ export const WARMUPS = ['none', 'linear', 'sigmoid'] as const;
 /** KL warm-up: the KL weight ramps from 0 to β over `warmupSteps` (Bowman et al. 2016; Sønderby et al. 2016). */
 export type Warmup = (typeof WARMUPS)[number];
 
+export const ARCHITECTURES = ['mlp', 'conv'] as const;
+/** AE / VAE networks: MLP, or convolutional (TensorFlow's CVAE tutorial layout). */
+export type Architecture = (typeof ARCHITECTURES)[number];
+
 export const ACTIVATIONS = ['relu', 'linear'] as const;
 /** Hidden-layer activation; a linear autoencoder spans the same subspace as PCA. */
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -37,6 +41,8 @@ export type TauSchedule = (typeof TAU_SCHEDULES)[number];
 export interface TrainConfig {
   /** Which model of the zoo. */
   model: ModelKind;
+  /** AE / VAE network type. */
+  arch: Architecture;
   /** Latent size D of the VAE (2–64). */
   latentDim: number;
   /** Hidden units of the MLP encoder and decoder. */
@@ -89,6 +95,7 @@ export interface TrainConfig {
 
 export const TRAIN_DEFAULTS: TrainConfig = {
   model: 'vae',
+  arch: 'mlp',
   latentDim: 2,
   hiddenDim: 512,
   learningRate: 1e-3,
@@ -121,6 +128,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
 /** Settings whose change needs a fresh model (the others apply to the running one). */
 export const RESET_KEYS: readonly (keyof TrainConfig)[] = [
   'model',
+  'arch',
   'latentDim',
   'hiddenDim',
   'seed',

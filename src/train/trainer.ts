@@ -235,6 +235,24 @@ export class Trainer {
     };
   }
 
+  /**
+   * `count` new images (count × P intensities in [0, 1]) from the model's generative side; an
+   * autoencoder first fits its Gaussian to the codes of up to 2,000 training images.
+   */
+  async sample(count: number, seed: number): Promise<Float32Array> {
+    if (!this.model.sample) throw new Error('this model cannot generate samples');
+    if (this.model.fitLatentGaussian) {
+      const n = Math.min(2000, this.trainCount);
+      const x = tf.slice(this.trainX, [0, 0], [n, this.pixels]) as tf.Tensor2D;
+      await this.model.fitLatentGaussian(x);
+      x.dispose();
+    }
+    const images = this.model.sample(count, seed);
+    const data = (await images.data()) as Float32Array;
+    images.dispose();
+    return data;
+  }
+
   /** Per-dimension KL (VAE) or code usage (VQ-VAE, dVAE) on the probe digits. */
   private async diagnose(): Promise<Diagnostics> {
     const out: Diagnostics = {};

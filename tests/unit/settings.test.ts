@@ -29,6 +29,7 @@ describe('settings table and URL', () => {
     const s: Settings = {
       backend: 'wasm',
       model: 'ae',
+      arch: 'conv',
       latentDim: 16,
       hiddenDim: 256,
       learningRate: 3e-4,
@@ -59,7 +60,7 @@ describe('settings table and URL', () => {
     };
     const search = settingsToSearch(s);
     expect(search).toBe(
-      '?backend=wasm&model=ae&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+      '?backend=wasm&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8',

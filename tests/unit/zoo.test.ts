@@ -75,6 +75,31 @@ describe.each(MODEL_KINDS)('%s', (model) => {
   });
 });
 
+describe('convolutional AE and VAE', () => {
+  it.each(['ae', 'vae'] as const)(
+    '%s with arch=conv trains without leaks and embeds to D dims',
+    async (model) => {
+      const t = new Trainer(dataset(16), {
+        ...TRAIN_DEFAULTS,
+        ...small,
+        model,
+        arch: 'conv',
+        latentDim: 3,
+      });
+      t.trainStep();
+      await t.flush();
+      const before = tf.memory().numTensors;
+      t.trainStep();
+      const m = (await t.flush())!;
+      const ev = await t.evaluate();
+      expect(tf.memory().numTensors).toBe(before);
+      expect(Object.values(m.terms).flat().every(Number.isFinite)).toBe(true);
+      expect(ev.latentKind).toBe('pca');
+      t.dispose();
+    },
+  );
+});
+
 describe('diagnostics', () => {
   it('VAE: KL per dimension and active units; VQ-VAE: code usage that sums to the positions', async () => {
     const vae = new Trainer(dataset(24), {
@@ -120,5 +145,20 @@ describe('diagnostics', () => {
     expect((await vq.maintain(x, 400))[0]).toMatch(/restarted 64 dead codes/);
     x.dispose();
     vq.dispose();
+  });
+});
+
+describe('sampling', () => {
+  it.each(MODEL_KINDS)('%s generates images in [0, 1] without leaking', async (model) => {
+    const t = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model });
+    const before = tf.memory().numTensors;
+    const images = await t.sample(5, 7);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(images.length).toBe(5 * 784);
+    expect(images.every((v) => v >= 0 && v <= 1)).toBe(true);
+    // Different seeds, different samples; the same seed, the same samples.
+    expect(Array.from(await t.sample(5, 7))).toEqual(Array.from(images));
+    expect(Array.from(await t.sample(5, 8))).not.toEqual(Array.from(images));
+    t.dispose();
   });
 });
