@@ -72,17 +72,18 @@ export function loadCheckpointWeights(
       `checkpoint has ${meta.weightSpecs.length} weight tensors, the model has ${vars.length}`,
     );
   }
+  // Check every shape before assigning anything, so a bad file leaves the model untouched.
+  vars.forEach((v, i) => {
+    const spec = meta.weightSpecs[i]!;
+    if (spec.name !== `w${i}` || !tf.util.arraysEqual(spec.shape, v.shape)) {
+      throw new Error(
+        `weight w${i} has shape [${spec.shape.join(', ')}], the model expects [${v.shape.join(', ')}]`,
+      );
+    }
+  });
   const tensors = tf.io.decodeWeights(weights, meta.weightSpecs);
   try {
-    vars.forEach((v, i) => {
-      const t = tensors[`w${i}`];
-      if (!t || !tf.util.arraysEqual(t.shape, v.shape)) {
-        throw new Error(
-          `weight w${i} has shape [${t?.shape.join(', ')}], the model expects [${v.shape.join(', ')}]`,
-        );
-      }
-      v.assign(t);
-    });
+    vars.forEach((v, i) => v.assign(tensors[`w${i}`]!));
   } finally {
     tf.dispose(Object.values(tensors));
   }

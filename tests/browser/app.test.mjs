@@ -172,3 +172,100 @@ test(
     }
   },
 );
+
+/** Waits until the page shows the wasm backend and an enabled Train button. */
+async function readyOnWasm(page) {
+  await waitFor(async () => (await text(page, 'backend')) === 'wasm', 2 * MINUTE, 'wasm');
+  const toggle = page.getByTestId('train-toggle');
+  await waitFor(() => toggle.isEnabled(), 2 * MINUTE, 'the Train button');
+}
+
+test('VQ-VAE trains on WASM', { timeout: 8 * MINUTE }, async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await openPage(
+      browser.context,
+      `${server.url}/?backend=wasm&model=vqvae`,
+    );
+    await readyOnWasm(page);
+    const model = page.getByTestId('model-select');
+    assert.equal(await model.inputValue(), 'vqvae');
+    assert.equal(await model.locator('option:checked').textContent(), 'VQ-VAE');
+    assert.ok(await page.getByTestId('setting-codes').isVisible(), 'codebook size is shown');
+    assert.ok(await page.getByTestId('setting-codeDim').isVisible(), 'code size is shown');
+    assert.equal(await page.getByTestId('setting-beta').count(), 0, 'no β input');
+    assert.equal(await page.getByTestId('setting-latent').count(), 0, 'no latent size');
+    assert.equal(await page.getByLabel('β (KL weight)').count(), 0, 'no β by its label');
+
+    const step = page.getByTestId('step');
+    for (let n = 1; n <= 3; n++) {
+      await waitFor(() => step.isEnabled(), MINUTE, `the Step button before step ${n}`);
+      await step.click();
+      await waitFor(async () => (await stepOf(page)) === n, 3 * MINUTE, `step ${n}`);
+    }
+    const recon = await waitFor(
+      async () => {
+        const m = /train reconstruction ([\d.]+) nats/.exec((await text(page, 'status')) ?? '');
+        return m ? Number(m[1]) : null;
+      },
+      MINUTE,
+      'the train reconstruction loss',
+    );
+    assert.ok(Number.isFinite(recon) && recon > 0, `finite train reconstruction (${recon})`);
+    assert.equal(await stepOf(page), 3);
+    assert.deepEqual(errors, [], 'no page or console errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('settings round-trip through the URL', { timeout: 6 * MINUTE }, async () => {
+  const browser = await launch();
+  try {
+    const { page, errors } = await openPage(
+      browser.context,
+      `${server.url}/?backend=wasm&model=dvae&tau=exp&hard=true&codes=32`,
+    );
+    await readyOnWasm(page);
+    const tau = page.getByTestId('setting-tau');
+    const hard = page.getByTestId('setting-hard');
+    const codes = page.getByTestId('setting-codes');
+    assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
+    assert.equal(await tau.inputValue(), 'exp');
+    assert.equal(await hard.isChecked(), true);
+    assert.equal(await codes.inputValue(), '32');
+
+    await page.locator('details.more > summary').click();
+    assert.ok(await tau.isVisible(), 'the τ schedule is shown under Model options');
+    assert.ok(await page.getByTestId('setting-tauRate').isVisible(), 'exp shows its rate r');
+    assert.equal(await page.getByTestId('setting-tauSteps').count(), 0, 'exp has no τ steps');
+
+    const param = (key) => new URL(page.url()).searchParams.get(key);
+    await tau.selectOption('constant');
+    await waitFor(() => param('tau') === 'constant', 10_000, 'tau=constant in the URL');
+    await tau.selectOption('cosine');
+    await waitFor(() => param('tau') !== 'constant', 10_000, 'the URL to drop tau=constant');
+    // cosine is the default, which the URL may leave out; it must still read back as cosine.
+    assert.ok([null, 'cosine'].includes(param('tau')), `tau in the URL: ${param('tau')}`);
+    assert.equal(param('model'), 'dvae');
+    assert.equal(param('hard'), 'true');
+    assert.equal(param('codes'), '32');
+    assert.ok(await page.getByTestId('setting-tauSteps').isVisible(), 'cosine shows τ steps');
+    assert.equal(await page.getByTestId('setting-tauRate').count(), 0, 'cosine has no rate r');
+
+    // Reloading the written URL gives the same settings back.
+    await page.goto(page.url());
+    await waitFor(
+      async () => (await page.getByTestId('setting-tau').count()) === 1,
+      MINUTE,
+      'the controls after reload',
+    );
+    assert.equal(await tau.inputValue(), 'cosine');
+    assert.equal(await hard.isChecked(), true);
+    assert.equal(await codes.inputValue(), '32');
+    assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
+    assert.deepEqual(errors, [], 'no page or console errors');
+  } finally {
+    await browser.close();
+  }
+});

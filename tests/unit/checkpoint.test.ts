@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createModel } from '../../src/models/zoo';
+import { encodeCheckpoint, loadCheckpointWeights } from '../../src/train/checkpoint';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { tf, useCpu } from './tf-setup';
+
+beforeAll(useCpu);
+
+const config: TrainConfig = { ...TRAIN_DEFAULTS, hiddenDim: 16, latentDim: 3 };
+const state = { step: 42, epoch: 1, dataset: 'mnist' };
+
+describe('checkpoints', () => {
+  it('round-trip: a fresh model with the saved weights reconstructs exactly as the saved one', async () => {
+    const a = createModel(config, 784);
+    const b = createModel({ ...config, seed: 99 }, 784);
+    const x = tf.randomUniform([4, 784], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const { meta, weights } = await encodeCheckpoint(a, config, state);
+    const json = JSON.parse(JSON.stringify(meta)); // as written to and read from disk
+    expect(json).toMatchObject({ format: 'latent-lab-checkpoint', version: 1, step: 42, config });
+    expect(a.reconstruct(x).arraySync()).not.toEqual(b.reconstruct(x).arraySync());
+    loadCheckpointWeights(b, json, weights);
+    expect(b.reconstruct(x).arraySync()).toEqual(a.reconstruct(x).arraySync());
+    a.dispose();
+    b.dispose();
+  });
+
+  it('rejects a wrong format, version, model, truncated weights and wrong shapes, leaving the model untouched', async () => {
+    const a = createModel(config, 784);
+    const { meta, weights } = await encodeCheckpoint(a, config, state);
+    const target = createModel(config, 784);
+    const before = target.variables.map((v) => v.arraySync());
+    const tensorsBefore = tf.memory().numTensors;
+    expect(() => loadCheckpointWeights(target, { ...meta, format: 'x' as never }, weights)).toThrow(
+      /not a Latent Lab checkpoint/,
+    );
+    expect(() => loadCheckpointWeights(target, { ...meta, version: 7 }, weights)).toThrow(
+      /version 7 is not supported/,
+    );
+    expect(() =>
+      loadCheckpointWeights(
+        target,
+        { ...meta, config: { ...meta.config, model: 'gan' as never } },
+        weights,
+      ),
+    ).toThrow(/unknown model "gan"/);
+    expect(() =>
+      loadCheckpointWeights(target, meta, weights.slice(0, weights.byteLength - 8)),
+    ).toThrow(/truncated/);
+    const wider = createModel({ ...config, latentDim: 5 }, 784);
+    expect(() => loadCheckpointWeights(wider, meta, weights)).toThrow(
+      /has shape \[.*\], the model expects/,
+    );
+    expect(target.variables.map((v) => v.arraySync())).toEqual(before);
+    expect(tf.memory().numTensors).toBe(tensorsBefore + wider.variables.length);
+    for (const m of [a, target, wider]) m.dispose();
+  });
+});
+
+describe('checkpoint shape errors', () => {
+  it('a shape mismatch in a later weight assigns none of the earlier ones', async () => {
+    const small = createModel({ ...config, latentDim: 3 }, 784);
+    const { meta, weights } = await encodeCheckpoint(small, config, state);
+    const other = createModel({ ...config, latentDim: 5 }, 784); // first layer matches, later ones do not
+    const before = other.variables.map((v) => v.arraySync());
+    expect(() => loadCheckpointWeights(other, meta, weights)).toThrow(/the model expects/);
+    expect(other.variables.map((v) => v.arraySync())).toEqual(before);
+    small.dispose();
+    other.dispose();
+  });
+});
