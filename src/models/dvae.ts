@@ -15,7 +15,6 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../tf/register-gradients';
-import { KL_WEIGHT_DEFAULTS, klWeightAt } from '../core/schedules';
 import { bernoulliNllFromLogits } from '../tf/bernoulli';
 import { oneHotFloat } from '../tf/one-hot';
 import {
@@ -25,6 +24,7 @@ import {
   sampleGumbel,
 } from '../tf/gumbel';
 import type { TrainConfig } from '../train/config';
+import { klWeightFor } from './kl-weight';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { temperatureAt, type TemperatureOptions } from './gumbel-temperature';
 import { ConvDecoder, ConvEncoder, GRID } from './layers/conv-nets';
@@ -113,13 +113,7 @@ export class Dvae implements LatentModel {
   }
 
   klWeight(step: number): number {
-    const { beta, warmup, warmupSteps } = this.config;
-    return klWeightAt(
-      warmup === 'none'
-        ? { ...KL_WEIGHT_DEFAULTS.constant, beta }
-        : { ...KL_WEIGHT_DEFAULTS[warmup], steps: warmupSteps, beta },
-      step,
-    );
+    return klWeightFor(this.config, step);
   }
 
   private forward(x: tf.Tensor2D, ctx: LossContext) {

@@ -16,10 +16,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../tf/register-gradients';
-import { KL_WEIGHT_DEFAULTS, klWeightAt, type KlWeightSchedule } from '../core/schedules';
 import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../tf/gaussian';
 import { reconstructionNll } from '../tf/reconstruction';
 import type { Activation, Architecture, Likelihood, TrainConfig, Warmup } from '../train/config';
+import { klWeightFor } from './kl-weight';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { Dense } from './layers/dense';
 import { decoderNet, encoderBody, type Net } from './layers/bodies';
@@ -104,12 +104,7 @@ export class Vae implements LatentModel {
 
   /** The weight w(t) on the KL term: β times the warm-up ramp. */
   klWeight(step: number): number {
-    const { beta, warmup, warmupSteps } = this.config;
-    const schedule: KlWeightSchedule =
-      warmup === 'none'
-        ? { ...KL_WEIGHT_DEFAULTS.constant, beta }
-        : { ...KL_WEIGHT_DEFAULTS[warmup], steps: warmupSteps, beta };
-    return klWeightAt(schedule, step);
+    return klWeightFor(this.config, step);
   }
 
   private forward(x: tf.Tensor2D, seed: number) {

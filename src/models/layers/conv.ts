@@ -13,17 +13,17 @@ let convCount = 0;
 function init(
   shape: number[],
   fanIn: number,
+  biasSize: number,
   seed: number,
   name: string,
 ): [tf.Variable, tf.Variable] {
   const id = `${name}_${convCount++}`;
   const wLimit = Math.sqrt(6 / fanIn);
   const bLimit = 1 / Math.sqrt(fanIn);
-  const outChannels = shape[3]!; // [k, k, Cin, Cout]
   return tf.tidy(() => [
     tf.variable(tf.randomUniform(shape, -wLimit, wLimit, 'float32', seed), true, `${id}/w`),
     tf.variable(
-      tf.randomUniform([outChannels], -bLimit, bLimit, 'float32', seed + 1),
+      tf.randomUniform([biasSize], -bLimit, bLimit, 'float32', seed + 1),
       true,
       `${id}/b`,
     ),
@@ -45,6 +45,7 @@ export class Conv2d {
     [this.w, this.b] = init(
       [kernel, kernel, inChannels, outChannels],
       kernel * kernel * inChannels,
+      outChannels,
       seed,
       name,
     );
@@ -73,30 +74,13 @@ export class ConvTranspose2d {
     name = 'convT',
   ) {
     // conv2dTranspose's filter is [k, k, Cout, Cin]; the bias has Cout entries.
-    const id = `${name}_${convCount++}`;
-    const fanIn = kernel * kernel * inChannels;
-    const wLimit = Math.sqrt(6 / fanIn);
-    const bLimit = 1 / Math.sqrt(fanIn);
     this.outChannels = outChannels;
-    this.w = tf.tidy(() =>
-      tf.variable(
-        tf.randomUniform(
-          [kernel, kernel, outChannels, inChannels],
-          -wLimit,
-          wLimit,
-          'float32',
-          seed,
-        ),
-        true,
-        `${id}/w`,
-      ),
-    );
-    this.b = tf.tidy(() =>
-      tf.variable(
-        tf.randomUniform([outChannels], -bLimit, bLimit, 'float32', seed + 1),
-        true,
-        `${id}/b`,
-      ),
+    [this.w, this.b] = init(
+      [kernel, kernel, outChannels, inChannels],
+      kernel * kernel * inChannels,
+      outChannels,
+      seed,
+      name,
     );
   }
 
