@@ -66,5 +66,19 @@ export interface LatentModel {
   codes?(x: tf.Tensor2D): CodeAssignment;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
   klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
+  /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */
+  readonly latentDim?: number;
+  /** Continuous latent (VAE, AE): decode latent points z [B, L] → intensities [B, P] in [0, 1]. */
+  decodeLatent?(z: tf.Tensor2D): tf.Tensor2D;
+  /** Discrete models: their code layout (positions = gridHeight·gridWidth, K codes each). */
+  readonly codeLayout?: { positions: number; gridHeight: number; gridWidth: number; size: number };
+  /** Discrete models: decode code indices (int32) [B, positions] → intensities [B, P]. */
+  decodeCodes?(indices: tf.Tensor2D): tf.Tensor2D;
+  /** Gumbel-softmax models: logits of q(c | x) at every position.   x [B, P] → [B, positions, K] */
+  codeLogits?(x: tf.Tensor2D): tf.Tensor3D;
+  /** VQ-VAE: encoder outputs before quantisation, flattened.   x [B, P] → z_e [B, positions·D] */
+  encodeContinuous?(x: tf.Tensor2D): tf.Tensor2D;
+  /** VQ-VAE: decode z_e [B, positions·D], quantised first (z_q) or as is.   → [B, P] */
+  decodeContinuous?(z: tf.Tensor2D, quantise: boolean): tf.Tensor2D;
   dispose(): void;
 }

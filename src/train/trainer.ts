@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { activeUnits } from '../core/active-units';
 import { codeUsage, perplexity } from '../core/codebook-stats';
-import { fitPca, projectPca } from '../core/pca';
+import { fitPca, projectPca, type Pca } from '../core/pca';
 import { mulberry32, permutation, type Rng } from '../core/rng';
 import {
   binarizeInPlace,
@@ -46,9 +46,17 @@ export class Trainer {
   readonly probeImages: Uint8Array; // [RECON_COUNT × 784] grey levels for display
   readonly trainCount: number;
   private config: TrainConfig;
-  private readonly pixels: number;
+  readonly pixels: number;
   private readonly trainX: tf.Tensor2D; // [N, 784] in [0, 1], on the device
-  private readonly probeX: tf.Tensor2D; // [PROBE_COUNT, 784]
+  /** The fixed probe test digits (scatter, test terms, inspect questions).   [PROBE_COUNT, P] */
+  readonly probeX: tf.Tensor2D;
+  readonly height: number;
+  readonly width: number;
+  /**
+   * The scatter's plane at the latest evaluation: null when the embedding is 2-D (the plane is
+   * the latent itself), else the PCA of the probe embeddings (plane point p ↦ mean + p·components).
+   */
+  plane: Pca | null = null;
   private readonly reconX: tf.Tensor2D; // [RECON_COUNT, 784]
   private optimizer: tf.AdamOptimizer;
   private readonly rng: Rng;
@@ -63,6 +71,8 @@ export class Trainer {
   constructor(dataset: ImageDataset, config: TrainConfig) {
     this.config = { ...config };
     this.pixels = dataset.height * dataset.width;
+    this.height = dataset.height;
+    this.width = dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
     this.model = createModel(config, P);
@@ -224,12 +234,13 @@ export class Trainer {
     const diag = await diagnostics;
     // For a VAE the embeddings are the posterior means: active units (Burda et al. 2015).
     if (diag.klPerDimension) diag.activeUnits = activeUnits(m, n, L);
+    this.plane = L === 2 ? null : fitPca(m, n, L, 2);
     return {
       diagnostics: diag,
       step: this.stepCount,
       epoch: this.epochCount,
       test,
-      latent: L === 2 ? Float32Array.from(m) : projectPca(fitPca(m, n, L, 2), m, n, L),
+      latent: this.plane ? projectPca(this.plane, m, n, L) : Float32Array.from(m),
       latentKind: L === 2 ? 'latent' : 'pca',
       reconstructions: img as Float32Array,
     };

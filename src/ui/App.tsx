@@ -4,6 +4,8 @@ import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
 import { parseSettings, settingsToSearch, type Settings } from '../state/settings';
 import { Controls } from './panels/Controls';
+import { DiagnosticPanels } from './panels/DiagnosticPanels';
+import { GenerativePanels } from './panels/GenerativePanels';
 import { ElboChart } from './panels/ElboChart';
 import { LatentScatter } from './panels/LatentScatter';
 import { Notices } from './panels/Notices';
@@ -94,6 +96,18 @@ export function App() {
               step={state.latestEval?.step ?? null}
             />
           </section>
+          <GenerativePanels
+            state={state}
+            settings={settings}
+            inspect={actions.inspect}
+            onSettings={onChange}
+          />
+          <DiagnosticPanels
+            state={state}
+            settings={settings}
+            inspect={actions.inspect}
+            onSettings={onChange}
+          />
           <section className="panel wide" aria-labelledby="math-h">
             <h2 id="math-h">Objective</h2>
             <ObjectiveMath

@@ -5,7 +5,7 @@
 import type { ModelKind } from '../models/catalog';
 import type { BackendName } from '../train/config';
 import type { EvalResult } from '../train/metrics';
-import type { DatasetInfo, WorkerResponse } from '../worker/protocol';
+import type { DatasetInfo, InspectCapabilities, WorkerResponse } from '../worker/protocol';
 
 /** Loss terms by name over steps, in nats per image. */
 export interface Series {
@@ -44,6 +44,15 @@ export interface TrainingState {
   notices: Notice[];
   /** Model events (dead-code restarts …) with the step they happened at. */
   events: { step: number; text: string }[];
+  /** Which inspect questions the running model answers (null until the worker says). */
+  capabilities: InspectCapabilities | null;
+  /**
+   * Diagnostics over training, one entry per evaluation: `activeUnits`, `perplexity`,
+   * `codesUsed` (whichever the model reports), by name.
+   */
+  diagnosticsHistory: Series;
+  /** Schedule values (β, KL weight, τ …) over training steps, one entry per read-back. */
+  scheduleHistory: Series;
   version: number;
 }
 
@@ -71,6 +80,9 @@ export function initialState(): TrainingState {
     latestEval: null,
     notices: [],
     events: [],
+    capabilities: null,
+    diagnosticsHistory: emptySeries(),
+    scheduleHistory: emptySeries(),
     version: 0,
   };
 }
@@ -112,9 +124,15 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
     case 'metrics': {
       const m = msg.metrics;
       const train = appendSeries(s.train, m.steps, m.terms);
+      const scheduleHistory = appendSeries(
+        s.scheduleHistory,
+        [msg.step],
+        Object.fromEntries(Object.entries(msg.schedule).map(([k, v]) => [k, [v]])),
+      );
       return {
         ...next,
         train,
+        scheduleHistory,
         step: msg.step,
         epoch: msg.epoch,
         imagesPerSecond: msg.imagesPerSecond,
@@ -132,8 +150,22 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
               [r.step],
               Object.fromEntries(Object.entries(r.test).map(([k, v]) => [k, [v]])),
             );
-      return { ...next, test, latestEval: r, step: r.step, epoch: r.epoch };
+      const d = r.diagnostics;
+      const tracked: Record<string, number[]> = {};
+      for (const key of ['activeUnits', 'perplexity', 'codesUsed'] as const) {
+        const v = d[key];
+        if (v !== undefined) tracked[key] = [v];
+      }
+      const diagnosticsHistory =
+        last === r.step
+          ? s.diagnosticsHistory
+          : appendSeries(s.diagnosticsHistory, [r.step], tracked);
+      return { ...next, test, diagnosticsHistory, latestEval: r, step: r.step, epoch: r.epoch };
     }
+    case 'model':
+      return { ...next, capabilities: msg.capabilities };
+    case 'inspection':
+      return s; // answered through TrainingClient.inspect's promise
     case 'event':
       return {
         ...next,
@@ -170,6 +202,9 @@ export function resetRun(s: TrainingState, runId: number, model: ModelKind): Tra
     test: emptySeries(),
     latestEval: null,
     events: [],
+    capabilities: null,
+    diagnosticsHistory: emptySeries(),
+    scheduleHistory: emptySeries(),
     version: s.version + 1,
   };
 }

@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trainConfigOf, type Settings } from '../state/settings';
 import { TrainingClient } from '../worker/client';
+import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import {
   applyResponse,
   initialState,
@@ -24,6 +25,8 @@ export interface TrainingActions {
   configure: (settings: Settings) => void;
   /** New worker on another backend (the run starts over). */
   restart: (settings: Settings) => void;
+  /** Asks the worker about the current model (decode a grid, interpolate …). */
+  inspect: (query: InspectQuery) => Promise<InspectAnswer>;
   addNotice: (kind: Notice['kind'], text: string) => void;
   dismissNotice: (id: number) => void;
 }
@@ -82,6 +85,9 @@ export function useTrainingSession(
       configure: (settings) =>
         clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
       restart: startWorker,
+      inspect: (query) =>
+        clientRef.current?.inspect(query) ??
+        Promise.reject(new Error('the training worker is not running')),
       addNotice: (kind, text) =>
         setState((s) => ({ ...s, notices: [...s.notices, notice(kind, text)] })),
       dismissNotice: (id) =>

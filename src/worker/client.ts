@@ -2,12 +2,17 @@
  * The page's handle on the training worker: spawns it (as a module worker), sends typed
  * requests, forwards typed responses, and turns a crash of the worker into an error message.
  */
-import type { WorkerRequest, WorkerResponse } from './protocol';
+import type { InspectAnswer, InspectQuery, WorkerRequest, WorkerResponse } from './protocol';
 
 export type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
 
 export class TrainingClient {
   private worker: Worker | null = null;
+  private nextInspectId = 1;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (a: InspectAnswer) => void; reject: (e: Error) => void }
+  >();
 
   constructor(private readonly onResponse: (msg: WorkerResponse) => void) {}
 
@@ -19,7 +24,16 @@ export class TrainingClient {
       name: 'latent-lab-trainer',
     });
     worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
-      if (this.worker === worker) this.onResponse(event.data);
+      if (this.worker !== worker) return;
+      const msg = event.data;
+      if (msg.type === 'inspection') {
+        const w = this.waiting.get(msg.id);
+        this.waiting.delete(msg.id);
+        if ('answer' in msg) w?.resolve(msg.answer);
+        else w?.reject(new Error(msg.error));
+        return;
+      }
+      this.onResponse(msg);
     };
     worker.onerror = (event: ErrorEvent) => {
       if (this.worker !== worker) return;
@@ -38,7 +52,23 @@ export class TrainingClient {
     this.worker?.postMessage(req);
   }
 
+  /**
+   * Asks the worker a question about the current model. Rejects with the worker's reason, or when
+   * the worker is replaced before it answers.
+   */
+  inspect(query: InspectQuery): Promise<InspectAnswer> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('the training worker is not running'));
+    const id = this.nextInspectId++;
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ type: 'inspect', id, query } satisfies WorkerRequest);
+    });
+  }
+
   dispose(): void {
+    for (const w of this.waiting.values()) w.reject(new Error('the training worker was restarted'));
+    this.waiting.clear();
     this.worker?.terminate();
     this.worker = null;
   }

@@ -4,9 +4,10 @@
  * numbers and transferable typed arrays.
  */
 import type { BackendName, TrainConfig } from '../train/config';
+import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../train/inspect-types';
 import type { EvalResult, StepMetrics } from '../train/metrics';
 
-export type { EvalResult, StepMetrics };
+export type { EvalResult, InspectAnswer, InspectCapabilities, InspectQuery, StepMetrics };
 
 /** Page → worker. */
 export type WorkerRequest =
@@ -27,7 +28,9 @@ export type WorkerRequest =
   /** New model with this config; keeps the dataset and backend. */
   | { type: 'reset'; config: TrainConfig; runId: number }
   /** Applies settings that do not need a new model (see RESET_KEYS). */
-  | { type: 'configure'; config: TrainConfig };
+  | { type: 'configure'; config: TrainConfig }
+  /** A question about the current model (decode a grid, interpolate, …); answered by `inspection`. */
+  | { type: 'inspect'; id: number; query: InspectQuery };
 
 export interface DatasetInfo {
   id: string;
@@ -66,6 +69,11 @@ export type WorkerResponse =
       schedule: Record<string, number>;
     }
   | { type: 'eval'; runId: number; result: EvalResult }
+  /** After every new model: which inspect questions it can answer. */
+  | { type: 'model'; runId: number; capabilities: InspectCapabilities }
+  /** The answer to inspect request `id` (or why there is none). */
+  | { type: 'inspection'; runId: number; id: number; answer: InspectAnswer }
+  | { type: 'inspection'; runId: number; id: number; error: string }
   /** Something the model did that a user should see (e.g. dead codes restarted). */
   | { type: 'event'; runId: number; step: number; text: string }
   /** Training stopped on a non-finite loss; the run is paused, not lost. */

@@ -8,6 +8,7 @@
 import { ThroughputMeter } from '../core/throughput';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { startBackend } from '../train/backend';
+import { capabilitiesOf, inspect } from '../train/inspector';
 import type { TrainConfig } from '../train/config';
 import { Trainer } from '../train/trainer';
 import type { WorkerRequest, WorkerResponse } from './protocol';
@@ -144,6 +145,7 @@ async function buildTrainer(c: TrainConfig): Promise<void> {
   trainer = null;
   config = { ...c };
   trainer = new Trainer(dataset, config);
+  post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
   lastFlush = performance.now();
   await evaluate(trainer);
 }
@@ -206,11 +208,32 @@ async function handle(req: WorkerRequest): Promise<void> {
       config = { ...req.config };
       trainer?.updateConfig(config);
       return;
+    case 'inspect': {
+      if (!trainer) return;
+      try {
+        const answer = await inspect(trainer, req.query);
+        post({ type: 'inspection', runId, id: req.id, answer }, transferablesOf(answer));
+      } catch (err) {
+        post({ type: 'inspection', runId, id: req.id, error: (err as Error).message });
+      }
+      return;
+    }
     default: {
       const unknown: never = req;
       throw new Error(`unknown request ${JSON.stringify(unknown)}`);
     }
   }
+}
+
+/** The pixel buffers of an answer, moved rather than copied to the page. */
+function transferablesOf(answer: object): Transferable[] {
+  const out: Transferable[] = [];
+  for (const v of Object.values(answer) as unknown[]) {
+    if (v instanceof Float32Array || v instanceof Int32Array) out.push(v.buffer);
+    else if (v && typeof v === 'object' && 'pixels' in v && v.pixels instanceof Float32Array)
+      out.push(v.pixels.buffer);
+  }
+  return [...new Set(out)];
 }
 
 let queue: Promise<void> = Promise.resolve();

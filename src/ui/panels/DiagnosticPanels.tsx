@@ -1,0 +1,6 @@
+/** (Being written.) */
+import type { PanelProps } from './panel-props';
+
+export function DiagnosticPanels(_props: PanelProps) {
+  return null;
+}

@@ -1,0 +1,79 @@
+/**
+ * Keeps one inspect question answered for the current model: asks again whenever `key` changes
+ * (e.g. a new evaluation step or a new setting), at most one question in flight per panel, and
+ * drops answers that a newer question has overtaken. Errors come back as text, never thrown.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { InspectAnswer, InspectQuery } from '../worker/protocol';
+
+export type Inspect = (query: InspectQuery) => Promise<InspectAnswer>;
+
+export interface Inspection<K extends InspectAnswer['kind']> {
+  answer: Extract<InspectAnswer, { kind: K }> | null;
+  error: string | null;
+  pending: boolean;
+}
+
+/**
+ * `query` null = nothing to ask (e.g. the model has no such view); `key` = when to ask again.
+ * The query object itself is not compared: change `key` to re-ask.
+ */
+export function useInspection<K extends InspectAnswer['kind']>(
+  inspect: Inspect,
+  kind: K,
+  query: Extract<InspectQuery, { kind: K }> | null,
+  key: string,
+): Inspection<K> {
+  const [state, setState] = useState<Inspection<K>>({ answer: null, error: null, pending: false });
+  const latest = useRef<{ query: InspectQuery | null; key: string }>({ query: null, key: '' });
+  const inFlight = useRef(false);
+  const queued = useRef(false);
+  useEffect(() => {
+    latest.current = { query, key };
+  });
+
+  useEffect(() => {
+    let alive = true;
+    const ask = () => {
+      const q = latest.current.query;
+      if (!q) return;
+      if (inFlight.current) {
+        queued.current = true; // ask again with the newest query once this one is answered
+        return;
+      }
+      inFlight.current = true;
+      setState((s) => ({ ...s, pending: true }));
+      inspect(q).then(
+        (answer) => {
+          inFlight.current = false;
+          if (alive && answer.kind === kind)
+            setState({
+              answer: answer as Extract<InspectAnswer, { kind: K }>,
+              error: null,
+              pending: false,
+            });
+          if (queued.current) {
+            queued.current = false;
+            ask();
+          }
+        },
+        (err: unknown) => {
+          inFlight.current = false;
+          if (alive) setState({ answer: null, error: (err as Error).message, pending: false });
+          if (queued.current) {
+            queued.current = false;
+            ask();
+          }
+        },
+      );
+    };
+    latest.current = { query, key };
+    if (query) ask();
+    return () => {
+      alive = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` says when to ask again
+  }, [inspect, kind, key, query === null]);
+
+  return state;
+}
