@@ -2,7 +2,7 @@
  * `npm run train -- --model vae --latent 20 --hidden 400 --epochs 10 …`: the browser's trainer
  * in Node (TF.js wasm backend, or cpu), one JSON line per epoch on stdout:
  *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,
- *    "testSquaredError":…,"step":…}
+ *    "testSquaredError":…,"testNormalisedMse":…,"step":…}
  * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
  * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only).
  */
@@ -19,6 +19,7 @@ import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/
 import { Vae } from '../models/vae';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
+import type { TrainConfig } from '../train/config';
 import { Trainer } from '../train/trainer';
 import { parseCliArgs } from './args';
 
@@ -72,8 +73,9 @@ async function main(): Promise<void> {
   );
 
   const trainer = new Trainer(dataset, config);
+  const variance = pixelVariance(dataset.train.images);
   console.error(
-    `training ${config.model} (latent ${config.latentDim}, hidden ${config.hiddenDim}) on ${dataset.train.count} images, backend ${tf.getBackend()}`,
+    `training ${describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
   );
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const sums: Record<string, number> = {};
@@ -115,6 +117,7 @@ async function main(): Promise<void> {
       }
       test.iw = sum / testX.shape[0];
     }
+    const squaredError = await reconstructionSquaredError(trainer.model, testX);
     const line: Record<string, unknown> = {
       epoch,
       step: trainer.step,
@@ -122,7 +125,9 @@ async function main(): Promise<void> {
       test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
       imagesPerSec: Math.round((steps * config.batchSize) / seconds),
       // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
-      testSquaredError: round(await reconstructionSquaredError(trainer.model, testX)),
+      testSquaredError: round(squaredError),
+      // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
+      testNormalisedMse: round(squaredError / (P * variance), 5),
     };
     if (trainer.model.takeCodeUsage) {
       // Codes used at least once during this epoch, and the perplexity of their use.
@@ -158,8 +163,37 @@ async function main(): Promise<void> {
   tf.dispose([testX, auX]);
 }
 
-function round(v: number): number {
-  return Math.round(v * 1000) / 1000;
+function round(v: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Variance of all training pixel intensities in [0, 1] (Keras: np.var(x_train / 255)). */
+function pixelVariance(images: Uint8Array): number {
+  let sum = 0;
+  let sq = 0;
+  for (let i = 0; i < images.length; i++) {
+    const v = images[i]! / 255;
+    sum += v;
+    sq += v * v;
+  }
+  const mean = sum / images.length;
+  return sq / images.length - mean * mean;
+}
+
+/** "vae (latent 20, hidden 400)", "vqvae (K 128 codes of size 16)" … for the log line. */
+function describe(c: TrainConfig): string {
+  switch (c.model) {
+    case 'vae':
+    case 'ae':
+      return `${c.model} ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`;
+    case 'vqvae':
+      return `vqvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim}, ${c.likelihood})`;
+    case 'dvae':
+      return `dvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim})`;
+    case 'catvae':
+      return `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`;
+  }
 }
 
 main().catch((err: unknown) => {

@@ -94,6 +94,16 @@ export class Autoencoder implements LatentModel {
     return tf.tidy(() => tf.sigmoid(this.decode(this.encode(x))) as tf.Tensor2D);
   }
 
+  /** Latent size D (the inspector's continuous latent). */
+  get latentDim(): number {
+    return this.config.latentDim;
+  }
+
+  /** Mean image at codes: sigmoid(ℓ) for both likelihoods.   z [B,D] → [B,P] in [0, 1] */
+  decodeLatent(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decode(z)) as tf.Tensor2D);
+  }
+
   /** Fits N(μ, Σ) to the codes of x (read back once; D ≤ 64, so the fit is cheap in JS). */
   async fitLatentGaussian(x: tf.Tensor2D): Promise<void> {
     const z = this.encode(x);

@@ -131,6 +131,25 @@ export class CategoricalVae implements LatentModel {
     };
   }
 
+  /** N categorical variables of K classes, drawn as one row of N positions. */
+  get codeLayout() {
+    const { categorical: N, classes: K } = this.config;
+    return { positions: N, gridHeight: 1, gridWidth: N, size: K };
+  }
+
+  /** Decodes given classes: one_hot(c) → decoder → sigmoid.   int32 [B,N] → [B,784] */
+  decodeCodes(indices: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const y = oneHotFloat(indices, this.config.classes) as tf.Tensor3D; // [B,N,K]
+      return tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D;
+    });
+  }
+
+  /** log q(c | x): the encoder logits, log-softmax normalised.   x [B,784] → [B,N,K] */
+  codeLogits(x: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => tf.logSoftmax(this.logits(x), -1) as tf.Tensor3D);
+  }
+
   /** For the scatter: the flattened class probabilities q(c|x) [B, N·K] (shown via PCA). */
   embed(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.reshape(tf.softmax(this.logits(x)), [x.shape[0], -1]) as tf.Tensor2D);

@@ -151,6 +151,29 @@ export class Dvae implements LatentModel {
     };
   }
 
+  /** A 7×7 grid of positions, K categories each. */
+  get codeLayout() {
+    return {
+      positions: GRID * GRID,
+      gridHeight: GRID,
+      gridWidth: GRID,
+      size: this.config.codebookSize,
+    };
+  }
+
+  /** Decodes given codes: one_hot(c) · E → decoder → sigmoid.   int32 [B,49] → [B,784] */
+  decodeCodes(indices: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const y = oneHotFloat(indices, this.config.codebookSize) as tf.Tensor3D; // [B,49,K]
+      return tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D;
+    });
+  }
+
+  /** log q(c | x): the encoder logits, log-softmax normalised.   x [B,784] → [B,49,K] */
+  codeLogits(x: tf.Tensor2D): tf.Tensor3D {
+    return tf.tidy(() => tf.logSoftmax(this.logits(x), -1) as tf.Tensor3D);
+  }
+
   /** For the scatter: each image's mean embedding of its most likely codes.   [B, D] */
   embed(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -192,6 +192,19 @@ export class Vae implements LatentModel {
     return tf.tidy(() => this.encode(x).mu);
   }
 
+  /** Latent size D (the inspector's continuous latent). */
+  get latentDim(): number {
+    return this.config.latentDim;
+  }
+
+  /**
+   * Mean image of p(x|z) at latent points: sigmoid(ℓ) for both likelihoods (the Gaussian's
+   * mean is sigmoid(ℓ) too, see tf/gaussian-likelihood).   z [B,D] → [B,P] in [0, 1]
+   */
+  decodeLatent(z: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decode(z)) as tf.Tensor2D);
+  }
+
   /** Decodes the posterior mean: pixel intensities in [0, 1].   x [B,P] → [B,P] */
   reconstruct(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => tf.sigmoid(this.decode(this.encode(x).mu)) as tf.Tensor2D);

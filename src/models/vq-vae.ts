@@ -7,17 +7,20 @@
  *   decoder   z_e + sg[z_q − z_e] → ℓ [B,784]        (straight-through: forward z_q, ∂ to z_e)
  *
  *   per image (sums over pixels / positions / D, means over images):
- *     recon      = −log p(x | z_q)                    (Bernoulli on ℓ, nats)
+ *     recon      = −log p(x | z_q)        (Bernoulli on ℓ, or Gaussian N(sigmoid ℓ, σ²), nats)
  *     codebook   = ‖sg[z_e] − z_q‖²                   (trains e; dropped with EMA updates)
  *     commitment = ‖z_e − sg[z_q]‖²                   (keeps z_e near its codes)
  *   objective:  recon + codebook + β·commitment       (β = 0.25 in the paper)
+ * The Keras example's loss, MSE/var(x) + vq terms (all means over elements, 7·7·16 = 784 = P),
+ * is 1/784 of ours with the Gaussian likelihood at σ² = var(x)/2 (C = 1/var(x)), up to a constant.
  * Options: EMA codebook (decay γ, Laplace-smoothed counts; paper appendix A.1), k-means
  * initialisation from the first batch's encoder outputs (Łańcucki et al. 2020), and dead-code
  * restart from current encoder outputs (the trainer calls maintain() every 200 steps) (Dhariwal et al. 2020).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../tf/register-gradients';
-import { bernoulliNllFromLogits } from '../tf/bernoulli';
+import { reconstructionNll } from '../tf/reconstruction';
+import type { Likelihood } from '../train/config';
 import { oneHotFloat } from '../tf/one-hot';
 import {
   createEmaState,
@@ -38,8 +41,11 @@ export interface VqVaeConfig {
   codebookSize: number;
   /** D: size of each code vector. */
   codeDim: number;
-  /** Channels of the hidden conv layers. */
+  /** Channels of the first hidden conv layer (the second has twice as many). */
   hidden: number;
+  /** p(x | z_q): Bernoulli, or Gaussian with fixed σ (C·‖x − x̂‖², C = 1/(2σ²)). */
+  likelihood: Likelihood;
+  sigma: number;
   /** β: weight of the commitment loss (paper: 0.25). */
   commitment: number;
   /** Update the codebook by exponential moving averages instead of the codebook loss. */
@@ -57,6 +63,8 @@ export const VQ_VAE_DEFAULTS: VqVaeConfig = {
   codebookSize: 64,
   codeDim: 16,
   hidden: 32,
+  likelihood: 'bernoulli',
+  sigma: 0.1,
   commitment: 0.25,
   ema: false,
   emaDecay: 0.99,
@@ -125,7 +133,8 @@ export class VqVae implements LatentModel {
     const ze = this.encodeFlat(x); // [B·49, D]
     const q = quantize(ze, this.codebook); // z_q [B·49, D], indices [B·49], oneHot [B·49, K]
     const zIn = tf.reshape(straightThrough(ze, q.zq), [B, GRID, GRID, D]) as tf.Tensor4D;
-    const recon = bernoulliNllFromLogits(this.decoder.apply(zIn), x); // [B]
+    const { likelihood, sigma } = this.config;
+    const recon = reconstructionNll(this.decoder.apply(zIn), x, likelihood, sigma); // [B]
     return { ze, q, recon };
   }
 

@@ -41,6 +41,9 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
       return new VqVae({
         codebookSize: c.codebookSize,
         codeDim: c.codeDim,
+        hidden: c.channels,
+        likelihood: c.likelihood,
+        sigma: c.sigma,
         commitment: c.commitment,
         ema: c.ema,
         emaDecay: c.emaDecay,
@@ -52,6 +55,7 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
       return new Dvae({
         codebookSize: c.codebookSize,
         codeDim: c.codeDim,
+        hidden: c.channels,
         hard: c.hard,
         beta: c.beta,
         warmup: c.warmup,

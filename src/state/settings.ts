@@ -194,6 +194,13 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     parse: integer(1, 256),
     format: String,
   },
+  channels: {
+    url: 'channels',
+    label: 'Conv channels h',
+    default: D.channels,
+    parse: integer(1, 128),
+    format: String,
+  },
   commitment: {
     url: 'commitment',
     label: 'Commitment β',

@@ -69,6 +69,8 @@ export interface TrainConfig {
   codebookSize: number;
   /** D: size of each code vector. */
   codeDim: number;
+  /** VQ-VAE / dVAE: channels h of the first conv layer (the second has 2h; Keras example: 32). */
+  channels: number;
   /** β of the VQ-VAE commitment loss. */
   commitment: number;
   /** VQ-VAE: update the codebook by exponential moving averages. */
@@ -111,6 +113,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   activation: 'relu',
   codebookSize: 64,
   codeDim: 16,
+  channels: 32,
   commitment: 0.25,
   ema: false,
   emaDecay: 0.99,
@@ -137,6 +140,7 @@ export const RESET_KEYS: readonly (keyof TrainConfig)[] = [
   'activation',
   'codebookSize',
   'codeDim',
+  'channels',
   'ema',
   'kmeansInit',
   'categorical',

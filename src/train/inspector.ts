@@ -1,21 +1,87 @@
 /**
  * Answers the page's inspect questions (src/train/inspect-types.ts) about a trainer's model.
- * (Skeleton: the implementation is being written.)
+ * Each answer decodes in one batched model call (VQ-VAE interpolation: two, quantised and not),
+ * reads back with `await t.data()` and leaves no tensor behind.
+ *
+ *   question       VAE / AE               VQ-VAE                 dVAE / categorical VAE
+ *   manifold       ✓                      —                      —
+ *   decodePoints   ✓                      —                      —
+ *   encode         ✓ (plane point)        ✓ (PCA of embed)       ✓ (PCA of embed)
+ *   interpolate    ✓ codes                ✓ z_e (+ unquantised)  —
+ *   bilinear       ✓ codes                ✓ z_e, quantised       —
+ *   traversal      ✓                      —                      —
+ *   samples        prior / fitted Gauss.  random codes           random codes
+ *   codebookAtlas  —                      ✓                      ✓
+ *   codeMap        —                      ✓                      ✓
+ *   gumbel         —                      —                      ✓
+ * "—" rejects with an Error that says which models can answer.
  */
+import { codebookAtlas, codeMap, gumbel } from './inspect-codes';
+import { checkInt, imageBatch, LIMITS } from './inspect-io';
+import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './inspect-latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from './inspect-types';
 import type { Trainer } from './trainer';
 
 export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
   const m = trainer.model;
+  const layout = m.codeLayout;
   return {
     latentDim: m.latentDim ?? 0,
-    codes: m.codeLayout ?? null,
+    codes: layout
+      ? {
+          positions: layout.positions,
+          gridHeight: layout.gridHeight,
+          gridWidth: layout.gridWidth,
+          size: layout.size,
+        }
+      : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
   };
 }
 
+/** Where trainer.sample draws from, in words. */
+function sampleSource(trainer: Trainer): string {
+  const m = trainer.model;
+  if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
+  if (m.latentDim) return 'prior N(0, I)';
+  return 'uniformly random codes';
+}
+
+async function samples(
+  trainer: Trainer,
+  q: Extract<InspectQuery, { kind: 'samples' }>,
+): Promise<InspectAnswer> {
+  const count = checkInt('count', q.count, 1, LIMITS.samples);
+  const pixels = await trainer.sample(count, q.seed);
+  return { kind: 'samples', images: imageBatch(trainer, pixels), source: sampleSource(trainer) };
+}
+
 export async function inspect(trainer: Trainer, query: InspectQuery): Promise<InspectAnswer> {
-  void trainer;
-  throw new Error(`cannot answer ${query.kind} yet`);
+  switch (query.kind) {
+    case 'manifold':
+      return manifold(trainer, query);
+    case 'decodePoints':
+      return decodePoints(trainer, query);
+    case 'encode':
+      return encode(trainer, query);
+    case 'interpolate':
+      return interpolate(trainer, query);
+    case 'bilinear':
+      return bilinear(trainer, query);
+    case 'traversal':
+      return traversal(trainer, query);
+    case 'samples':
+      return samples(trainer, query);
+    case 'codebookAtlas':
+      return codebookAtlas(trainer);
+    case 'codeMap':
+      return codeMap(trainer, query);
+    case 'gumbel':
+      return gumbel(trainer, query);
+    default: {
+      const unknown: never = query;
+      throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);
+    }
+  }
 }

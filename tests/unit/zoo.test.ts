@@ -37,6 +37,7 @@ const small: Partial<TrainConfig> = {
   batchSize: 8,
   codebookSize: 8,
   codeDim: 4,
+  channels: 4,
   categorical: 4,
   classes: 5,
 };

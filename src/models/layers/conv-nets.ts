@@ -1,10 +1,12 @@
 /**
  * The small convolutional encoder and decoder shared by the VQ-VAE and the dVAE, for 28×28×1
- * images and a 7×7 latent grid (a scaled-down version of van den Oord et al. 2017's).
- *   encoder  x [B,784] → [B,28,28,1] → conv4 s2 → ReLU [B,14,14,h] → conv4 s2 → ReLU [B,7,7,h]
+ * images and a 7×7 latent grid: the Keras VQ-VAE example's layout (Sayak Paul, keras.io
+ * "Vector-Quantized Variational Autoencoders"), with h = 32 giving its 32 and 64 channels.
+ *   encoder  x [B,784] → [B,28,28,1] → conv3 s2 → ReLU [B,14,14,h] → conv3 s2 → ReLU [B,7,7,2h]
  *            → conv1 → [B,7,7,C]
- *   decoder  z [B,7,7,C] → conv3 → ReLU [B,7,7,h] → convT4 s2 → ReLU [B,14,14,h]
- *            → convT4 s2 → [B,28,28,1] → logits [B,784]
+ *   decoder  z [B,7,7,C] → convT3 s2 → ReLU [B,14,14,2h] → convT3 s2 → ReLU [B,28,28,h]
+ *            → conv3 → [B,28,28,1] → logits [B,784]
+ * All convolutions use 'same' padding.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, ConvTranspose2d } from './conv';
@@ -17,9 +19,9 @@ export class ConvEncoder {
   private readonly c3: Conv2d;
 
   constructor(hidden: number, outChannels: number, seed: number, name: string) {
-    this.c1 = new Conv2d(1, hidden, 4, 2, seed, `${name}/c1`);
-    this.c2 = new Conv2d(hidden, hidden, 4, 2, seed + 2, `${name}/c2`);
-    this.c3 = new Conv2d(hidden, outChannels, 1, 1, seed + 4, `${name}/c3`);
+    this.c1 = new Conv2d(1, hidden, 3, 2, seed, `${name}/c1`);
+    this.c2 = new Conv2d(hidden, 2 * hidden, 3, 2, seed + 2, `${name}/c2`);
+    this.c3 = new Conv2d(2 * hidden, outChannels, 1, 1, seed + 4, `${name}/c3`);
   }
 
   /** x [B,784] → [B,7,7,C] */
@@ -36,25 +38,25 @@ export class ConvEncoder {
 }
 
 export class ConvDecoder {
-  private readonly c1: Conv2d;
   private readonly t1: ConvTranspose2d;
   private readonly t2: ConvTranspose2d;
+  private readonly out: Conv2d;
 
   constructor(inChannels: number, hidden: number, seed: number, name: string) {
-    this.c1 = new Conv2d(inChannels, hidden, 3, 1, seed, `${name}/c1`);
-    this.t1 = new ConvTranspose2d(hidden, hidden, 4, 2, seed + 2, `${name}/t1`);
-    this.t2 = new ConvTranspose2d(hidden, 1, 4, 2, seed + 4, `${name}/t2`);
+    this.t1 = new ConvTranspose2d(inChannels, 2 * hidden, 3, 2, seed, `${name}/t1`);
+    this.t2 = new ConvTranspose2d(2 * hidden, hidden, 3, 2, seed + 2, `${name}/t2`);
+    this.out = new Conv2d(hidden, 1, 3, 1, seed + 4, `${name}/out`);
   }
 
-  /** z [B,7,7,C] → Bernoulli logits [B,784] */
+  /** z [B,7,7,C] → logits [B,784] */
   apply(z: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {
-      const h = tf.relu(this.t1.apply(tf.relu(this.c1.apply(z))));
-      return tf.reshape(this.t2.apply(h), [z.shape[0], 784]) as tf.Tensor2D;
+      const h = tf.relu(this.t2.apply(tf.relu(this.t1.apply(z))));
+      return tf.reshape(this.out.apply(h), [z.shape[0], 784]) as tf.Tensor2D;
     });
   }
 
   get variables(): tf.Variable[] {
-    return [...this.c1.variables, ...this.t1.variables, ...this.t2.variables];
+    return [...this.t1.variables, ...this.t2.variables, ...this.out.variables];
   }
 }

@@ -33,7 +33,8 @@ export function Controls({
     <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
   );
   const gaussian =
-    (settings.model === 'vae' || settings.model === 'ae') && settings.likelihood === 'gaussian';
+    (settings.model === 'vae' || settings.model === 'ae' || settings.model === 'vqvae') &&
+    settings.likelihood === 'gaussian';
   return (
     <section className="controls" aria-label="Training controls">
       <div className="buttons">

@@ -49,13 +49,21 @@ export function settingsFor(s: Settings): { main: SettingKey[]; more: SettingKey
       break;
     case 'vqvae':
       shape = ['codebookSize', 'codeDim'];
-      more = ['commitment', 'ema', ...(s.ema ? ['emaDecay' as const] : []), 'kmeansInit'];
-      more.push('deadCodeThreshold', 'binarize');
+      more = [
+        'channels',
+        'commitment',
+        'ema',
+        ...(s.ema ? ['emaDecay' as const] : []),
+        'kmeansInit',
+      ];
+      more.push('deadCodeThreshold', 'likelihood');
+      if (s.likelihood === 'gaussian') more.push('sigma');
+      more.push('binarize');
       beta = false;
       break;
     case 'dvae':
       shape = ['codebookSize', 'codeDim'];
-      more = ['hard', ...warmup, ...tau, 'binarize'];
+      more = ['channels', 'hard', ...warmup, ...tau, 'binarize'];
       break;
     case 'catvae':
       shape = ['categorical', 'classes'];
@@ -178,6 +186,11 @@ const FIELDS: { [K in SettingKey]?: Field } = {
     kind: 'select',
     options: [2, 4, 8, 16, 32, 64, 128, 256],
     hint: `D: size of each code vector; ${NEW_MODEL}`,
+  },
+  channels: {
+    kind: 'select',
+    options: [4, 8, 16, 32, 64],
+    hint: `Channels h of the first conv layer (the second has 2h); ${NEW_MODEL}`,
   },
   commitment: {
     kind: 'number',

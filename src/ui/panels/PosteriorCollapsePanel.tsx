@@ -1,0 +1,207 @@
+/**
+ * Posterior collapse (VAE): the KL of each latent dimension on the test digits, the number of
+ * active units now and over training (with the KL weight beside it), and the reparameterisation
+ * trick that makes the KL trainable.
+ */
+import { useId, useMemo, useState } from 'react';
+import { scheduleValue } from '../diagnostic-format';
+import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
+import { reparameterisationTex } from '../mechanism-tex';
+import { PlotlyChart } from '../plots/PlotlyChart';
+import type { Series, TrainingState } from '../training-store';
+import { TexBlock } from './TexBlock';
+
+const last = (v: number[] | undefined) => v?.[v.length - 1];
+
+function KlPerDimensionChart({ kl, order }: { kl: number[] | null; order: KlOrder }) {
+  const bars = useMemo(() => (kl ? klBars(kl, order) : null), [kl, order]);
+  const data = useMemo(
+    () =>
+      bars
+        ? [
+            {
+              type: 'bar',
+              name: 'KL per dimension',
+              x: bars.labels,
+              y: bars.values,
+              marker: { color: '#0072B2' },
+              hovertemplate: '%{x}: %{y:.3f} nats<extra></extra>',
+            },
+          ]
+        : [],
+    [bars],
+  );
+  const layout = useMemo(
+    () => ({
+      xaxis: {
+        title: {
+          text: order === 'sorted' ? 'latent dimension (largest KL first)' : 'latent dimension',
+        },
+        type: 'category',
+        automargin: true,
+      },
+      yaxis: { title: { text: 'KL (nats per image)' }, rangemode: 'tozero' },
+      showlegend: false,
+      bargap: 0.15,
+      uirevision: order,
+    }),
+    [order],
+  );
+  return (
+    <PlotlyChart
+      testId="kl-per-dim"
+      title="KL divergence of each latent dimension"
+      data={data}
+      layout={layout}
+      summary={kl ? klSummary(kl) : 'Waiting for the first evaluation.'}
+      height={240}
+    />
+  );
+}
+
+function ActiveUnitsChart({
+  history,
+  schedule,
+  latentDim,
+}: {
+  history: Series;
+  schedule: Series;
+  latentDim: number;
+}) {
+  // The KL weight w(t) = β × warm-up ramp when the model reports it, else β itself.
+  const weightKey = schedule.terms.klWeight ? 'klWeight' : 'beta';
+  const weightLabel = weightKey === 'klWeight' ? 'KL weight w(t)' : 'β';
+  const data = useMemo(
+    () => [
+      {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: 'active units',
+        x: history.steps,
+        y: history.terms.activeUnits ?? [],
+        line: { color: '#0072B2', width: 2, shape: 'hv' },
+        marker: { size: 5 },
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        name: weightLabel,
+        x: schedule.steps,
+        y: schedule.terms[weightKey] ?? [],
+        yaxis: 'y2',
+        line: { color: '#D55E00', width: 1.5, dash: 'dash' },
+      },
+    ],
+    [history, schedule, weightKey, weightLabel],
+  );
+  const layout = useMemo(
+    () => ({
+      xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
+      yaxis: {
+        title: { text: 'active units' },
+        range: [0, latentDim + 0.5],
+        dtick: latentDim > 16 ? 4 : 1,
+      },
+      yaxis2: {
+        title: { text: weightLabel },
+        overlaying: 'y',
+        side: 'right',
+        rangemode: 'tozero',
+        showgrid: false,
+      },
+      margin: { l: 60, r: 60, t: 8, b: 48 },
+      legend: { orientation: 'h', y: -0.3 },
+      uirevision: 'active-units',
+    }),
+    [latentDim, weightLabel],
+  );
+  const now = last(history.terms.activeUnits);
+  const summary =
+    history.steps.length === 0
+      ? 'No evaluations yet.'
+      : `Active units over ${history.steps.length} evaluations: now ${now ?? '–'} of ${latentDim}` +
+        `, at most ${Math.max(...(history.terms.activeUnits ?? [0]))}; ${weightLabel} now ` +
+        `${scheduleValue(last(schedule.terms[weightKey]))}.`;
+  return (
+    <PlotlyChart
+      testId="active-units-history"
+      title={`Active units and ${weightLabel} over training`}
+      data={data}
+      layout={layout}
+      summary={summary}
+      height={220}
+    />
+  );
+}
+
+export function PosteriorCollapsePanel({
+  state,
+  latentDim,
+}: {
+  state: TrainingState;
+  latentDim: number;
+}) {
+  const id = useId();
+  const [order, setOrder] = useState<KlOrder>('index');
+  const diagnostics = state.latestEval?.diagnostics;
+  const kl = diagnostics?.klPerDimension ?? null;
+  const D = kl?.length ?? latentDim;
+  const active = diagnostics?.activeUnits;
+  const math = reparameterisationTex({
+    latentDim: D,
+    kl: state.latestEval?.test.kl,
+    activeUnits: active,
+  });
+  return (
+    <section className="panel wide" aria-labelledby="collapse-h">
+      <h2 id="collapse-h">Posterior collapse</h2>
+      <div className="diag-bar">
+        <p className="diag-readout">
+          <strong data-testid="active-units" className="diag-value">
+            {active ?? '–'}
+          </strong>{' '}
+          <span>active units (of {D})</span>
+        </p>
+        <label className="diag-check" htmlFor={`${id}-sort`}>
+          <input
+            id={`${id}-sort`}
+            type="checkbox"
+            checked={order === 'sorted'}
+            onChange={(e) => setOrder(e.target.checked ? 'sorted' : 'index')}
+          />
+          Sort dimensions by KL
+        </label>
+      </div>
+      <div className="diag-cols">
+        <div>
+          <KlPerDimensionChart kl={kl} order={order} />
+          <p className="diag-caption">
+            {'A dimension is '}
+            <em>active</em>
+            {' when its posterior mean moves with the input: '}
+            <span className="diag-formula">
+              Var<sub>x</sub>(E<sub>q</sub>[z<sub>d</sub> | x]) &gt; {ACTIVE_UNIT_THRESHOLD}
+            </span>
+            {' (Burda et al. 2015). A collapsed dimension has '}
+            <span className="diag-formula">
+              q(z<sub>d</sub> | x) ≈ N(0, 1)
+            </span>
+            {' for every digit, so its KL bar sits at about 0 nats and the decoder ignores it.'}
+          </p>
+        </div>
+        <div>
+          <ActiveUnitsChart
+            history={state.diagnosticsHistory}
+            schedule={state.scheduleHistory}
+            latentDim={D}
+          />
+          <p className="diag-caption">
+            Raise β (the KL weight) while training: the KL bars shrink, and dimensions fall to 0
+            nats one by one. That is posterior collapse, and the active-unit count drops with it.
+          </p>
+        </div>
+      </div>
+      <TexBlock tex={math.tex} text={math.text} testId="reparam-math" />
+    </section>
+  );
+}

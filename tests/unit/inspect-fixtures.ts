@@ -1,0 +1,42 @@
+// Shared by the inspector tests: a tiny synthetic dataset, small model sizes, an image check.
+import { expect } from 'vitest';
+import { mulberry32 } from '../../src/core/rng';
+import type { ImageDataset } from '../../src/data/image-dataset';
+import type { TrainConfig } from '../../src/train/config';
+import type { ImageBatch } from '../../src/train/inspect-types';
+
+export function dataset(n: number): ImageDataset {
+  const rng = mulberry32(3);
+  const images = Uint8Array.from({ length: n * 784 }, () => (rng() < 0.2 ? 255 : 0));
+  const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
+  const split = { count: n, images, labels };
+  return {
+    id: 't',
+    name: 't',
+    source: '',
+    license: '',
+    height: 28,
+    width: 28,
+    classes: 10,
+    train: split,
+    test: split,
+  };
+}
+
+export const small: Partial<TrainConfig> = {
+  hiddenDim: 32,
+  batchSize: 8,
+  codebookSize: 8,
+  codeDim: 4,
+  categorical: 4,
+  classes: 5,
+};
+
+export function expectImages(batch: ImageBatch, count: number): void {
+  expect(batch.count).toBe(count);
+  expect(batch.height).toBe(28);
+  expect(batch.width).toBe(28);
+  expect(batch.pixels).toBeInstanceOf(Float32Array);
+  expect(batch.pixels.length).toBe(count * 784);
+  expect(batch.pixels.every((v) => v >= 0 && v <= 1)).toBe(true);
+}

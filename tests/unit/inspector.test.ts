@@ -1,0 +1,157 @@
+// Every inspect question against every model of the zoo, through a real Trainer on the CPU
+// backend: applicable questions answer with the right shapes and intensities in [0, 1] and
+// leave numTensors unchanged; the others reject with a message naming the models that can.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_KINDS, type ModelKind } from '../../src/models/catalog';
+import { TRAIN_DEFAULTS } from '../../src/train/config';
+import type { InspectAnswer, InspectQuery } from '../../src/train/inspect-types';
+import { capabilitiesOf, inspect } from '../../src/train/inspector';
+import { Trainer } from '../../src/train/trainer';
+import { dataset, expectImages, small } from './inspect-fixtures';
+import { tf, useCpu } from './tf-setup';
+
+beforeAll(useCpu);
+
+const drawn = { pixels: Float32Array.from({ length: 784 }, (_, i) => (i % 7) / 6) };
+
+/** One question of each kind, and the kinds each model answers. */
+const QUERIES: InspectQuery[] = [
+  { kind: 'manifold', n: 3 },
+  { kind: 'decodePoints', points: [0, 0, 0.5, -1] },
+  { kind: 'encode', digit: { probe: 2 } },
+  { kind: 'encode', digit: drawn },
+  { kind: 'interpolate', a: { probe: 0 }, b: drawn, steps: 4 },
+  { kind: 'bilinear', corners: [{ probe: 0 }, { probe: 1 }, { probe: 2 }, drawn], n: 3 },
+  { kind: 'traversal', digit: { probe: 1 }, dims: [1, 0], steps: 5, range: 2 },
+  { kind: 'samples', count: 6, seed: 4 },
+  { kind: 'codebookAtlas' },
+  { kind: 'codeMap', probes: [0, 3, 5] },
+  { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
+];
+const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
+const ANSWERS: Record<ModelKind, string[]> = {
+  vae: ['encode', 'samples', ...CONTINUOUS],
+  ae: ['encode', 'samples', ...CONTINUOUS],
+  vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
+  dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+  catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+};
+const CODES: Record<ModelKind, [number, number, number, number] | null> = {
+  vae: null,
+  ae: null,
+  vqvae: [49, 7, 7, 8],
+  dvae: [49, 7, 7, 8],
+  catvae: [4, 1, 4, 5],
+};
+
+function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
+  const K = CODES[model]?.[3] ?? 0;
+  const positions = CODES[model]?.[0] ?? 0;
+  switch (answer.kind) {
+    case 'manifold':
+      expectImages(answer.images, 9);
+      expect(answer.xs).toHaveLength(3);
+      expect(answer.ys).toHaveLength(3);
+      expect(answer.ys[0]).toBeGreaterThan(answer.ys[2]!); // top row = largest y
+      expect(answer.xs[0]).toBeLessThan(answer.xs[2]!);
+      return;
+    case 'decodePoints':
+      return expectImages(answer.images, 2);
+    case 'encode':
+      expect(answer.point.every(Number.isFinite)).toBe(true);
+      expectImages(answer.reconstruction, 1);
+      expectImages(answer.input, 1);
+      return;
+    case 'interpolate':
+      expectImages(answer.linear, 4);
+      expectImages(answer.slerp, 4);
+      if (model === 'vqvae') {
+        expectImages(answer.preQuantised!, 4);
+        expect(Array.from(answer.quantised!.pixels)).toEqual(Array.from(answer.linear.pixels));
+      } else expect(answer.preQuantised).toBeUndefined();
+      return;
+    case 'bilinear':
+      return expectImages(answer.images, 9);
+    case 'traversal':
+      expect(answer.dims).toEqual([1, 0]);
+      expect(answer.values).toEqual([-2, -1, 0, 1, 2]);
+      return expectImages(answer.images, 10);
+    case 'samples':
+      expectImages(answer.images, 6);
+      expect(answer.source).toBe(
+        model === 'vae'
+          ? 'prior N(0, I)'
+          : model === 'ae'
+            ? 'Gaussian fitted to the codes'
+            : 'uniformly random codes',
+      );
+      return;
+    case 'codebookAtlas':
+      return expectImages(answer.images, K);
+    case 'codeMap':
+      expect(answer.indices).toBeInstanceOf(Int32Array);
+      expect(answer.indices.length).toBe(3 * positions);
+      expect(answer.indices.every((k) => k >= 0 && k < K)).toBe(true);
+      expect([answer.positions, answer.gridHeight, answer.gridWidth, answer.codebookSize]).toEqual(
+        CODES[model],
+      );
+      return;
+    case 'gumbel':
+      expect(answer.rows).toHaveLength(3);
+      expect(answer.hard).toBeGreaterThanOrEqual(0);
+      expect(answer.hard).toBeLessThan(K);
+      expect([answer.codebookSize, answer.positions]).toEqual([K, positions]);
+      expect(answer.tau).toBe((q as { tau: number }).tau);
+      return;
+  }
+}
+
+describe.each(MODEL_KINDS)('inspect %s', (model) => {
+  let trainer: Trainer;
+  beforeAll(async () => {
+    trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model });
+    trainer.trainStep();
+    await trainer.flush();
+    await trainer.evaluate();
+  }, 120_000); // conv models step slowly on the CPU backend
+  afterAll(() => trainer.dispose());
+
+  it('reports its capabilities', () => {
+    const c = capabilitiesOf(trainer);
+    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' ? 2 : 0);
+    const codes = CODES[model];
+    expect(c.codes).toEqual(
+      codes && { positions: codes[0], gridHeight: codes[1], gridWidth: codes[2], size: codes[3] },
+    );
+    expect(c.gumbel).toBe(model === 'dvae' || model === 'catvae');
+    expect(c.preQuantised).toBe(model === 'vqvae');
+  });
+
+  it.each(QUERIES.map((q) => [q.kind, q] as const))(
+    '%s: answers (shapes, [0, 1], no leak) or rejects clearly',
+    async (kind, q) => {
+      await inspect(trainer, q).catch(() => null); // warm-up (AE's Gaussian fit, kernels)
+      const before = tf.memory().numTensors;
+      if (ANSWERS[model].includes(kind)) {
+        const answer = await inspect(trainer, q);
+        expect(answer.kind).toBe(kind);
+        checkShapes(answer, q, model);
+      } else {
+        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE)/);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    },
+  );
+
+  it('rejects bad numbers and digits without leaking', async () => {
+    const before = tf.memory().numTensors;
+    await expect(inspect(trainer, { kind: 'encode', digit: { probe: 24 } })).rejects.toThrow(
+      /probe index/,
+    );
+    await expect(
+      inspect(trainer, { kind: 'encode', digit: { pixels: new Float32Array(10) } }),
+    ).rejects.toThrow(/784 pixels/);
+    await expect(inspect(trainer, { kind: 'samples', count: 0, seed: 1 })).rejects.toThrow(/count/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
