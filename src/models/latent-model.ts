@@ -31,7 +31,10 @@ export interface LossOutput {
 }
 
 export interface LatentModel {
+  /** The variables the optimiser trains. */
   readonly variables: tf.Variable[];
+  /** Everything a checkpoint must store, when more than `variables` (an EMA-updated codebook). */
+  readonly savedVariables?: tf.Variable[];
   /** x [B, P] pixels in [0, 1] → named loss terms and the objective. */
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput;
   /** Per-image terms for evaluation, each [B]; same names as `loss`. */

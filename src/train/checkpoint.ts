@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentModel } from '../models/latent-model';
 import { MODEL_KINDS } from '../models/catalog';
-import type { TrainConfig } from './config';
+import { TRAIN_DEFAULTS, type TrainConfig } from './config';
 
 export const CHECKPOINT_FORMAT = 'latent-lab-checkpoint';
 export const CHECKPOINT_VERSION = 1;
@@ -22,12 +22,72 @@ export interface CheckpointMeta {
   weightSpecs: tf.io.WeightsManifestEntry[];
 }
 
+/** What a checkpoint stores: every trained variable (a VQ-VAE with EMA adds its codebook). */
+function savedVariables(model: LatentModel): tf.Variable[] {
+  return model.savedVariables ?? model.variables;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Checks the JSON half of a checkpoint read from a user's file, with one specific message per
+ * problem; config fields missing from older files take their defaults, wrong types are refused.
+ */
+export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
+  if (!isObject(raw)) throw new Error('the checkpoint JSON is not an object');
+  if (raw.format !== CHECKPOINT_FORMAT)
+    throw new Error(`not a Latent Lab checkpoint (format is ${JSON.stringify(raw.format)})`);
+  if (raw.version !== CHECKPOINT_VERSION) {
+    throw new Error(
+      `checkpoint version ${JSON.stringify(raw.version)} is not supported (this app reads version ${CHECKPOINT_VERSION})`,
+    );
+  }
+  if (!isObject(raw.config)) throw new Error('the checkpoint has no "config" object');
+  const config: Record<string, unknown> = { ...TRAIN_DEFAULTS };
+  for (const [key, value] of Object.entries(raw.config)) {
+    if (!(key in TRAIN_DEFAULTS)) continue; // settings of a newer version are ignored
+    const expected = typeof TRAIN_DEFAULTS[key as keyof TrainConfig];
+    if (typeof value !== expected || (expected === 'number' && !Number.isFinite(value)))
+      throw new Error(`config.${key} should be a ${expected}, got ${JSON.stringify(value)}`);
+    config[key] = value;
+  }
+  if (!(MODEL_KINDS as readonly unknown[]).includes(config.model))
+    throw new Error(`checkpoint has unknown model ${JSON.stringify(config.model)}`);
+  for (const key of ['step', 'epoch'] as const) {
+    const v = raw[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+      throw new Error(`"${key}" should be a whole number ≥ 0, got ${JSON.stringify(v)}`);
+  }
+  if (!Array.isArray(raw.weightSpecs) || raw.weightSpecs.length === 0)
+    throw new Error('the checkpoint has no "weightSpecs" list');
+  raw.weightSpecs.forEach((spec: unknown, i) => {
+    if (
+      !isObject(spec) ||
+      typeof spec.name !== 'string' ||
+      spec.dtype !== 'float32' ||
+      !Array.isArray(spec.shape) ||
+      !spec.shape.every((d) => Number.isInteger(d) && d > 0)
+    )
+      throw new Error(`weightSpecs[${i}] is not a float32 weight with a name and a shape`);
+  });
+  return {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    config: config as unknown as TrainConfig,
+    step: raw.step as number,
+    epoch: raw.epoch as number,
+    dataset: typeof raw.dataset === 'string' ? raw.dataset : 'mnist',
+    weightSpecs: raw.weightSpecs as tf.io.WeightsManifestEntry[],
+  };
+}
+
 export async function encodeCheckpoint(
   model: LatentModel,
   config: TrainConfig,
   state: { step: number; epoch: number; dataset: string },
 ): Promise<{ meta: CheckpointMeta; weights: ArrayBuffer }> {
-  const named = model.variables.map((v, i) => ({ name: `w${i}`, tensor: v as tf.Tensor }));
+  const named = savedVariables(model).map((v, i) => ({ name: `w${i}`, tensor: v as tf.Tensor }));
   const { data, specs } = await tf.io.encodeWeights(named);
   return {
     meta: {
@@ -66,7 +126,7 @@ export function loadCheckpointWeights(
       `weights are truncated or padded: ${weights.byteLength} bytes, the manifest needs ${expectedBytes}`,
     );
   }
-  const vars = model.variables;
+  const vars = savedVariables(model);
   if (meta.weightSpecs.length !== vars.length) {
     throw new Error(
       `checkpoint has ${meta.weightSpecs.length} weight tensors, the model has ${vars.length}`,

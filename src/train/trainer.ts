@@ -117,6 +117,12 @@ export class Trainer {
     return this.epochCount;
   }
 
+  /** Continues the counters of a run loaded from a checkpoint (schedules follow the step). */
+  resumeAt(step: number, epoch: number): void {
+    this.stepCount = step;
+    this.epochCount = epoch;
+  }
+
   /** Applies settings that do not need a new model (learning rate, batch size, β, warm-up, free bits). */
   updateConfig(config: TrainConfig): void {
     if (config.learningRate !== this.config.learningRate) {

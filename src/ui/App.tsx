@@ -11,6 +11,7 @@ import { LatentScatter } from './panels/LatentScatter';
 import { Notices } from './panels/Notices';
 import { ObjectiveMath } from './panels/ObjectiveMath';
 import { ReconstructionGrid } from './panels/ReconstructionGrid';
+import { RunFiles } from './panels/RunFiles';
 import { StatusLine } from './panels/StatusLine';
 import { useTrainingSession } from './use-training-session';
 
@@ -66,6 +67,13 @@ export function App() {
           onStep={() => actions.step(1)}
           onReset={() => actions.reset(settings)}
           onChange={onChange}
+        />
+        <RunFiles
+          onImport={async (files) => {
+            const config = await actions.importRun(files);
+            if (config) setSettings((s) => ({ ...s, ...config }));
+            return config !== null;
+          }}
         />
         <StatusLine state={state} />
         <Notices notices={state.notices} onDismiss={actions.dismissNotice} />

@@ -165,7 +165,8 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
     case 'model':
       return { ...next, capabilities: msg.capabilities };
     case 'inspection':
-      return s; // answered through TrainingClient.inspect's promise
+    case 'imported':
+      return s; // answered through TrainingClient's promises
     case 'event':
       return {
         ...next,

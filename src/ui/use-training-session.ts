@@ -4,6 +4,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trainConfigOf, type Settings } from '../state/settings';
+import type { TrainConfig } from '../train/config';
+import { readCheckpointFiles } from './checkpoint-files';
 import { TrainingClient } from '../worker/client';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import {
@@ -25,6 +27,11 @@ export interface TrainingActions {
   configure: (settings: Settings) => void;
   /** New worker on another backend (the run starts over). */
   restart: (settings: Settings) => void;
+  /**
+   * Loads a checkpoint (checkpoint.json + weights.bin, as `npm run train -- --save DIR` writes)
+   * in place of the current run. Resolves with its config, or null after a notice saying why not.
+   */
+  importRun: (files: File[]) => Promise<TrainConfig | null>;
   /** Asks the worker about the current model (decode a grid, interpolate …). */
   inspect: (query: InspectQuery) => Promise<InspectAnswer>;
   addNotice: (kind: Notice['kind'], text: string) => void;
@@ -85,6 +92,37 @@ export function useTrainingSession(
       configure: (settings) =>
         clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
       restart: startWorker,
+      importRun: async (files) => {
+        const fail = (text: string) => {
+          setState((s) => ({ ...s, notices: [...s.notices, notice('error', text)] }));
+          return null;
+        };
+        const client = clientRef.current;
+        if (!client) return fail('The training worker is not running; reload the page.');
+        let read;
+        try {
+          read = await readCheckpointFiles(files);
+        } catch (err) {
+          return fail(`${(err as Error).message} The current run is unchanged.`);
+        }
+        const runId = runIdRef.current + 1;
+        try {
+          const run = await client.importCheckpoint(read.name, read.meta, read.weights, runId);
+          runIdRef.current = runId;
+          setState((s) => ({
+            ...resetRun(s, runId, run.config.model),
+            step: run.step,
+            epoch: run.epoch,
+            notices: [
+              ...s.notices,
+              notice('info', `Loaded ${read.name} (${run.config.model}, step ${run.step}).`),
+            ],
+          }));
+          return run.config;
+        } catch (err) {
+          return fail((err as Error).message);
+        }
+      },
       inspect: (query) =>
         clientRef.current?.inspect(query) ??
         Promise.reject(new Error('the training worker is not running')),

@@ -5,6 +5,7 @@
 import type { InspectAnswer, InspectQuery, WorkerRequest, WorkerResponse } from './protocol';
 
 export type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
+export type ImportedRun = Extract<WorkerResponse, { type: 'imported'; config: unknown }>;
 
 export class TrainingClient {
   private worker: Worker | null = null;
@@ -12,6 +13,11 @@ export class TrainingClient {
   private readonly waiting = new Map<
     number,
     { resolve: (a: InspectAnswer) => void; reject: (e: Error) => void }
+  >();
+
+  private readonly importing = new Map<
+    number,
+    { resolve: (a: ImportedRun) => void; reject: (e: Error) => void }
   >();
 
   constructor(private readonly onResponse: (msg: WorkerResponse) => void) {}
@@ -26,6 +32,13 @@ export class TrainingClient {
     worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
       if (this.worker !== worker) return;
       const msg = event.data;
+      if (msg.type === 'imported') {
+        const w = this.importing.get(msg.id);
+        this.importing.delete(msg.id);
+        if ('error' in msg) w?.reject(new Error(msg.error));
+        else w?.resolve(msg);
+        return;
+      }
       if (msg.type === 'inspection') {
         const w = this.waiting.get(msg.id);
         this.waiting.delete(msg.id);
@@ -66,7 +79,33 @@ export class TrainingClient {
     });
   }
 
+  /**
+   * Replaces the run by a checkpoint. Resolves with the loaded run's config once the worker has
+   * swapped it in (responses of `runId` follow); rejects with a message naming the file and the
+   * problem, in which case the worker kept the current run.
+   */
+  importCheckpoint(
+    fileName: string,
+    meta: unknown,
+    weights: ArrayBuffer,
+    runId: number,
+  ): Promise<ImportedRun> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('the training worker is not running'));
+    const id = this.nextInspectId++;
+    return new Promise((resolve, reject) => {
+      this.importing.set(id, { resolve, reject });
+      worker.postMessage(
+        { type: 'import', id, runId, fileName, meta, weights } satisfies WorkerRequest,
+        [weights],
+      );
+    });
+  }
+
   dispose(): void {
+    for (const w of this.importing.values())
+      w.reject(new Error('the training worker was restarted'));
+    this.importing.clear();
     for (const w of this.waiting.values()) w.reject(new Error('the training worker was restarted'));
     this.waiting.clear();
     this.worker?.terminate();

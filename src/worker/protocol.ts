@@ -30,7 +30,19 @@ export type WorkerRequest =
   /** Applies settings that do not need a new model (see RESET_KEYS). */
   | { type: 'configure'; config: TrainConfig }
   /** A question about the current model (decode a grid, interpolate, …); answered by `inspection`. */
-  | { type: 'inspect'; id: number; query: InspectQuery };
+  | { type: 'inspect'; id: number; query: InspectQuery }
+  /**
+   * Replace the run by a checkpoint (checkpoint.json's parsed JSON + weights.bin), validated
+   * first; on any problem the current run stays as it was. Answered by `imported`.
+   */
+  | {
+      type: 'import';
+      id: number;
+      runId: number;
+      fileName: string;
+      meta: unknown;
+      weights: ArrayBuffer;
+    };
 
 export interface DatasetInfo {
   id: string;
@@ -74,6 +86,9 @@ export type WorkerResponse =
   /** The answer to inspect request `id` (or why there is none). */
   | { type: 'inspection'; runId: number; id: number; answer: InspectAnswer }
   | { type: 'inspection'; runId: number; id: number; error: string }
+  /** The answer to import request `id`: the run now on screen, or why the file was refused. */
+  | { type: 'imported'; id: number; config: TrainConfig; step: number; epoch: number }
+  | { type: 'imported'; id: number; error: string }
   /** Something the model did that a user should see (e.g. dead codes restarted). */
   | { type: 'event'; runId: number; step: number; text: string }
   /** Training stopped on a non-finite loss; the run is paused, not lost. */

@@ -8,6 +8,7 @@
 import { ThroughputMeter } from '../core/throughput';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { startBackend } from '../train/backend';
+import { loadCheckpointWeights, parseCheckpointMeta } from '../train/checkpoint';
 import { capabilitiesOf, inspect } from '../train/inspector';
 import type { TrainConfig } from '../train/config';
 import { Trainer } from '../train/trainer';
@@ -208,6 +209,40 @@ async function handle(req: WorkerRequest): Promise<void> {
       config = { ...req.config };
       trainer?.updateConfig(config);
       return;
+    case 'import': {
+      if (!dataset) return;
+      let next: Trainer | null = null;
+      try {
+        const meta = parseCheckpointMeta(req.meta);
+        next = new Trainer(dataset, meta.config);
+        loadCheckpointWeights(next.model, meta, req.weights);
+        next.resumeAt(meta.step, meta.epoch);
+        await stopLoop();
+        trainer?.dispose();
+        trainer = next;
+        next = null;
+        config = { ...meta.config };
+        runId = req.runId;
+        post({
+          type: 'imported',
+          id: req.id,
+          config: meta.config,
+          step: meta.step,
+          epoch: meta.epoch,
+        });
+        post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
+        lastFlush = performance.now();
+        await evaluate(trainer);
+      } catch (err) {
+        next?.dispose();
+        post({
+          type: 'imported',
+          id: req.id,
+          error: `Could not load ${req.fileName}: ${(err as Error).message}. The current run is unchanged.`,
+        });
+      }
+      return;
+    }
     case 'inspect': {
       if (!trainer) return;
       try {

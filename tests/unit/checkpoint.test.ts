@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel } from '../../src/models/zoo';
-import { encodeCheckpoint, loadCheckpointWeights } from '../../src/train/checkpoint';
+import {
+  encodeCheckpoint,
+  loadCheckpointWeights,
+  parseCheckpointMeta,
+} from '../../src/train/checkpoint';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
 import { tf, useCpu } from './tf-setup';
 
@@ -66,5 +70,51 @@ describe('checkpoint shape errors', () => {
     expect(other.variables.map((v) => v.arraySync())).toEqual(before);
     small.dispose();
     other.dispose();
+  });
+});
+
+describe('parseCheckpointMeta (the JSON half of a user file)', () => {
+  it('accepts what encodeCheckpoint writes, after a trip through JSON', async () => {
+    const a = createModel(config, 784);
+    const { meta } = await encodeCheckpoint(a, config, state);
+    expect(parseCheckpointMeta(JSON.parse(JSON.stringify(meta)))).toEqual(meta);
+    a.dispose();
+  });
+
+  it('fills settings missing from an older file with their defaults and ignores unknown ones', async () => {
+    const a = createModel(config, 784);
+    const { meta } = await encodeCheckpoint(a, config, state);
+    const { codeDim: _dropped, ...partial } = meta.config;
+    const parsed = parseCheckpointMeta({ ...meta, config: { ...partial, futureKnob: 3 } });
+    expect(parsed.config.codeDim).toBe(TRAIN_DEFAULTS.codeDim);
+    expect(parsed.config).not.toHaveProperty('futureKnob');
+    a.dispose();
+  });
+
+  it('names the problem for each kind of bad file', async () => {
+    const a = createModel(config, 784);
+    const { meta } = await encodeCheckpoint(a, config, state);
+    const bad: [unknown, RegExp][] = [
+      [null, /not an object/],
+      [[1, 2], /not an object/],
+      [{ ...meta, format: 'keras' }, /not a Latent Lab checkpoint \(format is "keras"\)/],
+      [{ ...meta, version: 2 }, /version 2 is not supported/],
+      [{ ...meta, config: 'vae' }, /no "config" object/],
+      [{ ...meta, config: { ...meta.config, model: 'gan' } }, /unknown model "gan"/],
+      [
+        { ...meta, config: { ...meta.config, latentDim: '2' } },
+        /config.latentDim should be a number/,
+      ],
+      [{ ...meta, config: { ...meta.config, learningRate: null } }, /config.learningRate/],
+      [{ ...meta, step: -1 }, /"step" should be a whole number/],
+      [{ ...meta, weightSpecs: [] }, /no "weightSpecs"/],
+      [
+        { ...meta, weightSpecs: [{ name: 'w0', shape: [2, -1], dtype: 'float32' }] },
+        /weightSpecs\[0\]/,
+      ],
+      [{ ...meta, weightSpecs: [{ name: 'w0', shape: [2], dtype: 'int32' }] }, /weightSpecs\[0\]/],
+    ];
+    for (const [raw, message] of bad) expect(() => parseCheckpointMeta(raw)).toThrow(message);
+    a.dispose();
   });
 });
