@@ -174,6 +174,23 @@ export class Dvae implements LatentModel {
     return tf.tidy(() => tf.logSoftmax(this.logits(x), -1) as tf.Tensor3D);
   }
 
+  /** The embedding E (a copy the caller disposes).   → [K, D] */
+  codebookVectors(): tf.Tensor2D {
+    return tf.clone(this.embedding) as tf.Tensor2D;
+  }
+
+  /**
+   * The expected embedding at every position, z̄ = Σ_k q(k|x) e_k = softmax(ℓ) · E: the mean of
+   * the hard sample one_hot(c) · E, c ~ q (τ → 0), with no Gumbel noise, so it is deterministic.
+   *   x [B,784] → [B·49, D] (row b·49 + i)
+   */
+  encoderVectors(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const q = tf.softmax(tf.reshape(this.logits(x), [-1, this.config.codebookSize])); // [B·49, K]
+      return tf.matMul(q as tf.Tensor2D, this.embedding as tf.Tensor2D);
+    });
+  }
+
   /** For the scatter: each image's mean embedding of its most likely codes.   [B, D] */
   embed(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -83,5 +83,16 @@ export interface LatentModel {
   encodeContinuous?(x: tf.Tensor2D): tf.Tensor2D;
   /** VQ-VAE: decode z_e [B, positions·D], quantised first (z_q) or as is.   → [B, P] */
   decodeContinuous?(z: tf.Tensor2D, quantise: boolean): tf.Tensor2D;
+  /**
+   * VQ-VAE, dVAE: the K code vectors (VQ-VAE codebook e, dVAE embedding E), a new tensor the
+   * caller disposes.   → [K, D]
+   */
+  codebookVectors?(): tf.Tensor2D;
+  /**
+   * VQ-VAE, dVAE: the encoder's vector at every position, in the codebook's space (VQ-VAE: z_e;
+   * dVAE: the expected embedding Σ_k q(k|x) e_k). Rows image-major: row b·positions + i.
+   *   x [B, P] → [B·positions, D]
+   */
+  encoderVectors?(x: tf.Tensor2D): tf.Tensor2D;
   dispose(): void;
 }

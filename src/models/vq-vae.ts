@@ -120,6 +120,11 @@ export class VqVae implements LatentModel {
     return this.config.ema ? nets : [...nets, this.codebook];
   }
 
+  /** A checkpoint keeps the codebook also when EMA (not the optimiser) updates it. */
+  get savedVariables(): tf.Variable[] {
+    return [...this.encoder.variables, ...this.decoder.variables, this.codebook];
+  }
+
   /** z_e flattened over positions: x [B,784] → [B·49, D] */
   private encodeFlat(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(
@@ -263,6 +268,56 @@ export class VqVae implements LatentModel {
         this.decoder.apply(tf.reshape(zq, [count, GRID, GRID, D]) as tf.Tensor4D),
       ) as tf.Tensor2D;
     });
+  }
+
+  /** A 7×7 grid of positions, K codes each. */
+  get codeLayout() {
+    return {
+      positions: GRID * GRID,
+      gridHeight: GRID,
+      gridWidth: GRID,
+      size: this.config.codebookSize,
+    };
+  }
+
+  /** Decodes given codes: z_q = one_hot(k) · e → decoder → sigmoid.   int32 [B,49] → [B,784] */
+  decodeCodes(indices: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const { codebookSize: K, codeDim: D } = this.config;
+      const B = indices.shape[0];
+      const zq = tf.matMul(oneHotFloat(tf.reshape(indices, [-1]), K) as tf.Tensor2D, this.codebook);
+      return this.decodeImages(tf.reshape(zq, [B, GRID, GRID, D]) as tf.Tensor4D);
+    });
+  }
+
+  /** z_e before quantisation, flattened per image.   x [B,784] → [B, 49·D] */
+  encodeContinuous(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.reshape(this.encoder.apply(x), [x.shape[0], -1]) as tf.Tensor2D);
+  }
+
+  /** Decodes z [B, 49·D], snapped to the nearest codes first (z_q) when `quantise`.   → [B,784] */
+  decodeContinuous(z: tf.Tensor2D, quantise: boolean): tf.Tensor2D {
+    return tf.tidy(() => {
+      const D = this.config.codeDim;
+      const flat = tf.reshape(z, [-1, D]) as tf.Tensor2D; //                         [B·49, D]
+      const zIn = quantise ? quantize(flat, this.codebook).zq : flat;
+      return this.decodeImages(tf.reshape(zIn, [z.shape[0], GRID, GRID, D]) as tf.Tensor4D);
+    });
+  }
+
+  /** The codebook e (a copy the caller disposes).   → [K, D] */
+  codebookVectors(): tf.Tensor2D {
+    return tf.clone(this.codebook);
+  }
+
+  /** z_e at every position, before quantisation.   x [B,784] → [B·49, D] (row b·49 + i) */
+  encoderVectors(x: tf.Tensor2D): tf.Tensor2D {
+    return this.encodeFlat(x);
+  }
+
+  /** Decoder output as intensities in [0, 1], as reconstruct() maps it.   [B,7,7,D] → [B,784] */
+  private decodeImages(z: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decoder.apply(z)) as tf.Tensor2D);
   }
 
   scheduleValues(): Record<string, number> {

@@ -31,7 +31,12 @@ export type InspectQuery =
   /** Code indices of probe digits at each latent position. */
   | { kind: 'codeMap'; probes: number[] }
   /** One probe digit, one latent position: q(c|x), a Gumbel draw, soft and hard samples at τ. */
-  | { kind: 'gumbel'; probe: number; position: number; tau: number; seed: number; top: number };
+  | { kind: 'gumbel'; probe: number; position: number; tau: number; seed: number; top: number }
+  /**
+   * VQ-VAE, dVAE: the codebook vectors and the encoder outputs of the first `probes` probe digits
+   * (every position, at most CODEBOOK_VIEW_MAX_VECTORS of them) in one PCA plane.
+   */
+  | { kind: 'codebookView'; probes: number };
 
 export interface ImageBatch {
   count: number;
@@ -93,7 +98,32 @@ export type InspectAnswer =
       hard: number;
       codebookSize: number;
       positions: number;
+    }
+  | {
+      kind: 'codebookView';
+      /**
+       * K × 2 row-major: each code vector (VQ-VAE codebook e_k, dVAE embedding row E_k) on the
+       * two principal components of the union of code vectors and encoder outputs.
+       */
+      codebook: Float32Array;
+      /**
+       * M × 2 row-major: encoder outputs on the same two components. VQ-VAE: z_e at each position;
+       * dVAE: the expected embedding Σ_k q(k|x) e_k (no Gumbel noise, independent of τ).
+       */
+      encoder: Float32Array;
+      /** M: the code of each encoder output, model.codes (VQ-VAE nearest code, dVAE argmax q). */
+      codeOf: Int32Array;
+      /** M: the probe digit (its index among the probe digits) each output came from. */
+      labels: Int32Array;
+      /** M: the latent position (0 … positions − 1, row-major in the grid) of each output. */
+      position: Int32Array;
+      /** Fractions of the union's total variance along PC 1 and PC 2. */
+      variance: [number, number];
+      codebookSize: number;
     };
+
+/** Most encoder outputs in a codebook view; more are subsampled (fixed seed, so stable). */
+export const CODEBOOK_VIEW_MAX_VECTORS = 2000;
 
 /** Which questions a model can answer (the page hides panels for the others). */
 export interface InspectCapabilities {

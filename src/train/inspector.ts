@@ -14,8 +14,10 @@
  *   codebookAtlas  —                      ✓                      ✓
  *   codeMap        —                      ✓                      ✓
  *   gumbel         —                      —                      ✓
+ *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  * "—" rejects with an Error that says which models can answer.
  */
+import { codebookView } from './inspect-codebook-view';
 import { codebookAtlas, codeMap, gumbel } from './inspect-codes';
 import { checkInt, imageBatch, LIMITS } from './inspect-io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './inspect-latent';
@@ -79,6 +81,8 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codeMap(trainer, query);
     case 'gumbel':
       return gumbel(trainer, query);
+    case 'codebookView':
+      return codebookView(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
 import { parseSettings, settingsToSearch, type Settings } from '../state/settings';
+import { CodebookViewPanel } from './panels/CodebookViewPanel';
 import { Controls } from './panels/Controls';
 import { DiagnosticPanels } from './panels/DiagnosticPanels';
 import { GenerativePanels } from './panels/GenerativePanels';
@@ -19,6 +20,7 @@ export function App() {
   const [initial] = useState(() => parseSettings(window.location.search));
   const [settings, setSettings] = useState<Settings>(initial.settings);
   const [state, actions] = useTrainingSession(initial.settings, initial.notices);
+  const [drawnPoint, setDrawnPoint] = useState<[number, number] | null>(null);
 
   useEffect(() => {
     const url = window.location.pathname + settingsToSearch(settings) + window.location.hash;
@@ -92,6 +94,9 @@ export function App() {
               result={state.latestEval}
               labels={state.probeLabels}
               model={state.model}
+              inspect={actions.inspect}
+              drawnPoint={drawnPoint}
+              canDecode={(state.capabilities?.latentDim ?? 0) > 0}
             />
           </section>
           <section className="panel wide" aria-labelledby="recon-h">
@@ -104,11 +109,13 @@ export function App() {
               step={state.latestEval?.step ?? null}
             />
           </section>
+          <CodebookViewPanel state={state} settings={settings} inspect={actions.inspect} />
           <GenerativePanels
             state={state}
             settings={settings}
             inspect={actions.inspect}
             onSettings={onChange}
+            onDrawnPoint={setDrawnPoint}
           />
           <DiagnosticPanels
             state={state}

@@ -118,3 +118,26 @@ describe('parseCheckpointMeta (the JSON half of a user file)', () => {
     a.dispose();
   });
 });
+
+describe('checkpoint of an EMA VQ-VAE', () => {
+  it('stores the EMA-updated codebook, which the optimiser does not train', async () => {
+    const vq = {
+      ...TRAIN_DEFAULTS,
+      model: 'vqvae' as const,
+      ema: true,
+      channels: 4,
+      codebookSize: 8,
+      codeDim: 4,
+    };
+    const a = createModel(vq, 784);
+    const b = createModel({ ...vq, seed: 7 }, 784);
+    const x = tf.randomUniform([2, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const { meta, weights } = await encodeCheckpoint(a, vq, state);
+    expect(meta.weightSpecs.length).toBe(a.variables.length + 1);
+    loadCheckpointWeights(b, parseCheckpointMeta(JSON.parse(JSON.stringify(meta))), weights);
+    expect(b.reconstruct(x).arraySync()).toEqual(a.reconstruct(x).arraySync());
+    tf.dispose([x]);
+    a.dispose();
+    b.dispose();
+  });
+});
