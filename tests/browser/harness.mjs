@@ -17,10 +17,13 @@ export function chromePath() {
   return found;
 }
 
-/** Starts `vite preview` on a free port for the built dist/. */
+/** Starts `vite preview` on a free port for the built app (dist/, or $LAB_DIST when set). */
 export async function startServer() {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run "vite build" first');
+  const outDir = process.env.LAB_DIST || 'dist';
+  if (!existsSync(`${outDir}/index.html`))
+    throw new Error(`${outDir}/ is missing: run "vite build" first`);
   const server = await preview({
+    build: { outDir },
     preview: { host: '127.0.0.1', port: 0, strictPort: false },
     logLevel: 'warn',
   });
