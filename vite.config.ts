@@ -58,8 +58,67 @@ function datasetsCopyPlugin(): Plugin {
   };
 }
 
+/**
+ * The Content-Security-Policy of the built app: nothing runs that is not one of our own files.
+ * - script-src: our bundles only, no inline scripts. 'wasm-unsafe-eval' lets TF.js compile its
+ *   .wasm backend. 'unsafe-eval' is for Plotly's WebGL traces (scattergl: the latent scatter and
+ *   the codebook view), whose regl renderer compiles its draw calls with Function(); without it
+ *   those charts show "WebGL is not supported". Switching them to SVG `scatter` would let it go.
+ *   TF.js and KaTeX need no eval.
+ * - worker-src: the training worker is a module file of this origin.
+ * - style-src 'unsafe-inline': KaTeX and Plotly position their output with style attributes.
+ * - font-src data:: the smallest KaTeX fonts are inlined into the CSS by Vite.
+ * - connect-src: our own files (datasets/, .wasm), plus the hosts Fashion-MNIST and KMNIST
+ *   are downloaded from and local mirrors: DOWNLOAD_CONNECT_SOURCES in src/data/download-sources.ts
+ *   (tests/unit/download-dataset.test.ts checks that the two lists agree).
+ * A <meta> policy cannot carry frame-ancestors; a host that can send headers should add it.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' https://raw.githubusercontent.com http://codh.rois.ac.jp http://127.0.0.1:* http://localhost:*",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+].join('; ');
+
+/**
+ * Puts the policy into the built index.html as a <meta> tag (build only: the dev server's hot
+ * reload needs inline scripts), and sends it as a header from `vite preview`, where it also
+ * covers the worker (a worker loaded from a URL takes its policy from its own response, not
+ * from the page's <meta>).
+ */
+function contentSecurityPolicyPlugin(): Plugin {
+  return {
+    name: 'latent-lab-csp',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, ctx) {
+        if (ctx.server) return [];
+        return [
+          {
+            tag: 'meta',
+            attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY },
+            injectTo: 'head-prepend',
+          },
+        ];
+      },
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use((_req, res, next) => {
+        res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+        next();
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), datasetsPlugin(), datasetsCopyPlugin()],
+  plugins: [react(), datasetsPlugin(), datasetsCopyPlugin(), contentSecurityPolicyPlugin()],
   // plotly.js's CommonJS sources refer to Node's `global`.
   define: { global: 'globalThis' },
   worker: { format: 'es' },

@@ -1,14 +1,16 @@
 /**
  * Command-line flags of `npm run train`. Model and training flags are the settings table's URL
  * keys (--model, --latent, --hidden, --lr, --batch, --beta, --seed, --likelihood, --sigma,
- * --binarize, --warmup, --warmupSteps, --freeBits, --act), validated by the same table; plus
+ * --binarize, --warmup, --warmupSteps, --freeBits, --act, --dataset), validated by the same table; plus
  * --epochs, --eval-iw K, --save DIR, --limit N (first N training images), --backend wasm|cpu.
  */
-import { SETTINGS, parseSettings, trainConfigOf } from '../state/settings';
+import { SETTINGS, parseSettings, trainConfigOf, type DatasetId } from '../state/settings';
 import type { TrainConfig } from '../train/config';
 
 export interface CliOptions {
   config: TrainConfig;
+  /** Id of the datasets/index.json entry to train on. */
+  dataset: DatasetId;
   epochs: number;
   evalIw: number;
   save: string | null;
@@ -51,6 +53,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
   return {
     config: trainConfigOf(settings),
+    dataset: settings.dataset,
     epochs: int('epochs', 10, 1),
     evalIw: int('eval-iw', 0, 0),
     save: own.get('save') ?? null,

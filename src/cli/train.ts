@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   if (!ok) throw new Error(`the ${opts.backend} backend could not start`);
   const root = resolve(process.cwd(), 'datasets');
   const dataset = limitTrain(
-    await loadImageDataset('datasets://', 'mnist', diskFetch(root)),
+    await loadImageDataset('datasets://', opts.dataset, diskFetch(root)),
     opts.limit,
   );
   const P = dataset.height * dataset.width;

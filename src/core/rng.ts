@@ -5,16 +5,24 @@
 
 export type Rng = () => number;
 
+/** An Rng whose whole state is one 32-bit integer, so a saved run can continue its sequence. */
+export interface ResumableRng extends Rng {
+  /** The current state: mulberry32(rng.state()) continues exactly where `rng` is. */
+  state(): number;
+}
+
 /** mulberry32: a 32-bit state generator, uniform in [0, 1). */
-export function mulberry32(seed: number): Rng {
+export function mulberry32(seed: number): ResumableRng {
   let a = seed >>> 0;
-  return () => {
+  const next = (() => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  }) as ResumableRng;
+  next.state = () => a;
+  return next;
 }
 
 /** In-place Fisher–Yates shuffle. */

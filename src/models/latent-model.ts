@@ -35,6 +35,11 @@ export interface LatentModel {
   readonly variables: tf.Variable[];
   /** Everything a checkpoint must store, when more than `variables` (an EMA-updated codebook). */
   readonly savedVariables?: tf.Variable[];
+  /**
+   * Non-trained state a resumed run needs to continue exactly (EMA statistics, code-usage
+   * counters). Saved with a run's autosave or export, not in a CLI checkpoint.
+   */
+  readonly stateVariables?: tf.Variable[];
   /** x [B, P] pixels in [0, 1] → named loss terms and the objective. */
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput;
   /** Per-image terms for evaluation, each [B]; same names as `loss`. */

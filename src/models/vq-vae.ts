@@ -125,6 +125,12 @@ export class VqVae implements LatentModel {
     return [...this.encoder.variables, ...this.decoder.variables, this.codebook];
   }
 
+  /** EMA statistics and usage counters: what else a resumed run needs to continue exactly. */
+  get stateVariables(): tf.Variable[] {
+    const ema = this.ema ? [this.ema.clusterSize, this.ema.embedSum] : [];
+    return [...ema, this.usageSinceCheck, this.usageSinceTake];
+  }
+
   /** z_e flattened over positions: x [B,784] → [B·49, D] */
   private encodeFlat(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(

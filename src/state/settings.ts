@@ -1,7 +1,9 @@
 /**
  * Every user setting in one typed table: default, validation and its URL key, so that any
- * experiment is a link (e.g. ?backend=wasm&latent=8&beta=4). A bad value falls back to the
- * default with a notice that says why.
+ * experiment is a link. The settings live in the URL hash (e.g. #backend=wasm&latent=8&beta=4);
+ * links from before the hash, with the settings in the query (?latent=8), still work: the query
+ * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
+ * to the default with a notice that says why; unknown keys are ignored.
  */
 import { MODEL_KINDS } from '../models/catalog';
 import {
@@ -17,12 +19,22 @@ import {
   type TrainConfig,
 } from '../train/config';
 
+/**
+ * Ids of the datasets a link may name: bundled MNIST, and the downloads of
+ * src/data/download-sources.ts (DownloadId), which the page's Dataset panel loads once the worker
+ * is ready. Uploaded data cannot be in a link.
+ */
+export const DATASET_IDS = ['mnist', 'fashion-mnist', 'kmnist'] as const;
+export type DatasetId = (typeof DATASET_IDS)[number];
+
 export interface Settings extends TrainConfig {
   backend: BackendName;
+  /** Which dataset the worker loads; changing it restarts the worker, like the backend. */
+  dataset: DatasetId;
 }
 
 interface Spec<T> {
-  /** Query-string key. */
+  /** Key in the URL hash (and in the query of older links, and the CLI's --flag). */
   url: string;
   label: string;
   default: T;
@@ -73,6 +85,13 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Backend',
     default: 'webgpu',
     parse: oneOf(BACKENDS),
+    format: String,
+  },
+  dataset: {
+    url: 'dataset',
+    label: 'Dataset',
+    default: 'mnist',
+    parse: oneOf(DATASET_IDS),
     format: String,
   },
   model: {
@@ -289,9 +308,28 @@ export function defaultSettings(): Settings {
   return out as Settings;
 }
 
-/** Reads settings from a query string ("?a=1&b=2"); unknown keys are ignored. */
-export function parseSettings(search: string): { settings: Settings; notices: string[] } {
-  const params = new URLSearchParams(search);
+/**
+ * Reads settings from URL parameters: a hash ("#a=1&b=2"), a query string ("?a=1&b=2") or bare
+ * "a=1&b=2". Unknown keys are ignored; a bad value keeps its default and adds a notice.
+ */
+export function parseSettings(params: string): { settings: Settings; notices: string[] } {
+  return parseParams(new URLSearchParams(params.replace(/^#/, '')));
+}
+
+/**
+ * Reads settings from a page's location: the query of older links first, then the hash, which
+ * wins where both name a key (only the winning value is checked).
+ */
+export function settingsFromUrl(
+  search: string,
+  hash: string,
+): { settings: Settings; notices: string[] } {
+  const merged = new URLSearchParams(search);
+  for (const [key, value] of new URLSearchParams(hash.replace(/^#/, ''))) merged.set(key, value);
+  return parseParams(merged);
+}
+
+function parseParams(params: URLSearchParams): { settings: Settings; notices: string[] } {
   const settings = defaultSettings() as unknown as Record<keyof Settings, unknown>;
   const notices: string[] = [];
   for (const k of KEYS) {
@@ -308,18 +346,42 @@ export function parseSettings(search: string): { settings: Settings; notices: st
   return { settings: settings as unknown as Settings, notices };
 }
 
-/** Writes the settings that differ from their defaults as a query string ("" when none). */
-export function settingsToSearch(settings: Settings): string {
+/**
+ * The settings that differ from their defaults as a URL hash ("#a=1&b=2"; "" when none), in
+ * table order. A default left out reads back as that default.
+ */
+export function settingsToHash(settings: Settings): string {
   const params = new URLSearchParams();
   for (const k of KEYS) {
     const spec = SETTINGS[k] as Spec<unknown>;
     if (settings[k] !== spec.default) params.set(spec.url, spec.format(settings[k]));
   }
   const s = params.toString();
-  return s ? `?${s}` : '';
+  return s ? `#${s}` : '';
+}
+
+/**
+ * What is wrong with the training settings stored in a file (a checkpoint's config), checked by
+ * the same table as a link: one message per value of the wrong type or out of range. Keys the
+ * table does not know are skipped (a newer version's settings).
+ */
+export function configProblems(config: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  for (const k of KEYS) {
+    if (k === 'backend' || k === 'dataset' || !Object.hasOwn(config, k)) continue;
+    const spec = SETTINGS[k] as Spec<unknown>;
+    const value = config[k];
+    const expected = typeof spec.default;
+    const parsed = typeof value === expected ? spec.parse(String(value)) : null;
+    if (!parsed || 'error' in parsed)
+      problems.push(
+        `config.${k} is ${JSON.stringify(value) ?? String(value)} (${parsed ? parsed.error : `expected a ${expected}`})`,
+      );
+  }
+  return problems;
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  const { backend: _backend, ...config } = s;
+  const { backend: _backend, dataset: _dataset, ...config } = s;
   return config;
 }

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendName } from './config';
+import type { DeviceMemory } from './metrics';
 
 export interface BackendStart {
   backend: BackendName;
@@ -71,4 +72,20 @@ export async function startBackend(
     }
   }
   throw new Error(`no TensorFlow.js backend could start. ${notices.join('; ')}`);
+}
+
+/** tf.memory() of the running backend as plain numbers (see DeviceMemory). */
+export function deviceMemory(): DeviceMemory {
+  const m = tf.memory() as tf.MemoryInfo & {
+    numBytesInGPU?: number;
+    numBytesAllocatedInGPU?: number; // webgpu
+    numBytesInGPUAllocated?: number; // webgl
+  };
+  const out: DeviceMemory = { numTensors: m.numTensors, numBytes: m.numBytes };
+  if (m.numBytesInGPU !== undefined) out.gpuBytesUsed = m.numBytesInGPU;
+  const allocated = m.numBytesAllocatedInGPU ?? m.numBytesInGPUAllocated;
+  if (allocated !== undefined) out.gpuBytesAllocated = allocated;
+  const wasm = (tf.backend() as unknown as { wasm?: { HEAPU8?: Uint8Array } }).wasm;
+  if (wasm?.HEAPU8) out.wasmHeapBytes = wasm.HEAPU8.byteLength;
+  return out;
 }

@@ -46,7 +46,8 @@ export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
   if (!isObject(raw.config)) throw new Error('the checkpoint has no "config" object');
   const config: Record<string, unknown> = { ...TRAIN_DEFAULTS };
   for (const [key, value] of Object.entries(raw.config)) {
-    if (!(key in TRAIN_DEFAULTS)) continue; // settings of a newer version are ignored
+    // Settings of a newer version are ignored; own keys only ("__proto__" is not a setting).
+    if (!Object.hasOwn(TRAIN_DEFAULTS, key)) continue;
     const expected = typeof TRAIN_DEFAULTS[key as keyof TrainConfig];
     if (typeof value !== expected || (expected === 'number' && !Number.isFinite(value)))
       throw new Error(`config.${key} should be a ${expected}, got ${JSON.stringify(value)}`);
@@ -78,7 +79,12 @@ export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
     step: raw.step as number,
     epoch: raw.epoch as number,
     dataset: typeof raw.dataset === 'string' ? raw.dataset : 'mnist',
-    weightSpecs: raw.weightSpecs as tf.io.WeightsManifestEntry[],
+    // Only name, shape and dtype: other fields (e.g. "quantization") change how TF.js decodes.
+    weightSpecs: (raw.weightSpecs as tf.io.WeightsManifestEntry[]).map(({ name, shape }) => ({
+      name,
+      shape: [...shape],
+      dtype: 'float32' as const,
+    })),
   };
 }
 

@@ -8,6 +8,8 @@
 export interface StepMetrics {
   steps: number[];
   terms: Record<string, number[]>;
+  /** False when some weight was NaN or ±∞ after the last of these steps (checked at read-back). */
+  weightsFinite?: boolean;
 }
 
 /** Mean per-image terms on the probe digits, by name, in nats per image. */
@@ -37,4 +39,20 @@ export interface EvalResult {
   /** RECON_COUNT × H·W pixel intensities of the deterministic reconstructions. */
   reconstructions: Float32Array;
   diagnostics: Diagnostics;
+}
+
+/**
+ * What the backend holds after a read-back: a read-only debug value for leak checks
+ * (scripts/soak.mjs, tests/browser/soak.test.mjs) and the page's memory line.
+ */
+export interface DeviceMemory {
+  /** Live tensors, tf.memory().numTensors: flat while training if nothing leaks. */
+  numTensors: number;
+  /** Bytes of their data as TF.js counts them (tf.memory().numBytes). */
+  numBytes: number;
+  /** WebGPU / WebGL: bytes of GPU buffers in use, and allocated including the reuse pool. */
+  gpuBytesUsed?: number;
+  gpuBytesAllocated?: number;
+  /** wasm: size of the module's linear memory (grows on demand, never shrinks). */
+  wasmHeapBytes?: number;
 }

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { activeUnits } from '../core/active-units';
 import { codeUsage, perplexity } from '../core/codebook-stats';
 import { fitPca, projectPca, type Pca } from '../core/pca';
-import { mulberry32, permutation, type Rng } from '../core/rng';
+import { mulberry32, permutation, type ResumableRng } from '../core/rng';
 import {
   binarizeInPlace,
   EVAL_BINARIZATION_SEED,
@@ -20,6 +20,21 @@ import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
 import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from './config';
 import type { Diagnostics, EvalResult, StepMetrics } from './metrics';
+
+/** A tensor with a name, as optimisers save and load their state. */
+export type NamedTensor = { name: string; tensor: tf.Tensor };
+
+/** Where a run stands besides its weights (saved with them so that training continues exactly). */
+export interface TrainerPosition {
+  step: number;
+  epoch: number;
+  /** Index into `order` of the next batch. */
+  cursor: number;
+  /** State of the shuffling RNG (mulberry32), from which later epochs' orders are drawn. */
+  rngState: number;
+  /** This epoch's shuffled order of the training images.   [N] */
+  order: Int32Array;
+}
 
 /** Steps between model upkeep calls (dead-code restarts), and the batch they look at. */
 export const MAINTAIN_EVERY = 200;
@@ -59,7 +74,7 @@ export class Trainer {
   plane: Pca | null = null;
   private readonly reconX: tf.Tensor2D; // [RECON_COUNT, 784]
   private optimizer: tf.AdamOptimizer;
-  private readonly rng: Rng;
+  private rng: ResumableRng;
   private order: Int32Array;
   private cursor = 0;
   private stepCount = 0;
@@ -121,6 +136,49 @@ export class Trainer {
   resumeAt(step: number, epoch: number): void {
     this.stepCount = step;
     this.epochCount = epoch;
+  }
+
+  /** Where training stands besides the weights: counters, shuffle order and RNG (a copy). */
+  position(): TrainerPosition {
+    return {
+      step: this.stepCount,
+      epoch: this.epochCount,
+      cursor: this.cursor,
+      rngState: this.rng.state(),
+      order: this.order.slice(),
+    };
+  }
+
+  /** Continues exactly where position() was taken: the same next batches, the same shuffles. */
+  restorePosition(p: TrainerPosition): void {
+    if (p.order.length !== this.trainCount)
+      throw new Error(
+        `the shuffle order has ${p.order.length} entries, the dataset ${this.trainCount} images`,
+      );
+    if (!(p.cursor >= 0 && p.cursor <= this.trainCount))
+      throw new Error(`shuffle position ${p.cursor} is outside the dataset`);
+    this.resumeAt(p.step, p.epoch);
+    this.cursor = p.cursor;
+    this.order = p.order.slice();
+    this.rng = mulberry32(p.rngState);
+  }
+
+  /**
+   * Adam's state: [iter, m₀ … mₙ₋₁, v₀ … vₙ₋₁] with the moments in `model.variables` order
+   * (Adam matches moments to variables by position; none before the first step). The tensors are
+   * the optimiser's own: read them, do not dispose them.
+   */
+  optimizerWeights(): Promise<NamedTensor[]> {
+    return this.optimizer.getWeights();
+  }
+
+  /** Replaces Adam's state by `weights` (as optimizerWeights() returns them; copied, not kept). */
+  async loadOptimizerWeights(weights: NamedTensor[]): Promise<void> {
+    const lr = this.config.learningRate;
+    const next = tf.train.adam(lr);
+    await next.setWeights(weights);
+    this.optimizer.dispose();
+    this.optimizer = next;
   }
 
   /** Applies settings that do not need a new model (learning rate, batch size, β, warm-up, free bits). */
@@ -199,19 +257,32 @@ export class Trainer {
     return this.pending.length;
   }
 
-  /** Reads back the loss terms of all pending steps (one async device read). */
+  /**
+   * Reads back the loss terms of all pending steps, and whether every weight is still finite,
+   * in one async device read.
+   */
   async flush(): Promise<StepMetrics | null> {
     if (this.pending.length === 0) return null;
     const batch = this.pending;
     this.pending = [];
-    const stacked = tf.stack(batch.map((p) => p.terms)); // [n, T]
-    for (const p of batch) p.terms.dispose();
-    const values = await stacked.data(); // the only device → host sync point of training
-    stacked.dispose();
     const T = this.termKeys.length;
+    const saved = this.model.savedVariables ?? this.model.variables;
+    const packed = tf.tidy(() => {
+      const stacked = tf.reshape(tf.stack(batch.map((p) => p.terms)), [-1]); // [n·T]
+      // Σ (w · 0) over every weight: 0 while all are finite, NaN once any is NaN or ±∞.   [1]
+      const check = tf.reshape(tf.addN(saved.map((v) => tf.sum(tf.mul(v, 0)))), [1]);
+      return tf.concat([stacked, check]); // [n·T + 1]
+    });
+    for (const p of batch) p.terms.dispose();
+    const values = await packed.data(); // the only device → host sync point of training
+    packed.dispose();
     const terms: Record<string, number[]> = {};
     this.termKeys.forEach((k, j) => (terms[k] = batch.map((_, i) => values[T * i + j]!)));
-    return { steps: batch.map((p) => p.step), terms };
+    return {
+      steps: batch.map((p) => p.step),
+      terms,
+      weightsFinite: Number.isFinite(values[batch.length * T]!),
+    };
   }
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */

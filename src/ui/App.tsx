@@ -1,10 +1,11 @@
 /** The lab page: controls, status, notices and the first panels, wired to the training worker. */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
-import { parseSettings, settingsToSearch, type Settings } from '../state/settings';
+import { settingsFromUrl, type Settings } from '../state/settings';
 import { CodebookViewPanel } from './panels/CodebookViewPanel';
 import { Controls } from './panels/Controls';
+import { DatasetPanel } from './panels/DatasetPanel';
 import { DiagnosticPanels } from './panels/DiagnosticPanels';
 import { GenerativePanels } from './panels/GenerativePanels';
 import { ElboChart } from './panels/ElboChart';
@@ -13,19 +14,16 @@ import { Notices } from './panels/Notices';
 import { ObjectiveMath } from './panels/ObjectiveMath';
 import { ReconstructionGrid } from './panels/ReconstructionGrid';
 import { RunFiles } from './panels/RunFiles';
+import { RunRecovery, SavedRunsList } from './panels/SavedRuns';
 import { StatusLine } from './panels/StatusLine';
 import { useTrainingSession } from './use-training-session';
+import { useUrlSettings } from './use-url-settings';
 
 export function App() {
-  const [initial] = useState(() => parseSettings(window.location.search));
+  const [initial] = useState(() => settingsFromUrl(window.location.search, window.location.hash));
   const [settings, setSettings] = useState<Settings>(initial.settings);
-  const [state, actions] = useTrainingSession(initial.settings, initial.notices);
+  const [state, actions, runs] = useTrainingSession(initial.settings, initial.notices);
   const [drawnPoint, setDrawnPoint] = useState<[number, number] | null>(null);
-
-  useEffect(() => {
-    const url = window.location.pathname + settingsToSearch(settings) + window.location.hash;
-    window.history.replaceState(null, '', url);
-  }, [settings]);
 
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
@@ -37,7 +35,21 @@ export function App() {
     [actions],
   );
 
+  const onLink = useCallback(
+    (next: Settings, notices: string[]) => {
+      setSettings(next);
+      for (const text of notices) actions.addNotice('warning', text);
+      actions.restart(next);
+    },
+    [actions],
+  );
+  useUrlSettings(settings, onLink);
+
   const ready = state.phase === 'ready';
+  const openSavedRun = (id: string) =>
+    void actions.openSavedRun(id).then((config) => {
+      if (config) setSettings((s) => ({ ...s, ...config }));
+    });
   const ds = state.dataset;
   return (
     <div className="app">
@@ -52,7 +64,7 @@ export function App() {
             {state.backend ?? '…'}
           </span>
           {ds ? (
-            <span className="dataset">
+            <span className="dataset" data-testid="dataset-name">
               {' '}
               · {ds.name}: {ds.trainCount.toLocaleString('en')} training and{' '}
               {ds.testCount.toLocaleString('en')} test images
@@ -70,15 +82,37 @@ export function App() {
           onReset={() => actions.reset(settings)}
           onChange={onChange}
         />
+        <DatasetPanel
+          dataset={ds}
+          ready={ready}
+          sink={actions}
+          want={settings.dataset}
+          onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
+        />
         <RunFiles
           onImport={async (files) => {
             const config = await actions.importRun(files);
             if (config) setSettings((s) => ({ ...s, ...config }));
             return config !== null;
           }}
+          onExport={actions.exportRun}
+          ready={ready}
+        />
+        <SavedRunsList
+          runs={runs.savedRuns}
+          ready={ready}
+          onOpen={openSavedRun}
+          onDelete={(id) => void actions.deleteSavedRun(id)}
         />
         <StatusLine state={state} />
         <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
+        <RunRecovery
+          resumable={runs.resumable}
+          rollbackStep={state.diverged && state.lastSave ? state.lastSave.meta.step : null}
+          ready={ready && !state.running}
+          onResume={openSavedRun}
+          onRollback={() => void actions.rollback(settings)}
+        />
         <div className="panels">
           <section className="panel" aria-labelledby="elbo-h">
             <h2 id="elbo-h">Loss terms</h2>

@@ -1,9 +1,12 @@
 /**
  * Reads the files a user picked for "Import run": a CLI checkpoint is two files,
  * checkpoint.json (config, step, weight manifest) and weights.bin (the weights in TF.js's
- * binary format). Only the file-level problems are found here (which file is missing, JSON that
- * does not parse); the worker checks the contents against the zoo.
+ * binary format). The file-level problems are found here (which file is missing, JSON that
+ * does not parse), and config values the settings table refuses (a corrupt or hand-edited file
+ * must not make the worker build a model with 32 million channels); the worker checks the rest
+ * against the zoo.
  */
+import { configProblems } from '../state/settings';
 
 /** Largest weights file we read (a 64-code VQ-VAE is ~0.5 MB; the biggest zoo model ~10 MB). */
 export const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
@@ -39,6 +42,14 @@ export async function readCheckpointFiles(files: readonly File[]): Promise<Check
     meta = JSON.parse(await j.text());
   } catch (err) {
     throw new Error(`${j.name} is not valid JSON (${(err as Error).message}).`);
+  }
+  const config = (meta as { config?: unknown } | null)?.config;
+  if (config !== null && typeof config === 'object' && !Array.isArray(config)) {
+    const problems = configProblems(config as Record<string, unknown>);
+    if (problems.length > 0) {
+      const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : '';
+      throw new Error(`${j.name}: ${problems[0]}${more}; this app cannot run it.`);
+    }
   }
   return { name, meta, weights: await b.arrayBuffer() };
 }

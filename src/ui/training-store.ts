@@ -5,7 +5,13 @@
 import type { ModelKind } from '../models/catalog';
 import type { BackendName } from '../train/config';
 import type { EvalResult } from '../train/metrics';
-import type { DatasetInfo, InspectCapabilities, WorkerResponse } from '../worker/protocol';
+import type { RunSnapshot } from '../train/run-file';
+import type {
+  DatasetInfo,
+  DeviceMemory,
+  InspectCapabilities,
+  WorkerResponse,
+} from '../worker/protocol';
 
 /** Loss terms by name over steps, in nats per image. */
 export interface Series {
@@ -53,6 +59,15 @@ export interface TrainingState {
   diagnosticsHistory: Series;
   /** Schedule values (β, KL weight, τ …) over training steps, one entry per read-back. */
   scheduleHistory: Series;
+  /** The worker's tf.memory() at the latest read-back (debug value; null before training). */
+  memory: DeviceMemory | null;
+  /**
+   * The latest autosave of the run on screen, taken with finite weights: what "Roll back" and
+   * crash recovery restore (null until the worker sends one).
+   */
+  lastSave: RunSnapshot | null;
+  /** Set when training paused on a NaN/∞ loss or weight, until the run is replaced. */
+  diverged: { step: number } | null;
   version: number;
 }
 
@@ -83,6 +98,9 @@ export function initialState(): TrainingState {
     capabilities: null,
     diagnosticsHistory: emptySeries(),
     scheduleHistory: emptySeries(),
+    memory: null,
+    lastSave: null,
+    diverged: null,
     version: 0,
   };
 }
@@ -137,6 +155,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         epoch: msg.epoch,
         imagesPerSecond: msg.imagesPerSecond,
         schedule: msg.schedule,
+        memory: msg.memory,
       };
     }
     case 'eval': {
@@ -166,6 +185,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return { ...next, capabilities: msg.capabilities };
     case 'inspection':
     case 'imported':
+    case 'dataset':
       return s; // answered through TrainingClient's promises
     case 'event':
       return {
@@ -174,7 +194,19 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         notices: [...s.notices, notice('info', msg.text)],
       };
     case 'diverged':
-      return { ...next, running: false, notices: [...s.notices, notice('error', msg.message)] };
+      return {
+        ...next,
+        running: false,
+        diverged: { step: msg.step },
+        notices: [...s.notices, notice('error', msg.message)],
+      };
+    case 'autosave':
+      return { ...next, lastSave: msg.snapshot };
+    case 'snapshot':
+    case 'restored':
+      return s; // answered through TrainingClient's promises
+    case 'device-lost':
+      return { ...next, running: false }; // the session restarts on another backend
     case 'error':
       return {
         ...next,
@@ -206,6 +238,8 @@ export function resetRun(s: TrainingState, runId: number, model: ModelKind): Tra
     capabilities: null,
     diagnosticsHistory: emptySeries(),
     scheduleHistory: emptySeries(),
+    lastSave: null,
+    diverged: null,
     version: s.version + 1,
   };
 }

@@ -7,7 +7,10 @@ import { trainConfigOf, type Settings } from '../state/settings';
 import type { TrainConfig } from '../train/config';
 import { readCheckpointFiles } from './checkpoint-files';
 import { TrainingClient } from '../worker/client';
+import { isRunFile } from './run-file-io';
+import { useRunPersistence, type RunActions, type RunStorage } from './use-run-persistence';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
+import type { ImageDataset } from '../data/image-dataset';
 import {
   applyResponse,
   initialState,
@@ -17,7 +20,7 @@ import {
   type TrainingState,
 } from './training-store';
 
-export interface TrainingActions {
+export interface TrainingActions extends RunActions {
   play: () => void;
   pause: () => void;
   step: (count?: number) => void;
@@ -32,6 +35,11 @@ export interface TrainingActions {
    * in place of the current run. Resolves with its config, or null after a notice saying why not.
    */
   importRun: (files: File[]) => Promise<TrainConfig | null>;
+  /**
+   * Trains a fresh model (same settings) on other data: an upload or a download. Its buffers move
+   * to the worker. Resolves true once it trains on them, or false after a notice saying why not.
+   */
+  replaceDataset: (dataset: ImageDataset) => Promise<boolean>;
   /** Asks the worker about the current model (decode a grid, interpolate …). */
   inspect: (query: InspectQuery) => Promise<InspectAnswer>;
   addNotice: (kind: Notice['kind'], text: string) => void;
@@ -45,7 +53,7 @@ function datasetsUrl(): string {
 export function useTrainingSession(
   initial: Settings,
   initialNotices: string[],
-): [TrainingState, TrainingActions] {
+): [TrainingState, TrainingActions, RunStorage] {
   const [state, setState] = useState<TrainingState>(() => ({
     ...initialState(),
     notices: initialNotices.map((t) => notice('warning', t)),
@@ -53,6 +61,9 @@ export function useTrainingSession(
   const clientRef = useRef<TrainingClient | null>(null);
   const runIdRef = useRef(0);
   const initialRef = useRef(initial);
+  /** Restarts a crashed worker (or one that lost its GPU) and resumes; set by useRunPersistence. */
+  const recoverRef = useRef<((reason: string) => void) | null>(null);
+  const [runs, runActions] = useRunPersistence(state, setState, clientRef, runIdRef, recoverRef);
 
   const startWorker = useCallback((settings: Settings) => {
     runIdRef.current += 1;
@@ -63,13 +74,20 @@ export function useTrainingSession(
       backend: settings.backend,
       config: trainConfigOf(settings),
       datasetsUrl: datasetsUrl(),
-      datasetId: 'mnist',
+      datasetId: 'mnist', // bundled; other datasets arrive by replaceDataset (DatasetPanel)
       runId,
     });
   }, []);
 
   useEffect(() => {
-    const client = new TrainingClient((msg) => setState((s) => applyResponse(s, msg)));
+    const client = new TrainingClient(
+      (msg) => {
+        if (msg.type === 'device-lost')
+          recoverRef.current?.(`The ${msg.backend} GPU device was lost (${msg.message})`);
+        setState((s) => applyResponse(s, msg));
+      },
+      (message) => recoverRef.current?.(`The training worker crashed (${message})`),
+    );
     clientRef.current = client;
     startWorker(initialRef.current);
     return () => {
@@ -93,6 +111,7 @@ export function useTrainingSession(
         clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
       restart: startWorker,
       importRun: async (files) => {
+        if (isRunFile(files)) return runActions.importRunFile(files[0]!);
         const fail = (text: string) => {
           setState((s) => ({ ...s, notices: [...s.notices, notice('error', text)] }));
           return null;
@@ -123,6 +142,34 @@ export function useTrainingSession(
           return fail((err as Error).message);
         }
       },
+      replaceDataset: async (dataset) => {
+        const client = clientRef.current;
+        const runId = runIdRef.current + 1;
+        try {
+          if (!client) throw new Error('The training worker is not running; reload the page.');
+          const loaded = await client.replaceDataset(dataset, runId);
+          runIdRef.current = runId;
+          const d = loaded.dataset;
+          setState((s) => ({
+            ...resetRun(s, runId, s.model),
+            dataset: d,
+            probeLabels: loaded.probeLabels,
+            probeImages: loaded.probeImages,
+            notices: [
+              ...s.notices,
+              notice(
+                'info',
+                `Training on ${d.name}: ${d.trainCount.toLocaleString('en')} training and ${d.testCount.toLocaleString('en')} test images; a fresh model started.`,
+              ),
+            ],
+          }));
+          return true;
+        } catch (err) {
+          const text = `${(err as Error).message} The current run is unchanged.`;
+          setState((s) => ({ ...s, notices: [...s.notices, notice('error', text)] }));
+          return false;
+        }
+      },
       inspect: (query) =>
         clientRef.current?.inspect(query) ??
         Promise.reject(new Error('the training worker is not running')),
@@ -130,9 +177,10 @@ export function useTrainingSession(
         setState((s) => ({ ...s, notices: [...s.notices, notice(kind, text)] })),
       dismissNotice: (id) =>
         setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })),
+      ...runActions,
     }),
-    [startWorker],
+    [startWorker, runActions],
   );
 
-  return [state, actions];
+  return [state, actions, runs];
 }

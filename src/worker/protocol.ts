@@ -3,11 +3,21 @@
  * types and nothing else from each other. The worker owns every tensor; the page sees plain
  * numbers and transferable typed arrays.
  */
+import type { ImageDataset } from '../data/image-dataset';
 import type { BackendName, TrainConfig } from '../train/config';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../train/inspect-types';
-import type { EvalResult, StepMetrics } from '../train/metrics';
+import type { DeviceMemory, EvalResult, StepMetrics } from '../train/metrics';
+import type { DivergenceCause } from '../train/divergence';
+import type { RunSnapshot } from '../train/run-file';
 
-export type { EvalResult, InspectAnswer, InspectCapabilities, InspectQuery, StepMetrics };
+export type {
+  DeviceMemory,
+  EvalResult,
+  InspectAnswer,
+  InspectCapabilities,
+  InspectQuery,
+  StepMetrics,
+};
 
 /** Page → worker. */
 export type WorkerRequest =
@@ -42,7 +52,33 @@ export type WorkerRequest =
       fileName: string;
       meta: unknown;
       weights: ArrayBuffer;
-    };
+    }
+  /** Take a snapshot now (between steps if training), answered by `autosave`: page hide. */
+  | { type: 'save' }
+  /** The run as a snapshot (for export), answered by `snapshot`. */
+  | { type: 'snapshot'; id: number }
+  /**
+   * Replace the run by a snapshot (a saved run, a .latentlab file, a rollback, a restart after a
+   * crash), validated first; on any problem the current run stays. Answered by `restored`.
+   */
+  | {
+      type: 'restore';
+      id: number;
+      runId: number;
+      fileName: string;
+      meta: unknown;
+      weights: ArrayBuffer;
+      state: ArrayBuffer;
+      order: Int32Array;
+    }
+  /**
+   * Train on other data (an upload or a download; its buffers are transferred): a fresh model
+   * with the current settings. Checked first; on any problem the current run stays as it was.
+   * Answered by `dataset`.
+   */
+  | { type: 'dataset'; id: number; runId: number; dataset: ImageDataset }
+  /** Test hook: throw an uncaught error in the worker, as a crash would. */
+  | { type: 'crash-for-test' };
 
 export interface DatasetInfo {
   id: string;
@@ -79,6 +115,8 @@ export type WorkerResponse =
       imagesPerSecond: number;
       /** Schedule values in force after these steps (β, KL weight, τ …). */
       schedule: Record<string, number>;
+      /** tf.memory() after this read-back (read-only debug value for leak checks). */
+      memory: DeviceMemory;
     }
   | { type: 'eval'; runId: number; result: EvalResult }
   /** After every new model: which inspect questions it can answer. */
@@ -92,5 +130,35 @@ export type WorkerResponse =
   /** Something the model did that a user should see (e.g. dead codes restarted). */
   | { type: 'event'; runId: number; step: number; text: string }
   /** Training stopped on a non-finite loss; the run is paused, not lost. */
-  | { type: 'diverged'; runId: number; step: number; message: string }
+  | {
+      type: 'diverged';
+      runId: number;
+      step: number;
+      message: string;
+      /** Whether the loss or a weight stopped being finite. */
+      cause?: DivergenceCause;
+    }
+  /**
+   * A snapshot of the run taken between steps with finite weights: every few seconds while
+   * training, when training stops, after a new model or restore, and on `save`.
+   */
+  | { type: 'autosave'; runId: number; snapshot: RunSnapshot }
+  /** The answer to snapshot request `id`. */
+  | { type: 'snapshot'; id: number; snapshot: RunSnapshot }
+  | { type: 'snapshot'; id: number; error: string }
+  /** The answer to restore request `id`: the run now on screen, or why it was refused. */
+  | { type: 'restored'; id: number; config: TrainConfig; step: number; epoch: number }
+  | { type: 'restored'; id: number; error: string }
+  /** The GPU device was lost (driver reset, GPU removed); this worker cannot train any more. */
+  | { type: 'device-lost'; backend: BackendName; message: string }
+  /** The answer to dataset request `id`: the data now trained on, or why it was refused. */
+  | {
+      type: 'dataset';
+      id: number;
+      runId: number;
+      dataset: DatasetInfo;
+      probeLabels: Uint8Array;
+      probeImages: Uint8Array;
+    }
+  | { type: 'dataset'; id: number; error: string }
   | { type: 'error'; message: string; fatal: boolean };

@@ -6,12 +6,18 @@
  * Requests are handled one at a time, in order; "pause" and "reset" wait for the loop to stop.
  */
 import { ThroughputMeter } from '../core/throughput';
+import { checkImageDataset } from '../data/check-dataset';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
-import { startBackend } from '../train/backend';
+import { deviceMemory, startBackend } from '../train/backend';
 import { loadCheckpointWeights, parseCheckpointMeta } from '../train/checkpoint';
 import { capabilitiesOf, inspect } from '../train/inspector';
+import { watchDeviceLoss } from '../train/device-loss';
+import { explainDivergence } from '../train/divergence';
+import type { RunSnapshot } from '../train/run-file';
+import { captureRun, restoreRun } from '../train/run-state';
 import type { TrainConfig } from '../train/config';
 import { Trainer } from '../train/trainer';
+import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { configureWasmPaths } from './wasm-paths';
 
@@ -41,6 +47,16 @@ function post(msg: WorkerResponse, transfer: Transferable[] = []): void {
   self.postMessage(msg, transfer);
 }
 
+const snapshotBuffers = (s: RunSnapshot) => [s.weights, s.state, s.order.buffer];
+/** Snapshots of the run for autosave, rollback, crash recovery and export (see autosave.ts). */
+const autosaver = new Autosaver(
+  () => {
+    if (!trainer || !config || !dataset) return Promise.reject(new Error('no run to save'));
+    return captureRun(trainer, config, dataset.id);
+  },
+  (snapshot) => post({ type: 'autosave', runId, snapshot }, snapshotBuffers(snapshot)),
+);
+
 /** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
 const channel = new MessageChannel();
 const wakers: (() => void)[] = [];
@@ -67,21 +83,18 @@ async function flushMetrics(t: Trainer, started: TrainConfig): Promise<boolean> 
     epoch: t.epoch,
     imagesPerSecond: meter.rate(),
     schedule: t.scheduleValues(),
+    memory: deviceMemory(),
   });
   const headline = Object.values(metrics.terms)[0] ?? [];
   const bad = headline.findIndex((v) => !Number.isFinite(v));
-  if (bad >= 0) {
+  if (bad >= 0 || metrics.weightsFinite === false) {
     running = false;
     stepsToRun = 0;
-    post({
-      type: 'diverged',
-      runId,
-      step: metrics.steps[bad]!,
-      message:
-        `The loss became ${String(headline[bad])} at step ${metrics.steps[bad]}, so training paused. ` +
-        `The usual cause is a learning rate that is too high (now ${c.learningRate}); ` +
-        `lower it and press Reset.`,
-    });
+    const cause = bad >= 0 ? 'loss' : 'weights';
+    const step = bad >= 0 ? metrics.steps[bad]! : t.step;
+    const schedule = t.model.scheduleValues(step);
+    const message = explainDivergence(c, { step, cause, value: headline[bad], schedule });
+    post({ type: 'diverged', runId, step, cause, message });
     return false;
   }
   return true;
@@ -110,6 +123,7 @@ async function runLoop(): Promise<void> {
       const now = performance.now();
       if (now - lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
         healthy = await flushMetrics(t, c);
+        if (healthy) await autosaver.safePoint(now, true);
       }
       if (healthy) {
         for (const text of await t.maintain()) post({ type: 'event', runId, step: t.step, text });
@@ -120,6 +134,7 @@ async function runLoop(): Promise<void> {
     }
     if (healthy) healthy = await flushMetrics(t, c);
     if (healthy) await evaluate(t);
+    await autosaver.safePoint(performance.now(), healthy, true); // on pause and after steps
   } catch (err) {
     post({ type: 'error', fatal: false, message: `Training stopped: ${(err as Error).message}` });
   } finally {
@@ -149,6 +164,7 @@ async function buildTrainer(c: TrainConfig): Promise<void> {
   post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
   lastFlush = performance.now();
   await evaluate(trainer);
+  await autosaver.safePoint(performance.now(), true, true); // the step-0 state, to roll back to
 }
 
 async function handle(req: WorkerRequest): Promise<void> {
@@ -158,6 +174,10 @@ async function handle(req: WorkerRequest): Promise<void> {
       post({ type: 'loading', message: `Starting the ${req.backend} backend…` });
       const { backend, notices } = await startBackend(req.backend, {
         beforeWasm: configureWasmPaths,
+      });
+      watchDeviceLoss((message) => {
+        running = false;
+        post({ type: 'device-lost', backend, message });
       });
       post({ type: 'loading', message: `Loading ${req.datasetId.toUpperCase()}…` });
       dataset = await loadImageDataset(req.datasetsUrl, req.datasetId);
@@ -233,6 +253,7 @@ async function handle(req: WorkerRequest): Promise<void> {
         post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
         lastFlush = performance.now();
         await evaluate(trainer);
+        await autosaver.safePoint(performance.now(), true, true);
       } catch (err) {
         next?.dispose();
         post({
@@ -243,6 +264,103 @@ async function handle(req: WorkerRequest): Promise<void> {
       }
       return;
     }
+    case 'dataset': {
+      // Same pattern as import: build the new run first, swap only when it stands.
+      let next: Trainer | null = null;
+      let swapped = false;
+      try {
+        if (!config) throw new Error('the worker has not started yet');
+        const incoming = checkImageDataset(req.dataset);
+        next = new Trainer(incoming, config);
+        await stopLoop();
+        trainer?.dispose();
+        trainer = next;
+        next = null;
+        swapped = true;
+        dataset = incoming;
+        runId = req.runId;
+        post({
+          type: 'dataset',
+          id: req.id,
+          runId,
+          dataset: {
+            id: incoming.id,
+            name: incoming.name,
+            source: incoming.source,
+            license: incoming.license,
+            trainCount: incoming.train.count,
+            testCount: incoming.test.count,
+            height: incoming.height,
+            width: incoming.width,
+          },
+          probeLabels: trainer.probeLabels.slice(),
+          probeImages: trainer.probeImages.slice(),
+        });
+        post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
+        lastFlush = performance.now();
+        await evaluate(trainer);
+      } catch (err) {
+        next?.dispose();
+        if (swapped) throw err;
+        const name = (req.dataset as { name?: unknown } | null)?.name;
+        post({
+          type: 'dataset',
+          id: req.id,
+          error: `${typeof name === 'string' ? name : 'The data'} was not loaded: ${(err as Error).message}.`,
+        });
+      }
+      return;
+    }
+    case 'save':
+      if (loop) autosaver.want();
+      else if (trainer) await autosaver.safePoint(performance.now(), true, true);
+      return;
+    case 'snapshot': {
+      const id = req.id;
+      const answer = autosaver.next().then(
+        (snapshot) => post({ type: 'snapshot', id, snapshot }, snapshotBuffers(snapshot)),
+        (err: Error) => post({ type: 'snapshot', id, error: err.message }),
+      );
+      if (!loop) {
+        await autosaver.safePoint(performance.now(), false);
+        await answer;
+      } // else the training loop answers at its next safe point
+      return;
+    }
+    case 'restore': {
+      let next: Trainer | null = null;
+      try {
+        if (!dataset) throw new Error('the worker has not started yet');
+        const restored = await restoreRun(dataset, req.meta, req.weights, req.state, req.order);
+        next = restored.trainer;
+        await stopLoop();
+        trainer?.dispose();
+        trainer = next;
+        next = null;
+        config = { ...restored.meta.config };
+        runId = req.runId;
+        const { step, epoch } = restored.meta;
+        post({ type: 'restored', id: req.id, config: restored.meta.config, step, epoch });
+      } catch (err) {
+        next?.dispose();
+        post({
+          type: 'restored',
+          id: req.id,
+          error: `Could not load ${req.fileName}: ${(err as Error).message}. The current run is unchanged.`,
+        });
+        return;
+      }
+      post({ type: 'model', runId, capabilities: capabilitiesOf(trainer) });
+      lastFlush = performance.now();
+      await evaluate(trainer);
+      await autosaver.safePoint(performance.now(), true, true);
+      return;
+    }
+    case 'crash-for-test':
+      setTimeout(() => {
+        throw new Error('simulated crash (test hook)');
+      });
+      return;
     case 'inspect': {
       if (!trainer) return;
       try {

@@ -219,53 +219,151 @@ test('VQ-VAE trains on WASM', { timeout: 8 * MINUTE }, async () => {
   }
 });
 
-test('settings round-trip through the URL', { timeout: 6 * MINUTE }, async () => {
-  const browser = await launch();
-  try {
-    const { page, errors } = await openPage(
-      browser.context,
-      `${server.url}/?backend=wasm&model=dvae&tau=exp&hard=true&codes=32`,
-    );
-    await readyOnWasm(page);
-    const tau = page.getByTestId('setting-tau');
-    const hard = page.getByTestId('setting-hard');
-    const codes = page.getByTestId('setting-codes');
-    assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
-    assert.equal(await tau.inputValue(), 'exp');
-    assert.equal(await hard.isChecked(), true);
-    assert.equal(await codes.inputValue(), '32');
+/**
+ * Every setting away from its default, as the app writes them (table order); the unit test
+ * tests/unit/settings.test.ts checks that this list covers every key of the settings table.
+ */
+const EVERY_SETTING =
+  'backend=wasm&dataset=kmnist&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5' +
+  '&seed=42&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000' +
+  '&freeBits=0.25&act=linear&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9' +
+  '&kmeans=false&restart=3&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true' +
+  '&categorical=30&classes=8';
 
-    await page.locator('details.more > summary').click();
-    assert.ok(await tau.isVisible(), 'the τ schedule is shown under Model options');
-    assert.ok(await page.getByTestId('setting-tauRate').isVisible(), 'exp shows its rate r');
-    assert.equal(await page.getByTestId('setting-tauSteps').count(), 0, 'exp has no τ steps');
+const hashParams = (page) => new URLSearchParams(new URL(page.url()).hash.slice(1));
+const sorted = (params) => [...params].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 
-    const param = (key) => new URL(page.url()).searchParams.get(key);
-    await tau.selectOption('constant');
-    await waitFor(() => param('tau') === 'constant', 10_000, 'tau=constant in the URL');
-    await tau.selectOption('cosine');
-    await waitFor(() => param('tau') !== 'constant', 10_000, 'the URL to drop tau=constant');
-    // cosine is the default, which the URL may leave out; it must still read back as cosine.
-    assert.ok([null, 'cosine'].includes(param('tau')), `tau in the URL: ${param('tau')}`);
-    assert.equal(param('model'), 'dvae');
-    assert.equal(param('hard'), 'true');
-    assert.equal(param('codes'), '32');
-    assert.ok(await page.getByTestId('setting-tauSteps').isVisible(), 'cosine shows τ steps');
-    assert.equal(await page.getByTestId('setting-tauRate').count(), 0, 'cosine has no rate r');
+test(
+  'the URL hash round-trips every setting; old ?query links still work',
+  {
+    timeout: 6 * MINUTE,
+  },
+  async () => {
+    const browser = await launch();
+    try {
+      // dataset=kmnist makes the page download KMNIST once ready: keep the test offline.
+      const origin = new URL(server.url).origin;
+      await browser.context.route(
+        (url) => url.origin !== origin,
+        (route) => route.abort(),
+      );
+      const { page, errors } = await openPage(browser.context, `${server.url}/#${EVERY_SETTING}`);
+      const model = page.getByTestId('model-select');
+      await waitFor(async () => (await model.inputValue()) === 'ae', MINUTE, 'the controls');
+      const expected = sorted(new URLSearchParams(EVERY_SETTING));
+      assert.equal(expected.length, 32, 'the list has all 32 settings');
+      const roundTrip = async (what) => {
+        await waitFor(
+          async () => JSON.stringify(sorted(hashParams(page))) === JSON.stringify(expected),
+          10_000,
+          `every setting in the hash (${what}); it reads ${new URL(page.url()).hash}`,
+        );
+        assert.equal(new URL(page.url()).search, '', `no query left (${what})`);
+        assert.equal(await model.inputValue(), 'ae');
+        assert.equal(await page.getByTestId('setting-backend').inputValue(), 'wasm');
+        assert.equal(await page.getByTestId('setting-latent').inputValue(), '16');
+        assert.equal(await page.getByTestId('setting-lr').inputValue(), '0.0003');
+        assert.equal(await page.getByTestId('setting-batch').inputValue(), '64');
+        assert.equal(await page.getByTestId('setting-hidden').inputValue(), '256');
+        assert.equal(await page.getByTestId('setting-act').inputValue(), 'linear');
+        assert.equal(await page.getByTestId('setting-sigma').inputValue(), '0.2');
+      };
+      await roundTrip('opened from the hash');
+      await page.reload();
+      await roundTrip('after a reload');
+      // A link from before the hash: the query is read, then rewritten into the hash.
+      await page.goto(`${server.url}/?${EVERY_SETTING}`);
+      await roundTrip('opened from an old ?query link');
+      // Both: the hash wins; a bad value falls back with a notice and leaves the URL.
+      await page.goto(`${server.url}/?latent=4&seed=5#latent=8&beta=abc`);
+      await waitFor(
+        async () => new URL(page.url()).hash === '#latent=8&seed=5',
+        10_000,
+        `#latent=8&seed=5 (the URL reads ${page.url()})`,
+      );
+      await waitFor(
+        async () => /Ignored beta=abc in the URL/.test((await text(page, 'notice')) ?? ''),
+        10_000,
+        'the notice about beta=abc',
+      );
+      assert.deepEqual(
+        errors.filter((e) => e.startsWith('pageerror')),
+        [],
+        'no page errors',
+      );
+    } finally {
+      await browser.close();
+    }
+  },
+);
 
-    // Reloading the written URL gives the same settings back.
-    await page.goto(page.url());
-    await waitFor(
-      async () => (await page.getByTestId('setting-tau').count()) === 1,
-      MINUTE,
-      'the controls after reload',
-    );
-    assert.equal(await tau.inputValue(), 'cosine');
-    assert.equal(await hard.isChecked(), true);
-    assert.equal(await codes.inputValue(), '32');
-    assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
-    assert.deepEqual(errors, [], 'no page or console errors');
-  } finally {
-    await browser.close();
-  }
-});
+test(
+  'settings changed on the page, or in the hash, reach the URL and the run',
+  {
+    timeout: 8 * MINUTE,
+  },
+  async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await openPage(
+        browser.context,
+        `${server.url}/#backend=wasm&model=dvae&tau=exp&hard=true&codes=32`,
+      );
+      await readyOnWasm(page);
+      const tau = page.getByTestId('setting-tau');
+      const hard = page.getByTestId('setting-hard');
+      const codes = page.getByTestId('setting-codes');
+      assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
+      assert.equal(await tau.inputValue(), 'exp');
+      assert.equal(await hard.isChecked(), true);
+      assert.equal(await codes.inputValue(), '32');
+
+      await page.locator('details.more > summary').click();
+      assert.ok(await tau.isVisible(), 'the τ schedule is shown under Model options');
+      assert.ok(await page.getByTestId('setting-tauRate').isVisible(), 'exp shows its rate r');
+      assert.equal(await page.getByTestId('setting-tauSteps').count(), 0, 'exp has no τ steps');
+
+      const param = (key) => hashParams(page).get(key);
+      await tau.selectOption('constant');
+      await waitFor(() => param('tau') === 'constant', 10_000, 'tau=constant in the URL');
+      await tau.selectOption('cosine');
+      await waitFor(() => param('tau') !== 'constant', 10_000, 'the URL to drop tau=constant');
+      // cosine is the default, which the URL leaves out; it must still read back as cosine.
+      assert.equal(param('tau'), null, `tau in the URL: ${param('tau')}`);
+      assert.equal(param('model'), 'dvae');
+      assert.equal(param('hard'), 'true');
+      assert.equal(param('codes'), '32');
+      assert.ok(await page.getByTestId('setting-tauSteps').isVisible(), 'cosine shows τ steps');
+      assert.equal(await page.getByTestId('setting-tauRate').count(), 0, 'cosine has no rate r');
+
+      // Reloading the written URL gives the same settings back.
+      await page.reload();
+      await waitFor(
+        async () => (await page.getByTestId('setting-tau').count()) === 1,
+        MINUTE,
+        'the controls after reload',
+      );
+      assert.equal(await tau.inputValue(), 'cosine');
+      assert.equal(await hard.isChecked(), true);
+      assert.equal(await codes.inputValue(), '32');
+      assert.equal(await page.getByTestId('model-select').inputValue(), 'dvae');
+
+      // A link pasted into this tab changes only the hash (no reload): it still applies.
+      await readyOnWasm(page);
+      await page.evaluate(() => {
+        window.location.hash = '#backend=wasm&model=vqvae&codes=16';
+      });
+      await waitFor(
+        async () => (await page.getByTestId('model-select').inputValue()) === 'vqvae',
+        MINUTE,
+        'the VQ-VAE of the new hash',
+      );
+      assert.equal(await codes.inputValue(), '16');
+      await readyOnWasm(page);
+      assert.equal(new URL(page.url()).hash, '#backend=wasm&model=vqvae&codes=16');
+      assert.deepEqual(errors, [], 'no page or console errors');
+    } finally {
+      await browser.close();
+    }
+  },
+);

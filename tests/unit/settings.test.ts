@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultSettings,
   parseSettings,
-  settingsToSearch,
+  SETTINGS,
+  settingsFromUrl,
+  settingsToHash,
   type Settings,
 } from '../../src/state/settings';
 
@@ -21,13 +23,15 @@ describe('settings table and URL', () => {
       binarize: 'none',
       warmup: 'none',
       freeBits: 0,
+      dataset: 'mnist',
     });
-    expect(settingsToSearch(defaultSettings())).toBe('');
+    expect(settingsToHash(defaultSettings())).toBe('');
   });
 
-  it('round-trips every setting through the query string', () => {
+  it('round-trips every setting through the URL hash', () => {
     const s: Settings = {
       backend: 'wasm',
+      dataset: 'fashion-mnist',
       model: 'ae',
       arch: 'conv',
       latentDim: 16,
@@ -59,14 +63,50 @@ describe('settings table and URL', () => {
       categorical: 30,
       classes: 8,
     };
-    const search = settingsToSearch(s);
-    expect(search).toBe(
-      '?backend=wasm&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+    // Every key differs from its default, so every key is written and read back.
+    for (const k of Object.keys(SETTINGS) as (keyof Settings)[])
+      expect(s[k], k).not.toBe(SETTINGS[k].default);
+    const hash = settingsToHash(s);
+    expect(hash).toBe(
+      '#backend=wasm&dataset=fashion-mnist&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8',
     );
-    expect(parseSettings(search)).toEqual({ settings: s, notices: [] });
+    expect(parseSettings(hash)).toEqual({ settings: s, notices: [] });
+    expect(settingsFromUrl('', hash)).toEqual({ settings: s, notices: [] });
+    // An older link with the same settings in the query reads the same.
+    expect(settingsFromUrl(hash.replace('#', '?'), '')).toEqual({ settings: s, notices: [] });
+  });
+
+  it('gives every setting its own URL key', () => {
+    const keys = Object.values(SETTINGS).map((spec) => spec.url);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('reads an old ?query link, and the hash wins where both name a key', () => {
+    const { settings, notices } = settingsFromUrl(
+      '?model=vqvae&latent=500&seed=7',
+      '#latent=8&beta=2',
+    );
+    expect(settings).toEqual({
+      ...defaultSettings(),
+      model: 'vqvae',
+      latentDim: 8,
+      seed: 7,
+      beta: 2,
+    });
+    expect(notices).toEqual([]); // latent=500 in the query lost to the hash, so it is not checked
+    expect(settingsToHash(settings)).toBe('#model=vqvae&latent=8&beta=2&seed=7');
+  });
+
+  it('reports a bad value in the hash like one in the query, and an unknown dataset', () => {
+    expect(settingsFromUrl('', '#latent=1&dataset=cifar').notices).toEqual([
+      'Ignored dataset=cifar in the URL (expected one of mnist, fashion-mnist, kmnist); using mnist.',
+      'Ignored latent=1 in the URL (expected a whole number from 2 to 64); using 2.',
+    ]);
+    expect(parseSettings('latent=8').settings.latentDim).toBe(8); // bare parameters too
+    expect(parseSettings('#').settings).toEqual(defaultSettings());
   });
 
   it('falls back to the default with a notice for each bad value, keeping the good ones', () => {

@@ -18,6 +18,7 @@ const metrics = (runId: number, steps: number[]): WorkerResponse => ({
   epoch: 0,
   imagesPerSecond: 900,
   schedule: { beta: 1, klWeight: 1 },
+  memory: { numTensors: 40, numBytes: 1_000_000 },
 });
 
 describe('training store', () => {

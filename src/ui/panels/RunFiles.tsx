@@ -1,20 +1,44 @@
 /**
- * Loading a saved run: a checkpoint written by the CLI (`npm run train -- --save DIR` writes
- * checkpoint.json + weights.bin). A refused file leaves the current run as it was and says why.
+ * Run files: export the run on screen as one `.latentlab` file (weights, optimizer state,
+ * position and curves), and import one, or a checkpoint written by the CLI
+ * (`npm run train -- --save DIR` writes checkpoint.json + weights.bin). A refused file leaves
+ * the current run as it was and says why.
  */
 import { useId, useState } from 'react';
 
-export function RunFiles({ onImport }: { onImport: (files: File[]) => Promise<boolean> }) {
+export function RunFiles({
+  onImport,
+  onExport,
+  ready,
+}: {
+  onImport: (files: File[]) => Promise<boolean>;
+  onExport: () => Promise<void>;
+  ready: boolean;
+}) {
   const id = useId();
   const [busy, setBusy] = useState(false);
+  const [exporting, setExporting] = useState(false);
   return (
     <div className="run-files">
-      <label htmlFor={id}>Import a run (checkpoint.json + weights.bin):</label>{' '}
+      <button
+        type="button"
+        data-testid="export-run"
+        disabled={!ready || exporting}
+        onClick={() => {
+          setExporting(true);
+          void onExport().finally(() => setExporting(false));
+        }}
+      >
+        Export run
+      </button>{' '}
+      <label htmlFor={id}>
+        Import a run (a .latentlab file, or checkpoint.json + weights.bin):
+      </label>{' '}
       <input
         id={id}
         type="file"
         multiple
-        accept=".json,.bin,application/json,application/octet-stream"
+        accept=".latentlab,.json,.bin,application/json,application/octet-stream"
         data-testid="import-run"
         disabled={busy}
         onChange={(e) => {

@@ -1,0 +1,37 @@
+/**
+ * Keeps the settings in the page's URL hash, so that the address bar is always a link to the
+ * experiment on screen: every change is written back (replaceState, no history entry), and a
+ * hash edited or pasted into this tab (which does not reload the page) is applied as a new run.
+ * The first read, including the ?query of older links, is `settingsFromUrl` in App.
+ */
+import { useEffect, useRef } from 'react';
+import { parseSettings, settingsToHash, type Settings } from '../state/settings';
+
+/** `onLink` gets the settings of a hash the user typed or pasted, and notices for bad values. */
+export function useUrlSettings(
+  settings: Settings,
+  onLink: (next: Settings, notices: string[]) => void,
+): void {
+  const current = useRef(settings);
+  const onLinkRef = useRef(onLink);
+  useEffect(() => {
+    onLinkRef.current = onLink;
+  }, [onLink]);
+
+  useEffect(() => {
+    current.current = settings;
+    const { pathname, search, hash } = window.location;
+    const url = pathname + settingsToHash(settings);
+    if (url !== pathname + search + hash) window.history.replaceState(null, '', url);
+  }, [settings]);
+
+  useEffect(() => {
+    const onHashChange = () => {
+      const { settings: next, notices } = parseSettings(window.location.hash);
+      if (notices.length === 0 && settingsToHash(next) === settingsToHash(current.current)) return;
+      onLinkRef.current(next, notices);
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+}

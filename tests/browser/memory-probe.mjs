@@ -1,0 +1,104 @@
+// Memory readings of a running lab page, for the soak test and scripts/soak.mjs:
+// - the worker's tf.memory() from the page's memory line (data-tensors, data-bytes, …; the
+//   worker sends it with every metrics read-back);
+// - the JS heap of the page and of the training worker, after a forced garbage collection, over
+//   the Chrome DevTools Protocol (the worker has no performance.memory). The worker is reached
+//   through Target.setAutoAttach on the page's CDP session (non-flat sessions, so that messages
+//   to it go through Target.sendMessageToTarget).
+
+/** Attaches to the page and its dedicated workers; call before page.goto. */
+export async function memoryProbe(context, page) {
+  const cdp = await context.newCDPSession(page);
+  const workers = new Map(); // sessionId → url
+  const pending = new Map();
+  let nextId = 1;
+  cdp.on('Target.attachedToTarget', (e) => {
+    if (e.targetInfo.type === 'worker') workers.set(e.sessionId, e.targetInfo.url);
+  });
+  cdp.on('Target.detachedFromTarget', (e) => workers.delete(e.sessionId));
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    const msg = JSON.parse(e.message);
+    const done = pending.get(msg.id);
+    if (!done) return;
+    pending.delete(msg.id);
+    if (msg.error) done.reject(new Error(`${msg.error.message} (${msg.error.code})`));
+    else done.resolve(msg.result);
+  });
+  await cdp.send('Target.setAutoAttach', {
+    autoAttach: true,
+    waitForDebuggerOnStart: false,
+    flatten: false,
+  });
+
+  /** Sends `method` to the worker session `sessionId` (null after 10 s without an answer). */
+  const toWorker = (sessionId, method, params = {}) =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        resolve(null);
+      }, 10_000);
+      pending.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      cdp
+        .send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id, method, params }),
+        })
+        .catch(reject);
+    });
+
+  /** JS heap in use (bytes) of the page and of the newest worker, optionally after a GC. */
+  async function heaps({ gc = true } = {}) {
+    if (gc) await cdp.send('HeapProfiler.collectGarbage');
+    const page = await cdp.send('Runtime.getHeapUsage');
+    let worker = null;
+    const sessionId = [...workers.keys()].pop();
+    if (sessionId) {
+      if (gc) await toWorker(sessionId, 'HeapProfiler.collectGarbage');
+      worker = await toWorker(sessionId, 'Runtime.getHeapUsage');
+    }
+    return {
+      pageHeap: page.usedSize,
+      workerHeap: worker?.usedSize ?? null,
+      /** ArrayBuffers outside the V8 heap (the dataset's bytes live here). */
+      workerBackingStore: worker?.backingStorageSize ?? null,
+    };
+  }
+
+  return { heaps, close: () => cdp.detach().catch(() => {}) };
+}
+
+/** The worker's tf.memory() as the page's memory line shows it (null before the first read-back). */
+export async function deviceMemory(page) {
+  return page.evaluate(() => {
+    const el = document.querySelector('[data-testid="memory"]');
+    if (!el) return null;
+    const n = (k) => (el.hasAttribute(k) ? Number(el.getAttribute(k)) : null);
+    return {
+      numTensors: n('data-tensors'),
+      numBytes: n('data-bytes'),
+      gpuBytesUsed: n('data-gpu-bytes'),
+      gpuBytesAllocated: n('data-gpu-allocated'),
+      wasmHeapBytes: n('data-wasm-heap'),
+    };
+  });
+}
+
+/**
+ * The worker's steady tensor count over `ms`: the minimum of readings every 250 ms. Transient
+ * tensors exist only while a read-back or an inspection (a panel asking for decoded images) is in
+ * flight, so the minimum is what the run holds between them.
+ */
+export async function steadyTensors(page, ms) {
+  let min = { numTensors: Infinity, numBytes: Infinity };
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    const m = await deviceMemory(page);
+    if (m && m.numTensors !== null && m.numTensors < min.numTensors) min = m;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return min;
+}
