@@ -129,6 +129,9 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    // Bounds for a slow, shared 2-core machine (conv models on the pure-JS CPU backend); no test
+    // asserts speed.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });

@@ -8,10 +8,12 @@
 //   npm run soak                                   # 30 minutes on wasm, a row every 30 s
 //   npm run soak -- --minutes 5 --backend webgpu   # WebGPU (Chromium with --enable-unsafe-webgpu)
 //   options: --minutes N  --backend wasm|webgpu|webgl|cpu  --interval S  --hash "model=vqvae&…"
-//            --warmup S (first row compared, default 60)  --out FILE (default soak-<backend>-<time>.json)
+//            --warmup S (first row compared, default 60)
+//            --out FILE (default tests/browser/output/soak-<backend>-<time>.json, git-ignored)
 //
 // Needs a build: `npm run build` (or set LAB_DIST to another build folder) and Chromium.
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { launch, startServer, stepOf, text, waitFor } from '../tests/browser/harness.mjs';
 import { memoryProbe, steadyTensors } from '../tests/browser/memory-probe.mjs';
@@ -38,7 +40,9 @@ if (!['wasm', 'webgpu', 'webgl', 'cpu'].includes(backend)) {
   console.error(`--backend must be wasm, webgpu, webgl or cpu, got "${backend}"`);
   process.exit(2);
 }
-const out = opts.out ?? `soak-${backend}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const out = opts.out ?? `tests/browser/output/soak-${backend}-${stamp}.json`;
+mkdirSync(dirname(out), { recursive: true });
 
 const MB = (x) => (x === null || x === undefined ? '–' : (x / 2 ** 20).toFixed(1));
 const COLUMNS = [
@@ -48,6 +52,7 @@ const COLUMNS = [
   ['tensor MB', 10],
   ['wasm/GPU MB', 12],
   ['page heap', 10],
+  ['page buffers', 13],
   ['worker heap', 12],
 ];
 const row = (cells) => cells.map((c, i) => String(c).padStart(COLUMNS[i][1])).join(' ');
@@ -93,6 +98,7 @@ try {
         MB(r.numBytes),
         MB(r.gpuBytesUsed ?? r.wasmHeapBytes),
         MB(r.pageHeap),
+        MB(r.pageBackingStore),
         MB(r.workerHeap),
       ]),
     );

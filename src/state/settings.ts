@@ -329,6 +329,24 @@ export function settingsFromUrl(
   return parseParams(merged);
 }
 
+/**
+ * The URL of a page showing `settings`: its hash holds them, followed by any other parameters the
+ * page was opened with (query or hash, e.g. datasetBase), which belong to other features.
+ */
+export function urlOfSettings(
+  settings: Settings,
+  location: { pathname: string; search: string; hash: string },
+): string {
+  const params = new URLSearchParams(settingsToHash(settings).slice(1));
+  const known = new Set(KEYS.map((k) => SETTINGS[k].url));
+  const others = new URLSearchParams(location.search);
+  for (const [key, value] of new URLSearchParams(location.hash.replace(/^#/, '')))
+    others.set(key, value);
+  for (const [key, value] of others) if (!known.has(key)) params.append(key, value);
+  const hash = params.toString();
+  return location.pathname + (hash ? `#${hash}` : '');
+}
+
 function parseParams(params: URLSearchParams): { settings: Settings; notices: string[] } {
   const settings = defaultSettings() as unknown as Record<keyof Settings, unknown>;
   const notices: string[] = [];

@@ -115,7 +115,12 @@ export function parseRunMeta(raw: unknown): RunMeta {
     cursor: raw.cursor as number,
     rngState: raw.rngState as number,
     weightSpecs: ckpt.weightSpecs as WeightSpec[],
-    stateSpecs: raw.stateSpecs as WeightSpec[],
+    // Only name, shape and dtype: other fields (e.g. "quantization") change how TF.js decodes.
+    stateSpecs: (raw.stateSpecs as WeightSpec[]).map(({ name, shape, dtype }) => ({
+      name,
+      shape: [...shape],
+      dtype,
+    })),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   type RunHistory,
   type RunSnapshot,
 } from '../train/run-file';
+import { configProblems } from '../state/settings';
 
 /** Largest run file we read (the biggest zoo model with Adam's moments is well under this). */
 const MAX_RUN_FILE_BYTES = 512 * 1024 * 1024;
@@ -47,5 +48,13 @@ export function downloadRunFile(
 export async function readRunFile(file: File): Promise<RunFileContents> {
   if (file.size > MAX_RUN_FILE_BYTES)
     throw new Error(`it is ${file.size} bytes, more than any run of the zoo needs`);
-  return decodeRunFile(await file.arrayBuffer());
+  const contents = decodeRunFile(await file.arrayBuffer());
+  // The settings are checked by the same table as a link (types and ranges), so a file cannot
+  // build a model a control could not ask for.
+  const meta = contents.meta as { config?: unknown } | null;
+  if (meta && typeof meta === 'object' && meta.config && typeof meta.config === 'object') {
+    const problems = configProblems(meta.config as Record<string, unknown>);
+    if (problems.length) throw new Error(`its settings are out of range: ${problems.join('; ')}`);
+  }
+  return contents;
 }

@@ -58,11 +58,6 @@ export interface RunActions {
   rollback: (settings: Settings) => Promise<void>;
 }
 
-/** As useTrainingSession builds it for its own init requests. */
-function datasetsUrl(): string {
-  return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
-}
-
 export function historyOf(s: TrainingState): RunHistory {
   const { train, test, diagnosticsHistory, scheduleHistory, events } = s;
   return { train, test, diagnosticsHistory, scheduleHistory, events };
@@ -85,6 +80,8 @@ export function useRunPersistence(
   runIdRef: RefObject<number>,
   /** Set here: what the session calls when the worker crashed or lost its device. */
   recoverRef: RefObject<((reason: string) => void) | null>,
+  /** Absolute URL of the datasets/ folder, for a restarted worker's init. */
+  datasetsUrl: () => string,
 ): [RunStorage, RunActions] {
   const [savedRuns, setSavedRuns] = useState<SavedRunSummary[]>([]);
   /** Which saved run the run on screen writes to (set once it saved or was restored). */
@@ -290,7 +287,7 @@ export function useRunPersistence(
     return () => {
       recoverRef.current = null;
     };
-  }, [clientRef, keyOf, recoverRef, restore, runIdRef, setState]);
+  }, [clientRef, datasetsUrl, keyOf, recoverRef, restore, runIdRef, setState]);
 
   const actions = useMemo<RunActions>(
     () => ({

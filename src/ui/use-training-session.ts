@@ -63,7 +63,14 @@ export function useTrainingSession(
   const initialRef = useRef(initial);
   /** Restarts a crashed worker (or one that lost its GPU) and resumes; set by useRunPersistence. */
   const recoverRef = useRef<((reason: string) => void) | null>(null);
-  const [runs, runActions] = useRunPersistence(state, setState, clientRef, runIdRef, recoverRef);
+  const [runs, runActions] = useRunPersistence(
+    state,
+    setState,
+    clientRef,
+    runIdRef,
+    recoverRef,
+    datasetsUrl,
+  );
 
   const startWorker = useCallback((settings: Settings) => {
     runIdRef.current += 1;

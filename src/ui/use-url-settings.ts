@@ -1,11 +1,12 @@
 /**
  * Keeps the settings in the page's URL hash, so that the address bar is always a link to the
- * experiment on screen: every change is written back (replaceState, no history entry), and a
+ * experiment on screen: every change is written back (replaceState, no history entry; other
+ * parameters such as datasetBase move along into the hash), and a
  * hash edited or pasted into this tab (which does not reload the page) is applied as a new run.
  * The first read, including the ?query of older links, is `settingsFromUrl` in App.
  */
 import { useEffect, useRef } from 'react';
-import { parseSettings, settingsToHash, type Settings } from '../state/settings';
+import { parseSettings, settingsToHash, urlOfSettings, type Settings } from '../state/settings';
 
 /** `onLink` gets the settings of a hash the user typed or pasted, and notices for bad values. */
 export function useUrlSettings(
@@ -21,7 +22,7 @@ export function useUrlSettings(
   useEffect(() => {
     current.current = settings;
     const { pathname, search, hash } = window.location;
-    const url = pathname + settingsToHash(settings);
+    const url = urlOfSettings(settings, window.location);
     if (url !== pathname + search + hash) window.history.replaceState(null, '', url);
   }, [settings]);
 

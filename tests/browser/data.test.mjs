@@ -332,3 +332,36 @@ test('trains on a CSV and on a zip of PNG scans built here', { timeout: 10 * MIN
     await browser.close();
   }
 });
+
+test(
+  'a link names the dataset: #dataset=fashion-mnist loads it, choosing MNIST takes it out of the URL',
+  { timeout: 10 * MINUTE },
+  async () => {
+    const browser = await launch();
+    try {
+      const base = encodeURIComponent(`${data.url}/`);
+      const { page, errors } = await openPage(
+        browser.context,
+        `${app.url}/?datasetBase=${base}#backend=wasm&dataset=fashion-mnist&latent=4`,
+      );
+      const name = async () => (await text(page, 'dataset-name')) ?? '';
+      await waitFor(async () => /Fashion-MNIST: 60,000/.test(await name()), 5 * MINUTE, 'FMNIST');
+      const hash = () => new URLSearchParams(new URL(page.url()).hash.slice(1));
+      assert.equal(hash().get('dataset'), 'fashion-mnist');
+      assert.equal(hash().get('latent'), '4');
+      assert.equal(hash().get('datasetBase'), `${data.url}/`, 'the mirror moves into the hash');
+      const select = page.getByTestId('dataset-select');
+      await waitFor(() => select.isEnabled(), MINUTE, 'the dataset select');
+      await select.selectOption('mnist');
+      await waitFor(async () => /^\W*MNIST: 60,000/.test(await name()), 2 * MINUTE, 'MNIST');
+      assert.equal(hash().get('dataset'), null, 'MNIST is the default, left out of the URL');
+      await select.selectOption('fashion-mnist');
+      await waitFor(() => hash().get('dataset') === 'fashion-mnist', MINUTE, 'dataset= again');
+      await page.reload();
+      await waitFor(async () => /Fashion-MNIST/.test(await name()), 5 * MINUTE, 'FMNIST again');
+      assert.deepEqual(errors, [], 'no page or console errors');
+    } finally {
+      await browser.close();
+    }
+  },
+);

@@ -62,6 +62,8 @@ export async function memoryProbe(context, page) {
     }
     return {
       pageHeap: page.usedSize,
+      /** ArrayBuffers outside the V8 heap (pixels, chart data sent by the worker). */
+      pageBackingStore: page.backingStorageSize ?? null,
       workerHeap: worker?.usedSize ?? null,
       /** ArrayBuffers outside the V8 heap (the dataset's bytes live here). */
       workerBackingStore: worker?.backingStorageSize ?? null,

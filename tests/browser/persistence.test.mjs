@@ -65,11 +65,18 @@ async function reconstructions(page) {
   });
 }
 
+/**
+ * The reconstructions once the caption names `step` and two reads agree (the caption is
+ * rendered just before the canvas is drawn, so one read could still show the previous ones).
+ */
 async function reconstructionsAt(page, step) {
+  let previous = null;
   return waitFor(
     async () => {
       const r = await reconstructions(page);
-      return r.step === step ? r : null;
+      const same = previous && r.step === step && r.pixels.join() === previous.pixels.join();
+      previous = r.step === step ? r : null;
+      return same ? r : null;
     },
     2 * MINUTE,
     `reconstructions at step ${step}`,

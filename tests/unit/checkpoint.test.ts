@@ -141,3 +141,31 @@ describe('checkpoint of an EMA VQ-VAE', () => {
     b.dispose();
   });
 });
+
+describe('checkpoint files from outside (found by tests/unit/fuzz-parsers.test.ts)', () => {
+  it('keeps only name, shape and dtype of each weight spec, so "quantization" cannot change the decoding', async () => {
+    const a = createModel(config, 784);
+    const { meta, weights } = await encodeCheckpoint(a, config, state);
+    const raw = JSON.parse(JSON.stringify(meta));
+    raw.weightSpecs[1].quantization = { dtype: 'uint8', scale: 1, min: 0 };
+    raw.weightSpecs[2].group = 'x';
+    const parsed = parseCheckpointMeta(raw);
+    expect(parsed.weightSpecs).toEqual(meta.weightSpecs);
+    const before = tf.memory().numTensors;
+    loadCheckpointWeights(a, parsed, weights);
+    expect(tf.memory().numTensors).toBe(before);
+    a.dispose();
+  });
+
+  it('reads config keys of its own only: "__proto__" and "constructor" are not settings', async () => {
+    const a = createModel(config, 784);
+    const { meta } = await encodeCheckpoint(a, config, state);
+    const raw = JSON.parse(
+      JSON.stringify(meta).replace('"config":{', '"config":{"__proto__":[1],"constructor":1,'),
+    );
+    const parsed = parseCheckpointMeta(raw);
+    expect(parsed.config).toEqual(config);
+    expect(Object.getPrototypeOf(parsed.config)).toBe(Object.prototype);
+    a.dispose();
+  });
+});

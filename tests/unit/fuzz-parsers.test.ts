@@ -22,7 +22,14 @@ import {
   type CheckpointMeta,
 } from '../../src/train/checkpoint';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
-import { decodeRunFile, emptyHistory, encodeRunFile, RUN_FORMAT } from '../../src/train/run-file';
+import {
+  decodeRunFile,
+  emptyHistory,
+  encodeRunFile,
+  RUN_FORMAT,
+  type RunMeta,
+} from '../../src/train/run-file';
+import { parseRunMeta } from '../../src/train/run-state';
 import { readCheckpointFiles } from '../../src/ui/checkpoint-files';
 import { fuzz, int, mutateBytes, mutateJson, unhelpful, type FuzzTarget } from './fuzz';
 import { tf, useCpu } from './tf-setup';
@@ -317,6 +324,29 @@ describe('parsers of user files, fuzzed', () => {
     await expectRobust(
       byteTarget('run file', [runFileSeed()], (b) => decodeRunFile(b.slice().buffer), null),
     );
+  });
+
+  it('run state (parseRunMeta, the JSON half of a run file or a saved run)', async () => {
+    const seed = (decodeRunFile(runFileSeed().slice().buffer).meta ?? {}) as RunMeta;
+    await expectRobust<unknown>({
+      name: 'run meta',
+      seeds: [seed],
+      names: null,
+      mutate: (s, rng) => {
+        const { value, how } = mutateJson(s, rng);
+        return { input: value, how };
+      },
+      parse: (raw) => parseRunMeta(raw),
+      check: (result) => {
+        const meta = result as RunMeta;
+        // TF.js decodes by every field of a spec ("quantization" changes the byte layout), so
+        // what reaches decodeWeights must be exactly name, shape and dtype.
+        const odd = [...meta.weightSpecs, ...meta.stateSpecs].find(
+          (spec) => Object.keys(spec).sort().join() !== 'dtype,name,shape',
+        );
+        return odd ? `passes on a weight spec with ${Object.keys(odd).join(', ')}` : null;
+      },
+    });
   });
 
   // Upload parsers. A new parser of user files gets a target here: valid seed inputs, the call,

@@ -81,7 +81,7 @@ describe.each(['vqvae', 'dvae'] as const)('codebook view, %s', (model) => {
     t = new Trainer(dataset(PROBES), { ...TRAIN_DEFAULTS, ...small, model });
     for (let i = 0; i < 2; i++) t.trainStep();
     await t.flush();
-  }, 120_000); // conv models step slowly on the CPU backend
+  }, 300_000); // conv models step slowly on the CPU backend
   afterAll(() => t.dispose());
 
   it('answers with the contract shapes and leaves no tensor behind', async () => {

@@ -28,6 +28,7 @@ export const small: Partial<TrainConfig> = {
   batchSize: 8,
   codebookSize: 8,
   codeDim: 4,
+  channels: 4,
   categorical: 4,
   classes: 5,
 };

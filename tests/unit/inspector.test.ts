@@ -113,7 +113,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     trainer.trainStep();
     await trainer.flush();
     await trainer.evaluate();
-  }, 120_000); // conv models step slowly on the CPU backend
+  }, 300_000); // conv models step slowly on the CPU backend
   afterAll(() => trainer.dispose());
 
   it('reports its capabilities', () => {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  configProblems,
   defaultSettings,
   parseSettings,
   SETTINGS,
   settingsFromUrl,
   settingsToHash,
+  urlOfSettings,
   type Settings,
 } from '../../src/state/settings';
 
@@ -126,5 +128,39 @@ describe('settings table and URL', () => {
   it('rejects an empty value rather than reading it as zero', () => {
     expect(parseSettings('?beta=').settings.beta).toBe(1);
     expect(parseSettings('?beta=0').settings.beta).toBe(0);
+  });
+
+  it('checks a stored config (a checkpoint file) with the same table, one message per bad value', () => {
+    const { backend: _b, dataset: _d, ...config } = defaultSettings();
+    expect(configProblems(config)).toEqual([]);
+    expect(
+      configProblems({
+        ...config,
+        channels: 32_000_000,
+        likelihood: 'bernowlli',
+        hard: 'yes',
+        seed: 1.5,
+        futureSetting: 3, // a newer version's key: not ours to judge
+        backend: 'quantum', // not part of a training config
+      }),
+    ).toEqual([
+      'config.seed is 1.5 (expected a whole number from 0 to 2147483647)',
+      'config.likelihood is "bernowlli" (expected one of bernoulli, gaussian)',
+      'config.channels is 32000000 (expected a whole number from 1 to 128)',
+      'config.hard is "yes" (expected a boolean)',
+    ]);
+  });
+
+  it('writes the URL as the path and the hash, keeping parameters that are not settings', () => {
+    const s = { ...defaultSettings(), latentDim: 8 };
+    const at = (search: string, hash: string) =>
+      urlOfSettings(s, { pathname: '/lab/', search, hash });
+    expect(at('', '')).toBe('/lab/#latent=8');
+    expect(at('?latent=4&datasetBase=http%3A%2F%2F127.0.0.1%3A9%2F', '#testHooks')).toBe(
+      '/lab/#latent=8&datasetBase=http%3A%2F%2F127.0.0.1%3A9%2F&testHooks=',
+    );
+    expect(urlOfSettings(defaultSettings(), { pathname: '/', search: '?beta=1', hash: '' })).toBe(
+      '/',
+    );
   });
 });
