@@ -6,6 +6,7 @@
  * to the default with a notice that says why; unknown keys are ignored.
  */
 import { MODEL_KINDS } from '../models/catalog';
+import { parseClosedPanels } from './panels';
 import {
   ACTIVATIONS,
   ARCHITECTURES,
@@ -31,6 +32,8 @@ export interface Settings extends TrainConfig {
   backend: BackendName;
   /** Which dataset the worker loads; changing it restarts the worker, like the backend. */
   dataset: DatasetId;
+  /** Lecture panels shown folded, comma-separated ids (src/state/panels.ts); page only. */
+  closedPanels: string;
 }
 
 interface Spec<T> {
@@ -92,6 +95,13 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Dataset',
     default: 'mnist',
     parse: oneOf(DATASET_IDS),
+    format: String,
+  },
+  closedPanels: {
+    url: 'closed',
+    label: 'Folded panels',
+    default: '',
+    parse: parseClosedPanels,
     format: String,
   },
   model: {
@@ -386,7 +396,8 @@ export function settingsToHash(settings: Settings): string {
 export function configProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of KEYS) {
-    if (k === 'backend' || k === 'dataset' || !Object.hasOwn(config, k)) continue;
+    if (k === 'backend' || k === 'dataset' || k === 'closedPanels' || !Object.hasOwn(config, k))
+      continue;
     const spec = SETTINGS[k] as Spec<unknown>;
     const value = config[k];
     const expected = typeof spec.default;
@@ -400,6 +411,6 @@ export function configProblems(config: Record<string, unknown>): string[] {
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  const { backend: _backend, dataset: _dataset, ...config } = s;
+  const { backend: _backend, dataset: _dataset, closedPanels: _closed, ...config } = s;
   return config;
 }

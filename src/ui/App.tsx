@@ -1,5 +1,6 @@
 /** The lab page: controls, status, notices and the first panels, wired to the training worker. */
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
+import { closedSet, PANEL_IDS } from '../state/panels';
 import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
 import { settingsFromUrl, type Settings } from '../state/settings';
@@ -18,6 +19,7 @@ import { RunRecovery, SavedRunsList } from './panels/SavedRuns';
 import { StatusLine } from './panels/StatusLine';
 import { useTrainingSession } from './use-training-session';
 import { useUrlSettings } from './use-url-settings';
+import { Panel, PanelFoldingContext, type PanelFolding } from './panels/Panel';
 
 export function App() {
   const [initial] = useState(() => settingsFromUrl(window.location.search, window.location.hash));
@@ -28,6 +30,7 @@ export function App() {
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
       setSettings(next);
+      if (key === 'closedPanels') return; // the page's layout only
       if (key === 'backend') actions.restart(next);
       else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
       else actions.configure(next);
@@ -51,129 +54,141 @@ export function App() {
       if (config) setSettings((s) => ({ ...s, ...config }));
     });
   const ds = state.dataset;
+  const folding = useMemo<PanelFolding>(() => {
+    const closed = closedSet(settings.closedPanels);
+    return {
+      closed,
+      toggle: (id) => {
+        const next = new Set(closed);
+        if (next.has(id)) next.delete(id);
+        else next.add(id);
+        const value = PANEL_IDS.filter((p) => next.has(p)).join(','); // page order, as links keep it
+        onChange({ ...settings, closedPanels: value }, 'closedPanels');
+      },
+    };
+  }, [settings, onChange]);
+
   return (
-    <div className="app">
-      <header>
-        <h1>Latent Lab</h1>
-        <p className="tagline">
-          Train latent-variable models on MNIST in your browser and watch their latent space form.
-        </p>
-        <p className="backend-line">
-          Backend:{' '}
-          <span data-testid="backend" className="badge">
-            {state.backend ?? '…'}
-          </span>
-          {ds ? (
-            <span className="dataset" data-testid="dataset-name">
-              {' '}
-              · {ds.name}: {ds.trainCount.toLocaleString('en')} training and{' '}
-              {ds.testCount.toLocaleString('en')} test images
-            </span>
-          ) : null}
-        </p>
-      </header>
-      <main>
-        <Controls
-          settings={settings}
-          running={state.running}
-          ready={ready}
-          onToggle={state.running ? actions.pause : actions.play}
-          onStep={() => actions.step(1)}
-          onReset={() => actions.reset(settings)}
-          onChange={onChange}
-        />
-        <DatasetPanel
-          dataset={ds}
-          ready={ready}
-          sink={actions}
-          want={settings.dataset}
-          onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
-        />
-        <RunFiles
-          onImport={async (files) => {
-            const config = await actions.importRun(files);
-            if (config) setSettings((s) => ({ ...s, ...config }));
-            return config !== null;
-          }}
-          onExport={actions.exportRun}
-          ready={ready}
-        />
-        <SavedRunsList
-          runs={runs.savedRuns}
-          ready={ready}
-          onOpen={openSavedRun}
-          onDelete={(id) => void actions.deleteSavedRun(id)}
-        />
-        <StatusLine state={state} />
-        <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
-        <RunRecovery
-          resumable={runs.resumable}
-          rollbackStep={state.diverged && state.lastSave ? state.lastSave.meta.step : null}
-          ready={ready && !state.running}
-          onResume={openSavedRun}
-          onRollback={() => void actions.rollback(settings)}
-        />
-        <div className="panels">
-          <section className="panel" aria-labelledby="elbo-h">
-            <h2 id="elbo-h">Loss terms</h2>
-            <ElboChart
-              train={state.train}
-              test={state.test}
-              terms={MODEL_CATALOG[state.model].terms}
-            />
-          </section>
-          <section className="panel" aria-labelledby="latent-h">
-            <h2 id="latent-h">Latent space</h2>
-            <LatentScatter
-              result={state.latestEval}
-              labels={state.probeLabels}
-              model={state.model}
-              inspect={actions.inspect}
-              drawnPoint={drawnPoint}
-              canDecode={(state.capabilities?.latentDim ?? 0) > 0}
-            />
-          </section>
-          <section className="panel wide" aria-labelledby="recon-h">
-            <h2 id="recon-h">Reconstructions</h2>
-            <ReconstructionGrid
-              originals={state.probeImages}
-              reconstructions={state.latestEval?.reconstructions ?? null}
-              height={ds?.height ?? 28}
-              width={ds?.width ?? 28}
-              step={state.latestEval?.step ?? null}
-            />
-          </section>
-          <CodebookViewPanel state={state} settings={settings} inspect={actions.inspect} />
-          <GenerativePanels
-            state={state}
-            settings={settings}
-            inspect={actions.inspect}
-            onSettings={onChange}
-            onDrawnPoint={setDrawnPoint}
-          />
-          <DiagnosticPanels
-            state={state}
-            settings={settings}
-            inspect={actions.inspect}
-            onSettings={onChange}
-          />
-          <section className="panel wide" aria-labelledby="math-h">
-            <h2 id="math-h">Objective</h2>
-            <ObjectiveMath
-              model={state.model}
-              test={state.latestEval?.test ?? null}
-              settings={settings}
-            />
-          </section>
-        </div>
-      </main>
-      <footer>
-        {ds ? (
-          <p>
-            Data: {ds.source}. License: {ds.license}.
+    <PanelFoldingContext.Provider value={folding}>
+      <div className="app">
+        <header>
+          <h1>Latent Lab</h1>
+          <p className="tagline">
+            Train latent-variable models on MNIST in your browser and watch their latent space form.
           </p>
-        ) : null}
-      </footer>
-    </div>
+          <p className="backend-line">
+            Backend:{' '}
+            <span data-testid="backend" className="badge">
+              {state.backend ?? '…'}
+            </span>
+            {ds ? (
+              <span className="dataset" data-testid="dataset-name">
+                {' '}
+                · {ds.name}: {ds.trainCount.toLocaleString('en')} training and{' '}
+                {ds.testCount.toLocaleString('en')} test images
+              </span>
+            ) : null}
+          </p>
+        </header>
+        <main>
+          <Controls
+            settings={settings}
+            running={state.running}
+            ready={ready}
+            onToggle={state.running ? actions.pause : actions.play}
+            onStep={() => actions.step(1)}
+            onReset={() => actions.reset(settings)}
+            onChange={onChange}
+          />
+          <DatasetPanel
+            dataset={ds}
+            ready={ready}
+            sink={actions}
+            want={settings.dataset}
+            onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
+          />
+          <RunFiles
+            onImport={async (files) => {
+              const config = await actions.importRun(files);
+              if (config) setSettings((s) => ({ ...s, ...config }));
+              return config !== null;
+            }}
+            onExport={actions.exportRun}
+            ready={ready}
+          />
+          <SavedRunsList
+            runs={runs.savedRuns}
+            ready={ready}
+            onOpen={openSavedRun}
+            onDelete={(id) => void actions.deleteSavedRun(id)}
+          />
+          <StatusLine state={state} />
+          <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
+          <RunRecovery
+            resumable={runs.resumable}
+            rollbackStep={state.diverged && state.lastSave ? state.lastSave.meta.step : null}
+            ready={ready && !state.running}
+            onResume={openSavedRun}
+            onRollback={() => void actions.rollback(settings)}
+          />
+          <div className="panels">
+            <Panel id="elbo" title="Loss terms">
+              <ElboChart
+                train={state.train}
+                test={state.test}
+                terms={MODEL_CATALOG[state.model].terms}
+              />
+            </Panel>
+            <Panel id="latent" title="Latent space">
+              <LatentScatter
+                result={state.latestEval}
+                labels={state.probeLabels}
+                model={state.model}
+                inspect={actions.inspect}
+                drawnPoint={drawnPoint}
+                canDecode={(state.capabilities?.latentDim ?? 0) > 0}
+              />
+            </Panel>
+            <Panel id="recon" title="Reconstructions" wide>
+              <ReconstructionGrid
+                originals={state.probeImages}
+                reconstructions={state.latestEval?.reconstructions ?? null}
+                height={ds?.height ?? 28}
+                width={ds?.width ?? 28}
+                step={state.latestEval?.step ?? null}
+              />
+            </Panel>
+            <CodebookViewPanel state={state} settings={settings} inspect={actions.inspect} />
+            <GenerativePanels
+              state={state}
+              settings={settings}
+              inspect={actions.inspect}
+              onSettings={onChange}
+              onDrawnPoint={setDrawnPoint}
+            />
+            <DiagnosticPanels
+              state={state}
+              settings={settings}
+              inspect={actions.inspect}
+              onSettings={onChange}
+            />
+            <Panel id="math" title="Objective" wide>
+              <ObjectiveMath
+                model={state.model}
+                test={state.latestEval?.test ?? null}
+                settings={settings}
+              />
+            </Panel>
+          </div>
+        </main>
+        <footer>
+          {ds ? (
+            <p>
+              Data: {ds.source}. License: {ds.license}.
+            </p>
+          ) : null}
+        </footer>
+      </div>
+    </PanelFoldingContext.Provider>
   );
 }

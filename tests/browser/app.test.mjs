@@ -224,7 +224,7 @@ test('VQ-VAE trains on WASM', { timeout: 8 * MINUTE }, async () => {
  * tests/unit/settings.test.ts checks that this list covers every key of the settings table.
  */
 const EVERY_SETTING =
-  'backend=wasm&dataset=kmnist&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5' +
+  'backend=wasm&dataset=kmnist&closed=manifold%2Cgumbel&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5' +
   '&seed=42&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000' +
   '&freeBits=0.25&act=linear&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9' +
   '&kmeans=false&restart=3&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true' +
@@ -251,7 +251,7 @@ test(
       const model = page.getByTestId('model-select');
       await waitFor(async () => (await model.inputValue()) === 'ae', MINUTE, 'the controls');
       const expected = sorted(new URLSearchParams(EVERY_SETTING));
-      assert.equal(expected.length, 32, 'the list has all 32 settings');
+      assert.equal(expected.length, 33, 'the list has all 33 settings');
       const roundTrip = async (what) => {
         await waitFor(
           async () => JSON.stringify(sorted(hashParams(page))) === JSON.stringify(expected),
@@ -335,6 +335,18 @@ test(
       assert.equal(param('codes'), '32');
       assert.ok(await page.getByTestId('setting-tauSteps').isVisible(), 'cosine shows τ steps');
       assert.equal(await page.getByTestId('setting-tauRate').count(), 0, 'cosine has no rate r');
+
+      // Folding a panel is a setting too: its content goes, the URL says so, unfolding restores it.
+      const fold = page.getByTestId('panel-toggle-gumbel');
+      await waitFor(() => fold.isVisible(), MINUTE, 'the Gumbel panel');
+      assert.equal(await fold.getAttribute('aria-expanded'), 'true');
+      await fold.click();
+      await waitFor(() => param('closed') === 'gumbel', 10_000, 'closed=gumbel in the URL');
+      assert.equal(await fold.getAttribute('aria-expanded'), 'false');
+      assert.equal(await page.getByTestId('tau').count(), 0, 'a folded panel renders nothing');
+      await fold.press('Enter'); // the heading button works from the keyboard
+      await waitFor(() => param('closed') === null, 10_000, 'the URL to drop closed');
+      await waitFor(async () => (await page.getByTestId('tau').count()) === 1, MINUTE, 'τ again');
 
       // Reloading the written URL gives the same settings back.
       await page.reload();

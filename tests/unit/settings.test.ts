@@ -34,6 +34,7 @@ describe('settings table and URL', () => {
     const s: Settings = {
       backend: 'wasm',
       dataset: 'fashion-mnist',
+      closedPanels: 'manifold,gumbel',
       model: 'ae',
       arch: 'conv',
       latentDim: 16,
@@ -70,7 +71,7 @@ describe('settings table and URL', () => {
       expect(s[k], k).not.toBe(SETTINGS[k].default);
     const hash = settingsToHash(s);
     expect(hash).toBe(
-      '#backend=wasm&dataset=fashion-mnist&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+      '#backend=wasm&dataset=fashion-mnist&closed=manifold%2Cgumbel&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8',
@@ -162,5 +163,12 @@ describe('settings table and URL', () => {
     expect(urlOfSettings(defaultSettings(), { pathname: '/', search: '?beta=1', hash: '' })).toBe(
       '/',
     );
+  });
+
+  it('keeps folded panels in page order and refuses unknown panel names', () => {
+    expect(parseSettings('#closed=gumbel,manifold').settings.closedPanels).toBe('manifold,gumbel');
+    const bad = parseSettings('#closed=manifold,bogus');
+    expect(bad.settings.closedPanels).toBe('');
+    expect(bad.notices.join(' ')).toMatch(/bogus/);
   });
 });

@@ -13,6 +13,7 @@ import { straightThroughTex } from '../mechanism-tex';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { TrainingState } from '../training-store';
 import { TexBlock } from './TexBlock';
+import { Panel } from './Panel';
 
 type Codes = NonNullable<InspectCapabilities['codes']>;
 
@@ -166,8 +167,7 @@ export function CodebookUsagePanel({
         })
       : null;
   return (
-    <section className="panel wide" aria-labelledby="codebook-h">
-      <h2 id="codebook-h">Codebook usage</h2>
+    <Panel id="codebook" title="Codebook usage" wide>
       <p className="diag-readout">
         <strong data-testid="perplexity" className="diag-value">
           {perplexityValue(d?.perplexity)}
@@ -190,6 +190,6 @@ export function CodebookUsagePanel({
         <PerplexityHistoryChart state={state} K={K} />
       </div>
       {st ? <TexBlock tex={st.tex} text={st.text} testId="straight-through-math" /> : null}
-    </section>
+    </Panel>
   );
 }

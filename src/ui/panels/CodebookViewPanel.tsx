@@ -11,6 +11,7 @@ import { PlotlyChart } from '../plots/PlotlyChart';
 import { useInspection } from '../use-inspection';
 import { InspectionNote } from './InspectionNote';
 import type { PanelProps } from './panel-props';
+import { Panel } from './Panel';
 
 type View = Extract<InspectAnswer, { kind: 'codebookView' }>;
 
@@ -149,8 +150,7 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
       ` shown${unused > 0 ? ' (open diamonds)' : ''}.`
     : 'Waiting for the model.';
   return (
-    <section className="panel" aria-labelledby="codebook-view-h">
-      <h2 id="codebook-view-h">Codebook and encoder outputs (PCA)</h2>
+    <Panel id="codebook-view" title="Codebook and encoder outputs (PCA)">
       <PlotlyChart
         testId="codebook-view"
         title="Code vectors and encoder outputs on two principal components"
@@ -173,6 +173,6 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
         two of the {settings.codeDim} dimensions, so a dot may look closer to another code than to
         its own.
       </p>
-    </section>
+    </Panel>
   );
 }

@@ -8,6 +8,7 @@ import { useInspection, type Inspect } from '../use-inspection';
 import { CodebookAtlas } from './CodebookAtlas';
 import { CodeMap } from './CodeMap';
 import { InspectionNote } from './InspectionNote';
+import { Panel } from './Panel';
 
 /** Probe digits whose codes are mapped (the first eight of the fixed test digits). */
 const MAP_PROBES = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -27,8 +28,7 @@ export function CodesPanel({
   const ds = state.dataset;
   const gridText = `${codes.gridHeight} × ${codes.gridWidth}`;
   return (
-    <section className="panel wide" aria-labelledby="codes-h">
-      <h2 id="codes-h">Code map and codebook atlas</h2>
+    <Panel id="codes" title="Code map and codebook atlas" wide>
       <h3 className="diag-h3">Codes of eight test digits</h3>
       <CodeMap
         answer={map.answer}
@@ -63,6 +63,6 @@ export function CodesPanel({
         Each tile is one code decoded alone, with all {codes.positions} positions set to it. This is
         the naive view of a codebook: codes mean something in context, so many tiles look alike.
       </p>
-    </section>
+    </Panel>
   );
 }

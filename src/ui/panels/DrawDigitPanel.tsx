@@ -14,6 +14,7 @@ import { DrawPad, PAD_PX, type DrawPadHandle } from './DrawPad';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import { coord, singleImage, type Drawing, type LiveStep } from './generative-digits';
+import { Panel } from './Panel';
 
 /** Soft-brush fringes below this are paper when finding the ink's box. */
 const INK_THRESHOLD = 0.05;
@@ -77,8 +78,7 @@ export function DrawDigitPanel(props: DrawDigitPanelProps) {
       : 'Draw a digit to see where the model puts it.';
 
   return (
-    <section className="panel" aria-labelledby="draw-h">
-      <h2 id="draw-h">Draw your own digit</h2>
+    <Panel id="draw" title="Draw your own digit">
       <div className="gen-draw">
         <DrawPad ref={pad} onInk={onInk} describedBy="draw-help" />
         <div className="gen-draw-side">
@@ -148,6 +148,6 @@ export function DrawDigitPanel(props: DrawDigitPanelProps) {
         28×28) before the model encodes it. Keyboard: focus the pad, move the pen with the arrow
         keys and press Space to put it down or lift it; or copy a test digit and change it.
       </p>
-    </section>
+    </Panel>
   );
 }

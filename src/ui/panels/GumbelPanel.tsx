@@ -17,6 +17,7 @@ import { GumbelTable, SoftHardChart } from './GumbelTable';
 import { InspectionNote } from './InspectionNote';
 import { ScheduleChart } from './ScheduleChart';
 import { TexBlock } from './TexBlock';
+import { Panel } from './Panel';
 
 /** τ slider for the table: 0.05 to 5, log scale. */
 export const TABLE_TAU: LogScale = { min: 0.05, max: 5, steps: 200 };
@@ -75,8 +76,7 @@ export function GumbelPanel({
   });
 
   return (
-    <section className="panel wide" aria-labelledby="gumbel-h">
-      <h2 id="gumbel-h">Gumbel-softmax</h2>
+    <Panel id="gumbel" title="Gumbel-softmax" wide>
       <div className="diag-controls">
         <label className="field" htmlFor={`${id}-probe`}>
           Probe digit
@@ -170,6 +170,6 @@ export function GumbelPanel({
         <ScheduleChart history={state.scheduleHistory} />
         <TexBlock tex={math.tex} text={math.text} testId="gumbel-math" />
       </div>
-    </section>
+    </Panel>
   );
 }

@@ -24,6 +24,7 @@ import {
   type LiveStep,
 } from './generative-digits';
 import { downloadFiguresPng } from './interpolation-export';
+import { Panel } from './Panel';
 
 const STEPS = [5, 7, 9, 11, 13] as const;
 const GRID_SIZES = [5, 7, 9] as const;
@@ -112,8 +113,7 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
   };
 
   return (
-    <section className="panel wide" aria-labelledby="interp-h">
-      <h2 id="interp-h">Interpolation</h2>
+    <Panel id="interp" title="Interpolation" wide>
       {probes ? (
         <div className="gen-pickers">
           <ProbePicker
@@ -244,6 +244,6 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
       <p role="status" className="gen-status gen-error">
         {exportError ?? ''}
       </p>
-    </section>
+    </Panel>
   );
 }

@@ -10,6 +10,7 @@ import { useInspection } from '../use-inspection';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import { coord, type LiveStep } from './generative-digits';
+import { Panel } from './Panel';
 
 const SIZES = [8, 12, 16, 20] as const;
 type Plane = 'pca' | 'dims';
@@ -65,8 +66,7 @@ export function ManifoldPanel({ inspect, live, latentDim }: ManifoldPanelProps) 
     </option>
   ));
   return (
-    <section className="panel" aria-labelledby="manifold-h">
-      <h2 id="manifold-h">Manifold</h2>
+    <Panel id="manifold" title="Manifold">
       <div className="fields gen-fields">
         <label className="field">
           Grid
@@ -120,6 +120,6 @@ export function ManifoldPanel({ inspect, live, latentDim }: ManifoldPanelProps) 
         </figcaption>
       </figure>
       <GenerativeStatus error={error} pending={pending} hasAnswer={answer !== null} />
-    </section>
+    </Panel>
   );
 }

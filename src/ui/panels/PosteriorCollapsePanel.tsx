@@ -10,6 +10,7 @@ import { reparameterisationTex } from '../mechanism-tex';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series, TrainingState } from '../training-store';
 import { TexBlock } from './TexBlock';
+import { Panel } from './Panel';
 
 const last = (v: number[] | undefined) => v?.[v.length - 1];
 
@@ -153,8 +154,7 @@ export function PosteriorCollapsePanel({
     activeUnits: active,
   });
   return (
-    <section className="panel wide" aria-labelledby="collapse-h">
-      <h2 id="collapse-h">Posterior collapse</h2>
+    <Panel id="collapse" title="Posterior collapse" wide>
       <div className="diag-bar">
         <p className="diag-readout">
           <strong data-testid="active-units" className="diag-value">
@@ -202,6 +202,6 @@ export function PosteriorCollapsePanel({
         </div>
       </div>
       <TexBlock tex={math.tex} text={math.text} testId="reparam-math" />
-    </section>
+    </Panel>
   );
 }

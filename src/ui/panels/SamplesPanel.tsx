@@ -9,6 +9,7 @@ import { useInspection } from '../use-inspection';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import type { LiveStep } from './generative-digits';
+import { Panel } from './Panel';
 
 const COUNT = 32;
 const COLUMNS = 8;
@@ -25,8 +26,7 @@ export function SamplesPanel({ inspect, live }: { inspect: Inspect; live: LiveSt
     ? `${answer.images.count} samples from ${answer.source} at step ${live.step ?? 0} (seed ${seed}).`
     : 'Samples appear once the model answers.';
   return (
-    <section className="panel" aria-labelledby="samples-h">
-      <h2 id="samples-h">Samples</h2>
+    <Panel id="samples" title="Samples">
       <div className="buttons gen-fields">
         <button type="button" onClick={() => setSeed((s) => s + 1)}>
           New samples
@@ -43,6 +43,6 @@ export function SamplesPanel({ inspect, live }: { inspect: Inspect; live: LiveSt
         <figcaption className="chart-summary">{label}</figcaption>
       </figure>
       <GenerativeStatus error={error} pending={pending} hasAnswer={answer !== null} />
-    </section>
+    </Panel>
   );
 }

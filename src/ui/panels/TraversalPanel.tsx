@@ -20,6 +20,7 @@ import {
   type Drawing,
   type LiveStep,
 } from './generative-digits';
+import { Panel } from './Panel';
 
 const RANGE = 3;
 const STEPS = 9;
@@ -96,8 +97,7 @@ export function TraversalPanel(props: TraversalPanelProps) {
     : 'The traversal appears once the model answers.';
 
   return (
-    <section className="panel" aria-labelledby="traversal-h">
-      <h2 id="traversal-h">Latent traversal</h2>
+    <Panel id="traversal" title="Latent traversal">
       <div className="fields gen-fields">
         <DigitSelect
           label="Start from"
@@ -157,6 +157,6 @@ export function TraversalPanel(props: TraversalPanelProps) {
         hasAnswer={answer !== null}
         waiting={ref ? null : 'Draw a digit first to start from it.'}
       />
-    </section>
+    </Panel>
   );
 }

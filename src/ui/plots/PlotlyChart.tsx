@@ -88,7 +88,14 @@ export function PlotlyChart({
   useEffect(() => {
     const node = el.current;
     return () => {
-      if (plotly && node) plotly.purge(node);
+      if (!plotly || !node) return;
+      // Purging while a draw is still running (its auto-margin redraw) throws inside Plotly:
+      // let the last draw finish, then free the WebGL context.
+      const last = drawn.current ?? Promise.resolve();
+      void last.then(
+        () => plotly.purge(node),
+        () => plotly.purge(node),
+      );
     };
   }, [plotly]);
 
