@@ -1,4 +1,4 @@
-// Shared by the inspector tests: a tiny synthetic dataset, small model sizes, an image check.
+// Shared by the zoo and inspector tests: a tiny synthetic dataset, small model sizes, an image check.
 import { expect } from 'vitest';
 import { mulberry32 } from '../../src/core/rng';
 import type { ImageDataset } from '../../src/data/image-dataset';

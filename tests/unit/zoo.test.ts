@@ -2,34 +2,15 @@
 // numTensors unchanged, the same seed gives the same first losses, and the reported terms are
 // exactly the catalog's.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ImageDataset } from '../../src/data/image-dataset';
 import { MODEL_CATALOG, MODEL_KINDS } from '../../src/models/catalog';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
 import { Trainer } from '../../src/train/trainer';
 import { VqVae } from '../../src/models/vq-vae';
 import { codeUsage } from '../../src/core/codebook-stats';
-import { mulberry32 } from '../../src/core/rng';
+import { dataset } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
-
-function dataset(n: number): ImageDataset {
-  const rng = mulberry32(3);
-  const images = Uint8Array.from({ length: n * 784 }, () => (rng() < 0.2 ? 255 : 0));
-  const labels = Uint8Array.from({ length: n }, (_, i) => i % 10);
-  const split = { count: n, images, labels };
-  return {
-    id: 't',
-    name: 't',
-    source: '',
-    license: '',
-    height: 28,
-    width: 28,
-    classes: 10,
-    train: split,
-    test: split,
-  };
-}
 
 // Small sizes so the CPU backend stays quick.
 const small: Partial<TrainConfig> = {
