@@ -257,31 +257,32 @@ export class Trainer {
     return this.pending.length;
   }
 
-  /**
-   * Reads back the loss terms of all pending steps, and whether every weight is still finite,
-   * in one async device read.
-   */
+  /** Reads back the loss terms of all pending steps, and whether every weight is still finite. */
   async flush(): Promise<StepMetrics | null> {
     if (this.pending.length === 0) return null;
     const batch = this.pending;
     this.pending = [];
     const T = this.termKeys.length;
     const saved = this.model.savedVariables ?? this.model.variables;
-    const packed = tf.tidy(() => {
-      const stacked = tf.reshape(tf.stack(batch.map((p) => p.terms)), [-1]); // [n·T]
-      // Σ (w · 0) over every weight: 0 while all are finite, NaN once any is NaN or ±∞.   [1]
-      const check = tf.reshape(tf.addN(saved.map((v) => tf.sum(tf.mul(v, 0)))), [1]);
-      return tf.concat([stacked, check]); // [n·T + 1]
-    });
+    // Σ (w · 0) over every weight: 0 while all are finite, NaN once any is NaN or ±∞.   []
+    const check = tf.tidy(() => tf.addN(saved.map((v) => tf.sum(tf.mul(v, 0)))));
+    // The only device → host sync point of training: every read is issued at once and awaited
+    // together. Each step's [T] terms are read as they are: stacking them first gave wrong
+    // values on the WebGPU backend (tfjs 4.22, SwiftShader), caught by the WebGPU smoke test.
+    const [finite, ...perStep] = await Promise.all([
+      check.data(),
+      ...batch.map((p) => p.terms.data()),
+    ]);
+    const values = new Float32Array(batch.length * T);
+    perStep.forEach((v, i) => values.set(v as Float32Array, i * T));
     for (const p of batch) p.terms.dispose();
-    const values = await packed.data(); // the only device → host sync point of training
-    packed.dispose();
+    check.dispose();
     const terms: Record<string, number[]> = {};
     this.termKeys.forEach((k, j) => (terms[k] = batch.map((_, i) => values[T * i + j]!)));
     return {
       steps: batch.map((p) => p.step),
       terms,
-      weightsFinite: Number.isFinite(values[batch.length * T]!),
+      weightsFinite: Number.isFinite(finite[0]!),
     };
   }
 

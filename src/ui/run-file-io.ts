@@ -10,6 +10,7 @@ import {
   type RunHistory,
   type RunSnapshot,
 } from '../train/run-file';
+import { MODEL_KINDS } from '../models/catalog';
 import { configProblems } from '../state/settings';
 
 /** Largest run file we read (the biggest zoo model with Adam's moments is well under this). */
@@ -53,7 +54,10 @@ export async function readRunFile(file: File): Promise<RunFileContents> {
   // build a model a control could not ask for.
   const meta = contents.meta as { config?: unknown } | null;
   if (meta && typeof meta === 'object' && meta.config && typeof meta.config === 'object') {
-    const problems = configProblems(meta.config as Record<string, unknown>);
+    const config = meta.config as Record<string, unknown>;
+    if (!(MODEL_KINDS as readonly unknown[]).includes(config.model))
+      throw new Error(`unknown model ${JSON.stringify(config.model)}`);
+    const problems = configProblems(config);
     if (problems.length) throw new Error(`its settings are out of range: ${problems.join('; ')}`);
   }
   return contents;
