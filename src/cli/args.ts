@@ -2,7 +2,8 @@
  * Command-line flags of `npm run train`. Model and training flags are the settings table's URL
  * keys (--model, --latent, --hidden, --lr, --batch, --beta, --seed, --likelihood, --sigma,
  * --binarize, --warmup, --warmupSteps, --freeBits, --act, --dataset), validated by the same table; plus
- * --epochs, --eval-iw K, --save DIR, --limit N (first N training images), --backend wasm|cpu.
+ * --epochs, --eval-iw K, --save DIR, --limit N (first N training images), --backend wasm|cpu,
+ * --profile N (time each kernel over N training steps after 5 warm-up steps, print, and stop).
  */
 import { SETTINGS, parseSettings, trainConfigOf, type DatasetId } from '../state/settings';
 import type { TrainConfig } from '../train/config';
@@ -16,9 +17,11 @@ export interface CliOptions {
   save: string | null;
   limit: number | null;
   backend: 'wasm' | 'cpu';
+  /** Steps to profile kernel by kernel instead of training; 0 = train normally. */
+  profile: number;
 }
 
-const OWN_FLAGS = ['epochs', 'eval-iw', 'save', 'limit', 'backend'];
+const OWN_FLAGS = ['epochs', 'eval-iw', 'save', 'limit', 'backend', 'profile'];
 
 export function parseCliArgs(argv: string[]): CliOptions {
   const params = new URLSearchParams();
@@ -59,5 +62,6 @@ export function parseCliArgs(argv: string[]): CliOptions {
     save: own.get('save') ?? null,
     limit: own.has('limit') ? int('limit', 0, 1) : null,
     backend,
+    profile: int('profile', 0, 0),
   };
 }

@@ -17,9 +17,11 @@ import { mulberry32 } from '../core/rng';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import { Vae } from '../models/vae';
+import { installWasmKernels } from '../tf/wasm-kernels';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import type { TrainConfig } from '../train/config';
+import { profileKernels } from '../train/kernel-profile';
 import { Trainer } from '../train/trainer';
 import { parseCliArgs } from './args';
 
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   const opts = parseCliArgs(process.argv.slice(2));
   // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
   setWasmPaths(resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+  installWasmKernels();
   const ok = await tf.setBackend(opts.backend);
   if (!ok) throw new Error(`the ${opts.backend} backend could not start`);
   const root = resolve(process.cwd(), 'datasets');
@@ -77,6 +80,12 @@ async function main(): Promise<void> {
   console.error(
     `training ${describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
   );
+  if (opts.profile > 0) {
+    await printKernelProfile(trainer, opts.profile, config.batchSize);
+    trainer.dispose();
+    tf.dispose([testX, auX]);
+    return;
+  }
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const sums: Record<string, number> = {};
     const events: string[] = [];
@@ -161,6 +170,29 @@ async function main(): Promise<void> {
   }
   trainer.dispose();
   tf.dispose([testX, auX]);
+}
+
+/** --profile N: 5 warm-up steps, then N timed steps kernel by kernel, as a table on stderr. */
+async function printKernelProfile(trainer: Trainer, steps: number, batch: number): Promise<void> {
+  for (let i = 0; i < 5; i++) trainer.trainStep();
+  await trainer.flush();
+  const profile = profileKernels(tf.getBackend());
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) trainer.trainStep();
+  await trainer.flush();
+  const ms = performance.now() - start;
+  const rows = profile.stop();
+  const kernelMs = rows.reduce((a, r) => a + r.ms, 0);
+  console.error(
+    `${steps} steps in ${ms.toFixed(0)} ms: ${((steps * batch * 1000) / ms).toFixed(0)} img/s, ` +
+      `${(ms / steps).toFixed(2)} ms/step, of which kernels ${(kernelMs / steps).toFixed(2)} ms`,
+  );
+  console.error('kernel                      calls/step   ms/step   share');
+  for (const r of rows.slice(0, 25)) {
+    console.error(
+      `${r.kernel.padEnd(28)}${(r.calls / steps).toFixed(1).padStart(10)}${(r.ms / steps).toFixed(3).padStart(10)}${((100 * r.ms) / ms).toFixed(1).padStart(7)} %`,
+    );
+  }
 }
 
 function round(v: number, digits = 3): number {

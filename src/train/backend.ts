@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { BACKENDS, type BackendName } from './config';
+import { installWasmKernels } from '../tf/wasm-kernels';
 import type { DeviceMemory } from './metrics';
 
 export interface BackendStart {
@@ -31,6 +32,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       return;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
+      installWasmKernels();
       await options.beforeWasm?.();
       return;
     case 'cpu':

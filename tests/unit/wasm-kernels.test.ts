@@ -23,3 +23,78 @@ describe('one-hot on wasm', () => {
     expect(wasm).toEqual({ dtype: 'float32', values: [0, 0, 1, 1, 0, 0, 0, 1, 0], sum: 3 });
   });
 });
+
+describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, then XNNPACK)', () => {
+  /** Seeded values in [-1, 1), identical on both backends. */
+  const fill = (n: number, seed: number) => {
+    const out = new Float32Array(n);
+    let s = seed >>> 0;
+    for (let i = 0; i < n; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      out[i] = s / 2 ** 31 - 1;
+    }
+    return out;
+  };
+  const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
+    { a: [5, 7], b: [7, 3], ta: false, tb: false },
+    { a: [5, 7], b: [3, 7], ta: false, tb: true },
+    { a: [7, 5], b: [7, 3], ta: true, tb: false },
+    { a: [7, 5], b: [3, 7], ta: true, tb: true },
+    { a: [2, 4, 6], b: [2, 5, 6], ta: false, tb: true }, // batched: the original loop, untransposed
+    { a: [2, 6, 4], b: [1, 6, 5], ta: true, tb: false }, // batch broadcast
+  ];
+  it('matches the cpu backend for every transpose combination and frees its temporaries', async () => {
+    const { installWasmKernels } = await import('../../src/tf/wasm-kernels');
+    installWasmKernels();
+    installWasmKernels(); // idempotent
+    for (const [i, c] of cases.entries()) {
+      const run = () =>
+        tf.tidy(() => {
+          const a = tf.tensor(
+            fill(
+              c.a.reduce((x, y) => x * y),
+              10 + i,
+            ),
+            c.a,
+          );
+          const b = tf.tensor(
+            fill(
+              c.b.reduce((x, y) => x * y),
+              20 + i,
+            ),
+            c.b,
+          );
+          const y = tf.matMul(a, b, c.ta, c.tb);
+          return { shape: y.shape, values: Array.from(y.dataSync()) };
+        });
+      const cpu = await onBackend('cpu', async () => run());
+      const wasm = await onBackend('wasm', async () => {
+        const before = tf.memory().numTensors;
+        const r = run();
+        expect(tf.memory().numTensors).toBe(before);
+        return r;
+      });
+      expect(wasm.shape).toEqual(cpu.shape);
+      wasm.values.forEach((v, j) => expect(v).toBeCloseTo(cpu.values[j]!, 4));
+    }
+  });
+
+  it('trains a dense layer to the same gradients as cpu (the transposed products of backprop)', async () => {
+    const grads = () =>
+      tf.tidy(() => {
+        const x = tf.tensor2d(fill(32 * 20, 1), [32, 20]);
+        const w = tf.tensor2d(fill(20 * 9, 2), [20, 9]);
+        const g = tf.grads((x_: tf.Tensor, w_: tf.Tensor) =>
+          tf.sum(tf.square(tf.matMul(x_ as tf.Tensor2D, w_ as tf.Tensor2D))),
+        )([x, w]);
+        return g.map((t) => Array.from(t.dataSync()));
+      });
+    await import('../../src/tf/register-gradients');
+    const cpu = await onBackend('cpu', async () => grads());
+    const wasm = await onBackend('wasm', async () => grads());
+    for (let k = 0; k < 2; k++) {
+      expect(wasm[k]!.length).toBe(cpu[k]!.length);
+      wasm[k]!.forEach((v, j) => expect(v).toBeCloseTo(cpu[k]![j]!, 3));
+    }
+  });
+});
