@@ -98,3 +98,42 @@ describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, t
     }
   });
 });
+
+describe('GatherV2 on wasm through installWasmKernels (row copies along axis 0)', () => {
+  it('matches the cpu backend for axis 0 (2-D, 3-D, repeated indices), other axes and int32 data', async () => {
+    const { installWasmKernels } = await import('../../src/tf/wasm-kernels');
+    installWasmKernels();
+    const cases = [
+      { shape: [6, 5], idx: [5, 0, 0, 3], axis: 0, dtype: 'float32' as const },
+      { shape: [4, 3, 2], idx: [2, 1], axis: 0, dtype: 'float32' as const },
+      { shape: [4, 3, 2], idx: [1, 1, 0], axis: 1, dtype: 'float32' as const }, // original kernel
+      { shape: [5, 2], idx: [4, 1], axis: 0, dtype: 'int32' as const },
+    ];
+    for (const c of cases) {
+      const n = c.shape.reduce((a, b) => a * b);
+      const run = () =>
+        tf.tidy(() => {
+          const x = tf.tensor(
+            Array.from({ length: n }, (_, i) => (i * 7) % 11),
+            c.shape,
+            c.dtype,
+          );
+          const y = tf.gather(x, tf.tensor1d(c.idx, 'int32'), c.axis);
+          return { shape: y.shape, dtype: y.dtype, values: Array.from(y.dataSync()) };
+        });
+      const cpu = await onBackend('cpu', async () => run());
+      const wasm = await onBackend('wasm', async () => run());
+      expect(wasm).toEqual(cpu);
+    }
+  });
+
+  it('refuses an out-of-range row index, as the original kernel does', async () => {
+    await onBackend('wasm', async () => {
+      const before = tf.memory().numTensors;
+      expect(() =>
+        tf.tidy(() => tf.gather(tf.zeros([3, 2]), tf.tensor1d([3], 'int32')).dataSync()),
+      ).toThrow(/index value 3 is not in \[0, 2\]/);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  });
+});
