@@ -22,7 +22,9 @@ const restrict = (patterns, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist', 'dist-cli', 'node_modules', 'datasets', 'tests/browser/output'] },
+  {
+    ignores: ['dist', 'dist-cli', 'dist-bench', 'node_modules', 'datasets', 'tests/browser/output'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -5,6 +5,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { plotlyTrimPlugin } from './scripts/plotly-trim.ts';
+import { sizeReportPlugin } from './scripts/size-report.ts';
+import { tfjsKernelsPlugin } from './scripts/tfjs-kernels.ts';
 
 const datasetsDir = resolve(import.meta.dirname, 'datasets');
 
@@ -60,10 +63,9 @@ function datasetsCopyPlugin(): Plugin {
 
 /**
  * The Content-Security-Policy of the built app: nothing runs that is not one of our own files.
- * - script-src: our bundles only, no inline scripts. 'wasm-unsafe-eval' lets TF.js compile its
- *   .wasm backend. 'unsafe-eval' is for Plotly's WebGL traces (scattergl: the latent scatter and
- *   the codebook view), whose regl renderer compiles its draw calls with Function(); without it
- *   those charts show "WebGL is not supported". Switching them to SVG `scatter` would let it go.
+ * - script-src: our bundles only, no inline scripts, no eval. 'wasm-unsafe-eval' lets TF.js
+ *   compile its .wasm backend. No 'unsafe-eval': our Plotly bundle has no WebGL traces (their
+ *   regl renderer compiles draw calls with Function()); the scatter charts are SVG.
  *   TF.js and KaTeX need no eval.
  * - worker-src: the training worker is a module file of this origin.
  * - style-src 'unsafe-inline': KaTeX and Plotly position their output with style attributes.
@@ -75,7 +77,7 @@ function datasetsCopyPlugin(): Plugin {
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval'",
+  "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "font-src 'self' data:",
@@ -117,11 +119,38 @@ function contentSecurityPolicyPlugin(): Plugin {
   };
 }
 
+/**
+ * Cross-origin isolation for `vite` and `vite preview`: with these headers the page (and its
+ * workers) may use SharedArrayBuffer, which the two-thread wasm matmul needs (its helper worker
+ * shares a WebAssembly.Memory with the training worker; src/tf/wasm-parallel-matmul.ts). Without
+ * them (a host that does not send them) training runs on one thread, as before. require-corp
+ * blocks only cross-origin no-cors subresources, which the app has none of: its dataset downloads
+ * are CORS fetches. A static host should send the same two headers.
+ */
+export const CROSS_ORIGIN_ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
-  plugins: [react(), datasetsPlugin(), datasetsCopyPlugin(), contentSecurityPolicyPlugin()],
+  plugins: [
+    react(),
+    datasetsPlugin(),
+    datasetsCopyPlugin(),
+    contentSecurityPolicyPlugin(),
+    plotlyTrimPlugin(),
+    // Prints the gzip size of every asset and the page-weight budget; writes size-report.json.
+    sizeReportPlugin(),
+  ],
+  server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   // plotly.js's CommonJS sources refer to Node's `global`.
   define: { global: 'globalThis' },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // The worker's TF.js backends register only the kernels our models run.
+    plugins: () => [tfjsKernelsPlugin()],
+  },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

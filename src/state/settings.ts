@@ -346,8 +346,9 @@ export function settingsFromUrl(
 export function urlOfSettings(
   settings: Settings,
   location: { pathname: string; search: string; hash: string },
+  always: readonly (keyof Settings)[] = [],
 ): string {
-  const params = new URLSearchParams(settingsToHash(settings).slice(1));
+  const params = new URLSearchParams(settingsToHash(settings, always).slice(1));
   const known = new Set(KEYS.map((k) => SETTINGS[k].url));
   const others = new URLSearchParams(location.search);
   for (const [key, value] of new URLSearchParams(location.hash.replace(/^#/, '')))
@@ -376,13 +377,18 @@ function parseParams(params: URLSearchParams): { settings: Settings; notices: st
 
 /**
  * The settings that differ from their defaults as a URL hash ("#a=1&b=2"; "" when none), in
- * table order. A default left out reads back as that default.
+ * table order, plus those in `always` even at their default (e.g. a backend someone chose, which
+ * must not read back as "use this device's choice"). A default left out reads back as that default.
  */
-export function settingsToHash(settings: Settings): string {
+export function settingsToHash(
+  settings: Settings,
+  always: readonly (keyof Settings)[] = [],
+): string {
   const params = new URLSearchParams();
   for (const k of KEYS) {
     const spec = SETTINGS[k] as Spec<unknown>;
-    if (settings[k] !== spec.default) params.set(spec.url, spec.format(settings[k]));
+    if (settings[k] !== spec.default || always.includes(k))
+      params.set(spec.url, spec.format(settings[k]));
   }
   const s = params.toString();
   return s ? `#${s}` : '';

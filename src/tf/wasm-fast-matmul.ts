@@ -15,6 +15,9 @@
  * For rank-3 operands with batch > 1 the original kernel is kept (no XNNPACK path exists), but the
  * transposes still go first, so the loop reads memory in order. The wrapper keeps the original
  * kernel's setupFunc, which binds its C function when the backend starts.
+ *
+ * Large float32 products with batch 1 go first to ./wasm-parallel-matmul (our own GEMM, on one
+ * thread or two), where it is ready; the route above is the fallback.
  */
 import {
   BatchMatMul,
@@ -28,6 +31,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { tryWasmGemm } from './wasm-parallel-matmul';
 
 const WASM = 'wasm';
 let installed = false;
@@ -47,12 +51,13 @@ export function installFastWasmMatMul(): boolean {
   const transpose = getKernel(Transpose, WASM);
   if (original === undefined || transpose === undefined) return false;
 
-  const kernelFunc: KernelFunc = (args) => {
+  /** Explicit transposes, then XNNPACK (or, batched, the original loop). */
+  const stock = (args: Parameters<KernelFunc>[0]): TensorInfo => {
     const { inputs, backend: anyBackend, attrs } = args;
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
-    if (!transposeA && !transposeB) return original.kernelFunc(args);
-    const backend = anyBackend as KernelBackend;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    if (!transposeA && !transposeB) return original.kernelFunc(args) as TensorInfo;
+    const backend = anyBackend as KernelBackend;
     const temps: TensorInfo[] = [];
     const flip = (t: TensorInfo): TensorInfo => {
       const out = transpose.kernelFunc({
@@ -68,10 +73,19 @@ export function installFastWasmMatMul(): boolean {
         inputs: { a: transposeA ? flip(a) : a, b: transposeB ? flip(b) : b },
         backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
-      });
+      }) as TensorInfo;
     } finally {
       for (const t of temps) backend.disposeData(t.dataId);
     }
+  };
+
+  const kernelFunc: KernelFunc = (args) => {
+    const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
+    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+    // Our own GEMM (./wasm-parallel-matmul) where it is ready: on two threads on
+    // cross-origin-isolated pages, on one with fused multiply-adds where the engine has them.
+    const ours = tryWasmGemm(args.backend, a, b, transposeA, transposeB, () => stock(args));
+    return ours ?? stock(args);
   };
 
   const config: KernelConfig = { ...original, kernelFunc };

@@ -6,9 +6,23 @@
 import { installFastWasmConvBackpropInput } from './conv-wasm-backprop-input';
 import { installFastWasmGather } from './wasm-fast-gather';
 import { installFastWasmMatMul } from './wasm-fast-matmul';
+import {
+  keepSingleThreadedWasmBuild,
+  parallelMatMulSupported,
+  prepareSingleThreadGemm,
+  startParallelMatMul,
+} from './wasm-parallel-matmul';
+import { installFastWasmSum } from './wasm-fast-sum';
 
 export function installWasmKernels(): void {
+  // BatchMatMul with our GEMM: on two threads where the page is cross-origin isolated, on one
+  // where the engine has relaxed SIMD (not Node 20); until, or unless, one of them is ready,
+  // products take the XNNPACK route of installFastWasmMatMul.
+  keepSingleThreadedWasmBuild();
+  if (parallelMatMulSupported()) void startParallelMatMul();
+  void prepareSingleThreadGemm();
   installFastWasmMatMul();
   installFastWasmGather();
   installFastWasmConvBackpropInput();
+  installFastWasmSum();
 }

@@ -36,7 +36,12 @@ export type InspectQuery =
    * VQ-VAE, dVAE: the codebook vectors and the encoder outputs of the first `probes` probe digits
    * (every position, at most CODEBOOK_VIEW_MAX_VECTORS of them) in one PCA plane.
    */
-  | { kind: 'codebookView'; probes: number };
+  | { kind: 'codebookView'; probes: number }
+  /**
+   * Every probe digit and its deterministic reconstruction by the model now, as grey levels: the
+   * page keeps them to show a hovered point of the latent scatter at once (one batched call).
+   */
+  | { kind: 'probeReconstructions' };
 
 export interface ImageBatch {
   count: number;
@@ -120,6 +125,18 @@ export type InspectAnswer =
       /** Fractions of the union's total variance along PC 1 and PC 2. */
       variance: [number, number];
       codebookSize: number;
+    }
+  | {
+      kind: 'probeReconstructions';
+      /** The training step of the weights that made them. */
+      step: number;
+      count: number;
+      height: number;
+      width: number;
+      /** count × H·W grey levels 0..255 (ink = 255) of the probe digits as the model sees them. */
+      inputs: Uint8Array;
+      /** count × H·W grey levels 0..255 of their reconstructions. */
+      reconstructions: Uint8Array;
     };
 
 /** Most encoder outputs in a codebook view; more are subsampled (fixed seed, so stable). */

@@ -15,10 +15,12 @@
  *   codeMap        —                      ✓                      ✓
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
+ *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
  * "—" rejects with an Error that says which models can answer.
  */
 import { codebookView } from './inspect-codebook-view';
 import { codebookAtlas, codeMap, gumbel } from './inspect-codes';
+import { probeReconstructions } from './inspect-probes';
 import { checkInt, imageBatch, LIMITS } from './inspect-io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './inspect-latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from './inspect-types';
@@ -83,6 +85,8 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return gumbel(trainer, query);
     case 'codebookView':
       return codebookView(trainer, query);
+    case 'probeReconstructions':
+      return probeReconstructions(trainer);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -3,10 +3,11 @@ import { useCallback, useMemo, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../state/panels';
 import { MODEL_CATALOG } from '../models/catalog';
 import { RESET_KEYS, type TrainConfig } from '../train/config';
-import { settingsFromUrl, type Settings } from '../state/settings';
+import type { Settings } from '../state/settings';
 import { CodebookViewPanel } from './panels/CodebookViewPanel';
 import { Controls } from './panels/Controls';
 import { DatasetPanel } from './panels/DatasetPanel';
+import { DeviceBenchmark } from './panels/DeviceBenchmark';
 import { DiagnosticPanels } from './panels/DiagnosticPanels';
 import { GenerativePanels } from './panels/GenerativePanels';
 import { ElboChart } from './panels/ElboChart';
@@ -17,36 +18,46 @@ import { ReconstructionGrid } from './panels/ReconstructionGrid';
 import { RunFiles } from './panels/RunFiles';
 import { RunRecovery, SavedRunsList } from './panels/SavedRuns';
 import { StatusLine } from './panels/StatusLine';
+import { readInitialPage, useBackendChoice } from './use-backend-choice';
 import { useTrainingSession } from './use-training-session';
 import { useUrlSettings } from './use-url-settings';
 import { Panel, PanelFoldingContext, type PanelFolding } from './panels/Panel';
 
 export function App() {
-  const [initial] = useState(() => settingsFromUrl(window.location.search, window.location.hash));
+  const [initial] = useState(() => readInitialPage(window.location));
   const [settings, setSettings] = useState<Settings>(initial.settings);
-  const [state, actions, runs] = useTrainingSession(initial.settings, initial.notices);
+  const [state, actions, runs] = useTrainingSession(
+    initial.settings,
+    initial.notices,
+    initial.source === 'default',
+  );
+  const backendChoice = useBackendChoice(initial, settings, setSettings, state, actions);
+  const { chosen: backendChosen, fromLink } = backendChoice;
   const [drawnPoint, setDrawnPoint] = useState<[number, number] | null>(null);
 
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
       setSettings(next);
       if (key === 'closedPanels') return; // the page's layout only
-      if (key === 'backend') actions.restart(next);
-      else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
+      if (key === 'backend') {
+        backendChosen();
+        actions.restart(next);
+      } else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
       else actions.configure(next);
     },
-    [actions],
+    [actions, backendChosen],
   );
 
   const onLink = useCallback(
-    (next: Settings, notices: string[]) => {
+    (linked: Settings, notices: string[]) => {
+      const { settings: next, isDefault } = fromLink(linked, window.location.hash);
       setSettings(next);
       for (const text of notices) actions.addNotice('warning', text);
-      actions.restart(next);
+      actions.restart(next, isDefault);
     },
-    [actions],
+    [actions, fromLink],
   );
-  useUrlSettings(settings, onLink);
+  useUrlSettings(settings, onLink, backendChoice.alwaysInUrl);
 
   const ready = state.phase === 'ready';
   const openSavedRun = (id: string) =>
@@ -80,6 +91,9 @@ export function App() {
             Backend:{' '}
             <span data-testid="backend" className="badge">
               {state.backend ?? '…'}
+            </span>{' '}
+            <span className="backend-source" data-testid="backend-source">
+              ({backendChoice.description})
             </span>
             {ds ? (
               <span className="dataset" data-testid="dataset-name">
@@ -99,6 +113,15 @@ export function App() {
             onStep={() => actions.step(1)}
             onReset={() => actions.reset(settings)}
             onChange={onChange}
+          />
+          <DeviceBenchmark
+            settings={settings}
+            starting={state.phase === 'starting'}
+            training={state.running}
+            remembered={backendChoice.benchmark}
+            pauseTraining={actions.pause}
+            resumeTraining={actions.play}
+            onResult={backendChoice.onBenchmark}
           />
           <DatasetPanel
             dataset={ds}
@@ -144,6 +167,7 @@ export function App() {
                 result={state.latestEval}
                 labels={state.probeLabels}
                 model={state.model}
+                runId={state.runId}
                 inspect={actions.inspect}
                 drawnPoint={drawnPoint}
                 canDecode={(state.capabilities?.latentDim ?? 0) > 0}

@@ -85,6 +85,27 @@ function database(): Promise<IDBDatabase> {
 
 const newestFirst = (a: SavedRunSummary, b: SavedRunSummary) => b.savedAt - a.savedAt;
 
+/**
+ * A snapshot as stored: its two big buffers (weights, optimizer state: ~10 MB for the default
+ * VAE) as Blobs. IndexedDB serialises an ArrayBuffer's bytes on the page's thread when it is put
+ * (about 25 ms for 10 MB, every autosave while training); a Blob is copied once and stored by
+ * reference. Runs saved with plain buffers still load.
+ */
+type StoredSnapshot = Omit<RunSnapshot, 'weights' | 'state'> & {
+  weights: Blob | ArrayBuffer;
+  state: Blob | ArrayBuffer;
+};
+
+function toStored(s: RunSnapshot): StoredSnapshot {
+  return { ...s, weights: new Blob([s.weights]), state: new Blob([s.state]) };
+}
+
+async function fromStored(s: StoredSnapshot): Promise<RunSnapshot> {
+  const buffer = (b: Blob | ArrayBuffer) => (b instanceof Blob ? b.arrayBuffer() : b);
+  const [weights, state] = await Promise.all([buffer(s.weights), buffer(s.state)]);
+  return { ...s, weights, state };
+}
+
 /** Saved runs, newest first. */
 export async function listRuns(): Promise<SavedRunSummary[]> {
   const db = await database();
@@ -102,7 +123,7 @@ export async function saveRun(run: SavedRun): Promise<void> {
   const summaries = tx.objectStore(SUMMARIES);
   const data = tx.objectStore(DATA);
   summaries.put(run.summary);
-  data.put({ snapshot: run.snapshot, history: run.history }, run.summary.id);
+  data.put({ snapshot: toStored(run.snapshot), history: run.history }, run.summary.id);
   const all = (await promised(summaries.getAll() as IDBRequest<SavedRunSummary[]>)).sort(
     newestFirst,
   );
@@ -120,12 +141,12 @@ export async function loadRun(id: string): Promise<SavedRun> {
     promised(tx.objectStore(SUMMARIES).get(id) as IDBRequest<SavedRunSummary | undefined>),
     promised(
       tx.objectStore(DATA).get(id) as IDBRequest<
-        { snapshot: RunSnapshot; history: RunHistory } | undefined
+        { snapshot: StoredSnapshot; history: RunHistory } | undefined
       >,
     ),
   ]);
   if (!summary || !data) throw new Error('this saved run is no longer in the browser’s storage');
-  return { summary, ...data };
+  return { summary, snapshot: await fromStored(data.snapshot), history: data.history };
 }
 
 export async function deleteRun(id: string): Promise<void> {

@@ -1,7 +1,9 @@
 /**
  * Everything the page knows about the run, as plain data, updated from worker responses.
- * Curves are kept in growing arrays; `version` changes on every update so React re-renders.
+ * Curves are bounded (the latest points exact, older ones decimated); `version` changes on
+ * every update so React re-renders.
  */
+import { appendBounded, type CurveBounds } from '../core/decimate';
 import type { ModelKind } from '../models/catalog';
 import type { BackendName } from '../train/config';
 import type { EvalResult } from '../train/metrics';
@@ -110,11 +112,14 @@ export function notice(kind: Notice['kind'], text: string): Notice {
   return { id: ++noticeId, kind, text };
 }
 
-function appendSeries(s: Series, steps: number[], terms: Record<string, number[]>): Series {
-  const next: Record<string, number[]> = {};
-  for (const [k, v] of Object.entries(terms)) next[k] = (s.terms[k] ?? []).concat(v);
-  return { steps: s.steps.concat(steps), terms: next };
-}
+/**
+ * Most points a curve keeps, and how many of the latest stay exact (older ones are compacted by
+ * min/max decimation, src/core/decimate.ts): the page's memory and the cost of each update stay
+ * flat however long training runs. Train losses and schedules arrive every step; test terms
+ * and diagnostics once per evaluation.
+ */
+export const PER_STEP_BOUNDS: CurveBounds = { capacity: 2400, exact: 600 };
+export const PER_EVAL_BOUNDS: CurveBounds = { capacity: 1000, exact: 250 };
 
 /** Pure reducer: state × worker response → next state (never mutates `s`). */
 export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingState {
@@ -141,11 +146,12 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return { ...next, running: msg.running };
     case 'metrics': {
       const m = msg.metrics;
-      const train = appendSeries(s.train, m.steps, m.terms);
-      const scheduleHistory = appendSeries(
+      const train = appendBounded(s.train, m.steps, m.terms, PER_STEP_BOUNDS);
+      const scheduleHistory = appendBounded(
         s.scheduleHistory,
         [msg.step],
         Object.fromEntries(Object.entries(msg.schedule).map(([k, v]) => [k, [v]])),
+        PER_STEP_BOUNDS,
       );
       return {
         ...next,
@@ -164,10 +170,11 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       const test =
         last === r.step
           ? s.test
-          : appendSeries(
+          : appendBounded(
               s.test,
               [r.step],
               Object.fromEntries(Object.entries(r.test).map(([k, v]) => [k, [v]])),
+              PER_EVAL_BOUNDS,
             );
       const d = r.diagnostics;
       const tracked: Record<string, number[]> = {};
@@ -178,7 +185,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       const diagnosticsHistory =
         last === r.step
           ? s.diagnosticsHistory
-          : appendSeries(s.diagnosticsHistory, [r.step], tracked);
+          : appendBounded(s.diagnosticsHistory, [r.step], tracked, PER_EVAL_BOUNDS);
       return { ...next, test, diagnosticsHistory, latestEval: r, step: r.step, epoch: r.epoch };
     }
     case 'model':

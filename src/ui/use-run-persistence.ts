@@ -56,7 +56,17 @@ export interface RunActions {
   importRunFile: (file: File) => Promise<TrainConfig | null>;
   /** After divergence: back to the last autosave, with these (corrected) live settings. */
   rollback: (settings: Settings) => Promise<void>;
+  /**
+   * Moves the run on screen to a new worker on `backend`, exactly where it stands (a snapshot
+   * taken now), training again if `resume`. Resolves false, changing nothing, when there is no
+   * run worth moving (step 0) or its data cannot follow (only bundled MNIST is loaded by a new
+   * worker itself); the caller then starts afresh.
+   */
+  moveRun: (backend: BackendName, resume: boolean) => Promise<boolean>;
 }
+
+/** The dataset a new worker loads by itself (others arrive from the page, see DatasetPanel). */
+export const BUNDLED_DATASET = 'mnist';
 
 export function historyOf(s: TrainingState): RunHistory {
   const { train, test, diagnosticsHistory, scheduleHistory, events } = s;
@@ -222,6 +232,46 @@ export function useRunPersistence(
     [addNotice, clientRef, runIdRef, setState],
   );
 
+  /**
+   * A new worker on `backend` that continues `saved` (training again if `resume`); if the
+   * snapshot is refused, the new worker shows a fresh model of the same settings.
+   */
+  const continueOn = useCallback(
+    (
+      backend: BackendName,
+      source: string,
+      saved: RunSnapshot,
+      key: StorageKey,
+      resumed: (step: number) => string,
+      resume: boolean,
+    ) => {
+      const client = clientRef.current;
+      if (!client) return;
+      const config = saved.meta.config;
+      runIdRef.current += 1;
+      const initRunId = runIdRef.current;
+      client.start({
+        type: 'init',
+        backend,
+        config,
+        datasetsUrl: datasetsUrl(),
+        datasetId: saved.meta.dataset,
+        runId: initRunId,
+      });
+      void restore(source, saved, key, null, (_c, step) => resumed(step)).then((ok) => {
+        if (ok && resume) clientRef.current?.send({ type: 'play' });
+        if (!ok) {
+          // The new worker runs a fresh model of the same settings; show that one.
+          runIdRef.current += 1;
+          const runId = runIdRef.current;
+          setState((st) => resetRun(st, runId, config.model));
+          clientRef.current?.send({ type: 'reset', config, runId });
+        }
+      });
+    },
+    [clientRef, datasetsUrl, restore, runIdRef, setState],
+  );
+
   // A crashed worker or a lost device: a new worker on the next backend, resumed from the
   // last autosave (training again if it was).
   useEffect(() => {
@@ -242,7 +292,6 @@ export function useRunPersistence(
       recoveries.current++;
       const backend = nextBackend(s.backend);
       const key = keys.current.get(s.runId) ?? keyOf(s.runId, s.model);
-      const config = saved.meta.config;
       const wasRunning = s.running;
       setState((st) => ({
         ...st,
@@ -257,37 +306,19 @@ export function useRunPersistence(
           ),
         ],
       }));
-      runIdRef.current += 1;
-      const initRunId = runIdRef.current;
-      client.start({
-        type: 'init',
+      continueOn(
         backend,
-        config,
-        datasetsUrl: datasetsUrl(),
-        datasetId: saved.meta.dataset,
-        runId: initRunId,
-      });
-      void restore(
         `the autosave at step ${saved.meta.step}`,
         saved,
         key,
-        null,
-        (_c, step) => `Resumed at step ${step} on ${backend}.`,
-      ).then((resumed) => {
-        if (resumed && wasRunning) clientRef.current?.send({ type: 'play' });
-        if (!resumed) {
-          // The new worker runs a fresh model of the same settings; show that one.
-          runIdRef.current += 1;
-          const runId = runIdRef.current;
-          setState((st) => resetRun(st, runId, config.model));
-          clientRef.current?.send({ type: 'reset', config, runId });
-        }
-      });
+        (step) => `Resumed at step ${step} on ${backend}.`,
+        wasRunning,
+      );
     };
     return () => {
       recoverRef.current = null;
     };
-  }, [clientRef, datasetsUrl, keyOf, recoverRef, restore, runIdRef, setState]);
+  }, [clientRef, continueOn, keyOf, recoverRef, setState]);
 
   const actions = useMemo<RunActions>(
     () => ({
@@ -363,8 +394,36 @@ export function useRunPersistence(
         // Keep the settings changed since (e.g. a lower learning rate), not the saved ones.
         if (ok) clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) });
       },
+      moveRun: async (backend, resume) => {
+        const client = clientRef.current;
+        const s = stateRef.current;
+        if (!client || s.phase !== 'ready' || s.step === 0) return false;
+        let saved: RunSnapshot;
+        try {
+          saved = await client.snapshot(); // exactly where it stands, not the last autosave
+        } catch {
+          return false;
+        }
+        if (saved.meta.dataset !== BUNDLED_DATASET || clientRef.current !== client) return false;
+        const key = keys.current.get(s.runId) ?? keyOf(s.runId, s.model);
+        setState((st) => ({
+          ...st,
+          phase: 'starting',
+          running: false,
+          loadingMessage: `Moving the run to the ${backend} backend…`,
+        }));
+        continueOn(
+          backend,
+          `the run at step ${saved.meta.step}`,
+          saved,
+          key,
+          (step) => `Moved the run to the ${backend} backend; it continues from step ${step}.`,
+          resume,
+        );
+        return true;
+      },
     }),
-    [addNotice, clientRef, keyOf, refreshList, restore, storageFailed],
+    [addNotice, clientRef, continueOn, keyOf, refreshList, restore, setState, storageFailed],
   );
 
   const latest = savedRuns[0] ?? null;

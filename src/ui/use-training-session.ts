@@ -8,7 +8,12 @@ import type { TrainConfig } from '../train/config';
 import { readCheckpointFiles } from './checkpoint-files';
 import { TrainingClient } from '../worker/client';
 import { isRunFile } from './run-file-io';
-import { useRunPersistence, type RunActions, type RunStorage } from './use-run-persistence';
+import {
+  BUNDLED_DATASET,
+  useRunPersistence,
+  type RunActions,
+  type RunStorage,
+} from './use-run-persistence';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import type { ImageDataset } from '../data/image-dataset';
 import {
@@ -28,8 +33,16 @@ export interface TrainingActions extends RunActions {
   reset: (settings: Settings) => void;
   /** Live settings (learning rate, batch size, β) for the running model. */
   configure: (settings: Settings) => void;
-  /** New worker on another backend (the run starts over). */
-  restart: (settings: Settings) => void;
+  /**
+   * New worker on another backend (the run starts over). `backendIsDefault`: nobody named the
+   * backend, so a software-rendered GPU backend is skipped (see WorkerRequest 'init').
+   */
+  restart: (settings: Settings, backendIsDefault?: boolean) => void;
+  /**
+   * New worker on `settings.backend` that continues the run on screen where it stands ('moved'),
+   * or, when it cannot follow (step 0, data other than bundled MNIST), starts afresh ('restarted').
+   */
+  switchBackend: (settings: Settings, resume: boolean) => Promise<'moved' | 'restarted'>;
   /**
    * Loads a checkpoint (checkpoint.json + weights.bin, as `npm run train -- --save DIR` writes)
    * in place of the current run. Resolves with its config, or null after a notice saying why not.
@@ -53,6 +66,7 @@ function datasetsUrl(): string {
 export function useTrainingSession(
   initial: Settings,
   initialNotices: string[],
+  initialBackendIsDefault = false,
 ): [TrainingState, TrainingActions, RunStorage] {
   const [state, setState] = useState<TrainingState>(() => ({
     ...initialState(),
@@ -60,7 +74,7 @@ export function useTrainingSession(
   }));
   const clientRef = useRef<TrainingClient | null>(null);
   const runIdRef = useRef(0);
-  const initialRef = useRef(initial);
+  const initialRef = useRef({ settings: initial, backendIsDefault: initialBackendIsDefault });
   /** Restarts a crashed worker (or one that lost its GPU) and resumes; set by useRunPersistence. */
   const recoverRef = useRef<((reason: string) => void) | null>(null);
   const [runs, runActions] = useRunPersistence(
@@ -72,7 +86,7 @@ export function useTrainingSession(
     datasetsUrl,
   );
 
-  const startWorker = useCallback((settings: Settings) => {
+  const startWorker = useCallback((settings: Settings, backendIsDefault = false) => {
     runIdRef.current += 1;
     const runId = runIdRef.current;
     setState((s) => ({ ...initialState(), runId, notices: s.notices }));
@@ -81,8 +95,9 @@ export function useTrainingSession(
       backend: settings.backend,
       config: trainConfigOf(settings),
       datasetsUrl: datasetsUrl(),
-      datasetId: 'mnist', // bundled; other datasets arrive by replaceDataset (DatasetPanel)
+      datasetId: BUNDLED_DATASET, // other datasets arrive by replaceDataset (DatasetPanel)
       runId,
+      backendIsDefault,
     });
   }, []);
 
@@ -96,7 +111,7 @@ export function useTrainingSession(
       (message) => recoverRef.current?.(`The training worker crashed (${message})`),
     );
     clientRef.current = client;
-    startWorker(initialRef.current);
+    startWorker(initialRef.current.settings, initialRef.current.backendIsDefault);
     return () => {
       client.dispose();
       clientRef.current = null;
@@ -117,6 +132,11 @@ export function useTrainingSession(
       configure: (settings) =>
         clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
       restart: startWorker,
+      switchBackend: async (settings, resume) => {
+        if (await runActions.moveRun(settings.backend, resume)) return 'moved';
+        startWorker(settings);
+        return 'restarted';
+      },
       importRun: async (files) => {
         if (isRunFile(files)) return runActions.importRunFile(files[0]!);
         const fail = (text: string) => {

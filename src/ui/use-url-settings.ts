@@ -8,10 +8,16 @@
 import { useEffect, useRef } from 'react';
 import { parseSettings, settingsToHash, urlOfSettings, type Settings } from '../state/settings';
 
-/** `onLink` gets the settings of a hash the user typed or pasted, and notices for bad values. */
+const NONE: readonly (keyof Settings)[] = [];
+
+/**
+ * `onLink` gets the settings of a hash the user typed or pasted, and notices for bad values.
+ * `always`: settings written into the hash even at their default (keep the array's identity).
+ */
 export function useUrlSettings(
   settings: Settings,
   onLink: (next: Settings, notices: string[]) => void,
+  always: readonly (keyof Settings)[] = NONE,
 ): void {
   const current = useRef(settings);
   const onLinkRef = useRef(onLink);
@@ -22,9 +28,9 @@ export function useUrlSettings(
   useEffect(() => {
     current.current = settings;
     const { pathname, search, hash } = window.location;
-    const url = urlOfSettings(settings, window.location);
+    const url = urlOfSettings(settings, window.location, always);
     if (url !== pathname + search + hash) window.history.replaceState(null, '', url);
-  }, [settings]);
+  }, [settings, always]);
 
   useEffect(() => {
     const onHashChange = () => {

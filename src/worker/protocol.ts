@@ -30,6 +30,11 @@ export type WorkerRequest =
       datasetId: string;
       /** Stamped on every response about this run, so stale ones can be dropped. */
       runId: number;
+      /**
+       * True when `backend` is only the default (no link, person or benchmark named it): a GPU
+       * backend that is a software renderer here (SwiftShader …) is then skipped with a notice.
+       */
+      backendIsDefault?: boolean;
     }
   | { type: 'play' }
   | { type: 'pause' }

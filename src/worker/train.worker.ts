@@ -18,6 +18,7 @@ import { captureRun, restoreRun } from '../train/run-state';
 import type { TrainConfig } from '../train/config';
 import { Trainer } from '../train/trainer';
 import { Autosaver } from './autosave';
+import type { BenchmarkRequest, BenchmarkResponse } from './device-benchmark-protocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import { configureWasmPaths } from './wasm-paths';
 
@@ -171,16 +172,21 @@ async function handle(req: WorkerRequest): Promise<void> {
   switch (req.type) {
     case 'init': {
       runId = req.runId;
+      // The dataset downloads and decompresses while the backend starts (it needs no TF.js);
+      // its error, if any, is reported once the backend is up, as before.
+      const loading = loadImageDataset(req.datasetsUrl, req.datasetId);
+      loading.catch(() => {}); // awaited below; not an unhandled rejection meanwhile
       post({ type: 'loading', message: `Starting the ${req.backend} backend…` });
       const { backend, notices } = await startBackend(req.backend, {
         beforeWasm: configureWasmPaths,
+        softwareRenderers: req.backendIsDefault ? 'skip' : 'skip-fallbacks',
       });
       watchDeviceLoss((message) => {
         running = false;
         post({ type: 'device-lost', backend, message });
       });
       post({ type: 'loading', message: `Loading ${req.datasetId.toUpperCase()}…` });
-      dataset = await loadImageDataset(req.datasetsUrl, req.datasetId);
+      dataset = await loading;
       post({
         type: 'loading',
         message: `Uploading ${dataset.train.count.toLocaleString('en')} images to ${backend}…`,
@@ -382,19 +388,48 @@ async function handle(req: WorkerRequest): Promise<void> {
 function transferablesOf(answer: object): Transferable[] {
   const out: Transferable[] = [];
   for (const v of Object.values(answer) as unknown[]) {
-    if (v instanceof Float32Array || v instanceof Int32Array) out.push(v.buffer);
+    if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array)
+      out.push(v.buffer);
     else if (v && typeof v === 'object' && 'pixels' in v && v.pixels instanceof Float32Array)
       out.push(v.pixels.buffer);
   }
   return [...new Set(out)];
 }
 
-let queue: Promise<void> = Promise.resolve();
-self.onmessage = (event: MessageEvent<WorkerRequest>) => {
+/** Requests waiting their turn: handled one at a time, in order of arrival, except … */
+const pending: WorkerRequest[] = [];
+let pumping = false;
+
+function enqueue(req: WorkerRequest): void {
+  let at = pending.length;
+  // … that "play" goes ahead of the inspections waiting at the end of the queue (the panels ask
+  // for several as soon as a model is ready): they are read-only queries, which are answered in
+  // between training steps once the loop runs anyway, so the first step need not wait for them.
+  if (req.type === 'play') while (at > 0 && pending[at - 1]!.type === 'inspect') at--;
+  pending.splice(at, 0, req);
+  if (!pumping) void pump();
+}
+
+async function pump(): Promise<void> {
+  pumping = true;
+  for (let req = pending.shift(); req; req = pending.shift()) {
+    const r = req;
+    await handle(r).catch((err: unknown) => {
+      post({ type: 'error', fatal: r.type === 'init', message: (err as Error).message });
+    });
+  }
+  pumping = false;
+}
+
+self.onmessage = (event: MessageEvent<WorkerRequest | BenchmarkRequest>) => {
   const req = event.data;
-  queue = queue.then(() =>
-    handle(req).catch((err: unknown) => {
-      post({ type: 'error', fatal: req.type === 'init', message: (err as Error).message });
-    }),
-  );
+  if (req.type === 'measure') {
+    // This instance is a device-benchmark worker (device-benchmark-client.ts), not a trainer:
+    // the same script, so that it shares TF.js's chunks rather than bundling its own copy.
+    void import('./device-benchmark').then((m) =>
+      m.serveBenchmark(req, (msg: BenchmarkResponse) => self.postMessage(msg)),
+    );
+    return;
+  }
+  enqueue(req);
 };

@@ -50,12 +50,18 @@ export async function memoryProbe(context, page) {
         .catch(reject);
     });
 
-  /** JS heap in use (bytes) of the page and of the newest worker, optionally after a GC. */
-  async function heaps({ gc = true } = {}) {
+  /**
+   * JS heap in use (bytes) of the page and of the newest worker (or the newest whose URL matches
+   * `workerUrl`, a RegExp: the page may run helper workers too), optionally after a GC.
+   */
+  async function heaps({ gc = true, workerUrl = null } = {}) {
     if (gc) await cdp.send('HeapProfiler.collectGarbage');
     const page = await cdp.send('Runtime.getHeapUsage');
     let worker = null;
-    const sessionId = [...workers.keys()].pop();
+    const sessionId = [...workers]
+      .filter(([, url]) => !workerUrl || workerUrl.test(url))
+      .map(([id]) => id)
+      .pop();
     if (sessionId) {
       if (gc) await toWorker(sessionId, 'HeapProfiler.collectGarbage');
       worker = await toWorker(sessionId, 'Runtime.getHeapUsage');

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { applyResponse, initialState, resetRun } from '../../src/ui/training-store';
+import {
+  applyResponse,
+  initialState,
+  PER_STEP_BOUNDS,
+  resetRun,
+} from '../../src/ui/training-store';
 import type { WorkerResponse } from '../../src/worker/protocol';
 import { TRAIN_DEFAULTS } from '../../src/train/config';
 
@@ -72,5 +77,26 @@ describe('training store', () => {
     s = applyResponse(s, { type: 'error', fatal: true, message: 'worker crashed' });
     expect(s.phase).toBe('failed');
     expect(s.notices.map((n) => n.kind)).toEqual(['warning', 'error', 'error']);
+  });
+});
+
+describe('training store curves', () => {
+  it('stay bounded however long training runs, the latest steps exact', () => {
+    let s = initialState();
+    const last = 3 * PER_STEP_BOUNDS.capacity; // in messages of 10 steps, as read-backs come
+    for (let step = 1; step <= last; step += 10)
+      s = applyResponse(
+        s,
+        metrics(
+          0,
+          Array.from({ length: 10 }, (_, i) => step + i),
+        ),
+      );
+    expect(s.train.steps.length).toBeLessThanOrEqual(PER_STEP_BOUNDS.capacity);
+    expect(s.train.terms.recon!.length).toBe(s.train.steps.length);
+    expect(s.train.steps.at(-1)).toBe(last);
+    expect(s.train.terms.recon!.at(-1)).toBe(100 + last);
+    expect(s.train.steps[0]).toBe(1);
+    expect(s.scheduleHistory.steps.length).toBeLessThanOrEqual(PER_STEP_BOUNDS.capacity);
   });
 });

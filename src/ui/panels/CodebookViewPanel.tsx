@@ -16,6 +16,8 @@ import { Panel } from './Panel';
 type View = Extract<InspectAnswer, { kind: 'codebookView' }>;
 
 /** Test digits whose encoder outputs are shown (64 · 49 positions, subsampled by the worker). */
+/** The encoder outputs' trace (index 0) is drawn on the chart's canvas. */
+const CANVAS_TRACES = [0];
 const VIEW_PROBES = 64;
 
 /** Marks codes that no shown encoder output picks (Okabe & Ito vermillion, plus its own symbol). */
@@ -72,7 +74,7 @@ function traces(
   const codeTrace = (used: boolean) => {
     const ks = counts.flatMap((c, k) => (c > 0 === used ? [k] : []));
     return {
-      type: 'scattergl',
+      type: 'scatter',
       mode: 'markers',
       name: used ? words.codes : `${words.codes} picked by no output`,
       x: ks.map((k) => view.codebook[2 * k]!),
@@ -91,14 +93,26 @@ function traces(
   };
   return [
     {
-      type: 'scattergl',
+      // Up to 2,000 points: drawn on the chart's canvas (see CANVAS_TRACES), hovered by Plotly.
+      type: 'scatter',
       mode: 'markers',
       name: words.encoder,
+      showlegend: false,
       x: ex,
       y: ey,
       text: hover,
       marker: { color: colour, size: 4, opacity: 0.35 },
       hovertemplate: '%{text}<extra></extra>',
+    },
+    {
+      // Its legend entry (a canvas-drawn trace has no SVG marker to show there).
+      type: 'scatter',
+      mode: 'markers',
+      name: words.encoder,
+      x: [null],
+      y: [null],
+      marker: { color: '#888888', size: 6, opacity: 0.6 },
+      hoverinfo: 'skip',
     },
     codeTrace(true),
     ...(counts.includes(0) ? [codeTrace(false)] : []), // no empty legend entry
@@ -158,6 +172,7 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
         layout={layout}
         summary={summary}
         height={400}
+        canvasTraces={CANVAS_TRACES}
       />
       <InspectionNote
         what="the codebook view"

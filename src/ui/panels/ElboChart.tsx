@@ -9,6 +9,8 @@ import type { Series } from '../training-store';
 
 /** Points per train curve on screen; longer runs are shown as bucket means. */
 const MAX_POINTS = 600;
+/** Points per test curve (one per evaluation, each an SVG marker): bucket means beyond this. */
+const MAX_TEST_POINTS = 200;
 
 const last = (s: Series, k: string) => s.terms[k]?.[s.terms[k].length - 1];
 
@@ -36,8 +38,7 @@ export function ElboChart({
         type: 'scatter',
         mode: 'lines+markers',
         name: `test ${t.label}`,
-        x: test.steps,
-        y: test.terms[t.key] ?? [],
+        ...downsampleMean(test.steps, test.terms[t.key] ?? [], MAX_TEST_POINTS),
         line: { color: termColour(t.key, i), width: 2, dash: 'dot' },
         marker: { color: termColour(t.key, i), size: 6, symbol: 'diamond' },
       })),
@@ -66,7 +67,7 @@ export function ElboChart({
       layout={layout}
       summary={summary}
       height={340}
-      minIntervalMs={250}
+      minIntervalMs={500}
     />
   );
 }

@@ -1,13 +1,22 @@
-/** The latent space of the fixed probe digits, one colour per digit, with the prior's 1σ/2σ circles. */
-import { useCallback, useMemo, useState } from 'react';
+/**
+ * The latent space of the fixed probe digits, one colour per digit, with the prior's 1σ/2σ
+ * circles. Hovering a point shows that digit and its reconstruction at once: the page keeps every
+ * probe digit's reconstruction (one `probeReconstructions` answer, asked again at most once per
+ * evaluation while someone hovers), so a hover never waits for the training worker.
+ */
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { ModelKind } from '../../models/catalog';
-import type { ImageBatch } from '../../train/inspect-types';
+import type { ImageBatch, InspectAnswer } from '../../train/inspect-types';
 import type { EvalResult } from '../../train/metrics';
 import type { Inspect } from '../use-inspection';
 import { ImageGrid } from './ImageGrid';
 import { DIGIT_COLOURS } from '../palette';
 import { count } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';
+
+/** The probe digits' trace (index 0) is drawn on the chart's canvas. */
+const CANVAS_TRACES = [0];
 
 function circle(r: number) {
   return {
@@ -29,10 +38,24 @@ interface Preview {
   caption: string;
 }
 
-export function LatentScatter({
+type ProbeImages = Extract<InspectAnswer, { kind: 'probeReconstructions' }>;
+
+/** Probe i and its reconstruction as one two-image batch (grey levels → intensities). */
+function probePair(a: ProbeImages, i: number): ImageBatch {
+  const P = a.height * a.width;
+  const pixels = new Float32Array(2 * P);
+  for (let p = 0; p < P; p++) {
+    pixels[p] = a.inputs[i * P + p]! / 255;
+    pixels[P + p] = a.reconstructions[i * P + p]! / 255;
+  }
+  return { count: 2, height: a.height, width: a.width, pixels };
+}
+
+export const LatentScatter = memo(function LatentScatter({
   result,
   labels,
   model,
+  runId = 0,
   inspect,
   drawnPoint = null,
   canDecode = false,
@@ -40,6 +63,8 @@ export function LatentScatter({
   result: EvalResult | null;
   labels: Uint8Array | null;
   model: ModelKind;
+  /** The run on screen: kept reconstructions of another run are never shown. */
+  runId?: number;
   inspect?: Inspect;
   /** The user's drawn digit in the plane (from the Draw panel), shown as a star. */
   drawnPoint?: [number, number] | null;
@@ -48,33 +73,76 @@ export function LatentScatter({
 }) {
   const [preview, setPreview] = useState<Preview | null>(null);
   const [previewError, setPreviewError] = useState<string | null>(null);
+  /** Every probe digit and its reconstruction, as last answered for run `runId`. */
+  const kept = useRef<{ runId: number; answer: ProbeImages } | null>(null);
+  /** The run whose answer is on its way (one question at a time). */
+  const asking = useRef<number | null>(null);
+  /** The probe digit the latest hover showed (null after a click decoded a point instead). */
+  const hovered = useRef<number | null>(null);
+  /** What the handlers below read: this render's props. */
+  const now = useRef({ result, labels, runId, inspect });
+  useEffect(() => {
+    now.current = { result, labels, runId, inspect };
+  });
+
+  /** Shows probe i from the kept answer (true), or says there is none for this run yet. */
+  const showProbe = useCallback((i: number, sync: boolean): boolean => {
+    const { result: r, labels: l, runId: id } = now.current;
+    const k = kept.current;
+    if (!k || k.runId !== id || !l || !r || i >= k.answer.count) return false;
+    const x = r.latent[2 * i] ?? NaN;
+    const y = r.latent[2 * i + 1] ?? NaN;
+    const next: Preview = {
+      images: probePair(k.answer, i),
+      caption: `Test digit ${l[i]} (probe ${i}) and its reconstruction at step ${count(k.answer.step)}, at (${x.toFixed(2)}, ${y.toFixed(2)}).`,
+    };
+    const update = () => {
+      setPreview(next);
+      setPreviewError(null);
+    };
+    // From a hover: drawn before this event's task ends, so the next frame shows it.
+    if (sync) flushSync(update);
+    else update();
+    return true;
+  }, []);
+
+  /** Asks for every probe's reconstruction unless the kept ones are as new as the scatter. */
+  const refresh = useCallback(() => {
+    const { result: r, runId: id, inspect: ask } = now.current;
+    if (!ask || !r) return;
+    const k = kept.current;
+    if (k && k.runId === id && k.answer.step >= r.step) return;
+    if (asking.current === id) return;
+    asking.current = id;
+    ask({ kind: 'probeReconstructions' }).then(
+      (a) => {
+        asking.current = null;
+        if (a.kind !== 'probeReconstructions' || now.current.runId !== id) return;
+        kept.current = { runId: id, answer: a };
+        // The digit under the pointer (or the one shown) again, from the newer reconstructions.
+        if (hovered.current !== null) showProbe(hovered.current, false);
+      },
+      (err: unknown) => {
+        asking.current = null;
+        setPreviewError((err as Error).message);
+      },
+    );
+  }, [showProbe]);
 
   const onHoverPoint = useCallback(
     (hit: { curveNumber: number; pointIndex: number } | null) => {
       if (!hit || hit.curveNumber !== 0 || !inspect || !labels) return;
-      const i = hit.pointIndex;
-      inspect({ kind: 'encode', digit: { probe: i } }).then(
-        (a) => {
-          if (a.kind !== 'encode') return;
-          const P = a.input.height * a.input.width;
-          const pixels = new Float32Array(2 * P);
-          pixels.set(a.input.pixels.subarray(0, P));
-          pixels.set(a.reconstruction.pixels.subarray(0, P), P);
-          setPreview({
-            images: { ...a.input, count: 2, pixels },
-            caption: `Test digit ${labels[i]} (probe ${i}) and its reconstruction, at (${a.point[0].toFixed(2)}, ${a.point[1].toFixed(2)}).`,
-          });
-          setPreviewError(null);
-        },
-        (err: unknown) => setPreviewError((err as Error).message),
-      );
+      hovered.current = hit.pointIndex;
+      showProbe(hit.pointIndex, true);
+      refresh();
     },
-    [inspect, labels],
+    [inspect, labels, showProbe, refresh],
   );
 
   const onPlotClick = useCallback(
     (x: number, y: number) => {
       if (!inspect || !canDecode) return;
+      hovered.current = null; // the decoded point stays shown, even when newer probes arrive
       inspect({ kind: 'decodePoints', points: [x, y] }).then(
         (a) => {
           if (a.kind !== 'decodePoints') return;
@@ -102,10 +170,11 @@ export function LatentScatter({
       digit[i] = labels[i]!;
       colour[i] = DIGIT_COLOURS[labels[i]!]!;
     }
-    // One WebGL trace for all points (one draw call per update) plus empty traces for the legend.
+    // One trace for all points, its markers drawn on a canvas (canvasTraces below: thousands of
+    // SVG markers are slow to redraw and to composite), plus empty traces for the legend.
     return [
       {
-        type: 'scattergl',
+        type: 'scatter',
         mode: 'markers',
         name: 'test digits',
         showlegend: false,
@@ -177,7 +246,8 @@ export function LatentScatter({
     ? ` Hover a point to see the digit and its reconstruction${canDecode ? '; click anywhere to decode that point' : ''}.`
     : '';
   return (
-    <div className="latent-scatter">
+    // Entering the chart asks for the reconstructions, so the first hover finds them kept.
+    <div className="latent-scatter" onPointerEnter={inspect ? refresh : undefined}>
       <PlotlyChart
         testId="latent-scatter"
         title="Latent space of held-out test digits"
@@ -187,6 +257,7 @@ export function LatentScatter({
         height={400}
         onHoverPoint={inspect ? onHoverPoint : undefined}
         onPlotClick={inspect && canDecode ? onPlotClick : undefined}
+        canvasTraces={CANVAS_TRACES}
       />
       <div className="scatter-preview" data-testid="scatter-preview" aria-live="polite">
         {preview ? (
@@ -204,4 +275,4 @@ export function LatentScatter({
       </div>
     </div>
   );
-}
+});

@@ -4,6 +4,7 @@
  * trick that makes the KL trainable.
  */
 import { useId, useMemo, useState } from 'react';
+import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
 import { reparameterisationTex } from '../mechanism-tex';
@@ -87,8 +88,8 @@ function ActiveUnitsChart({
         type: 'scatter',
         mode: 'lines',
         name: weightLabel,
-        x: schedule.steps,
-        y: schedule.terms[weightKey] ?? [],
+        // A value per read-back, mostly flat: only where it changes (the same line).
+        ...withoutFlatRuns(schedule.steps, schedule.terms[weightKey] ?? []),
         yaxis: 'y2',
         line: { color: '#D55E00', width: 1.5, dash: 'dash' },
       },
@@ -131,6 +132,7 @@ function ActiveUnitsChart({
       layout={layout}
       summary={summary}
       height={220}
+      minIntervalMs={1000}
     />
   );
 }

@@ -1,5 +1,6 @@
 /** The Gumbel temperature τ and the KL weight over training, as the model reported them. */
 import { useMemo } from 'react';
+import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series } from '../training-store';
@@ -16,16 +17,15 @@ export function ScheduleChart({ history }: { history: Series }) {
         type: 'scatter',
         mode: 'lines',
         name: 'τ',
-        x: history.steps,
-        y: history.terms.tau ?? [],
+        // A value per read-back, flat once annealed: only where it changes (the same line).
+        ...withoutFlatRuns(history.steps, history.terms.tau ?? []),
         line: { color: '#0072B2', width: 2 },
       },
       {
         type: 'scatter',
         mode: 'lines',
         name: weightLabel,
-        x: history.steps,
-        y: history.terms[weightKey] ?? [],
+        ...withoutFlatRuns(history.steps, history.terms[weightKey] ?? []),
         yaxis: 'y2',
         line: { color: '#D55E00', width: 2, dash: 'dash' },
       },
@@ -64,6 +64,7 @@ export function ScheduleChart({ history }: { history: Series }) {
       layout={layout}
       summary={summary}
       height={240}
+      minIntervalMs={1000}
     />
   );
 }

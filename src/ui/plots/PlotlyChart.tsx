@@ -1,8 +1,17 @@
 /**
  * One Plotly chart: loads the partial bundle lazily, updates with Plotly.react (no re-created
  * WebGL contexts), purges on unmount. A text alternative (`summary`) sits under the chart.
+ *
+ * Redraws never run inside React's commit: a new `data` or `layout` asks the draw queue
+ * (draw-queue.ts) for a turn, which draws one chart per animation frame, merges updates that
+ * come faster than `minIntervalMs`, and draws charts scrolled out of view only rarely. The same
+ * layout object is passed while nothing in it changes, the config only on the first draw, and
+ * tick labels are not re-measured for overflow (Plotly's default measures every label once per
+ * label: the single largest cost of a redraw).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { asCanvasTrace, drawCanvasMarkers, type MarkerLayout } from './canvas-markers';
+import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import type { PlotData, PlotLayout, PlotlyApi } from './plotly-types';
 
 let plotlyPromise: Promise<PlotlyApi> | null = null;
@@ -16,6 +25,13 @@ const CONFIG = {
   responsive: true,
   modeBarButtonsToRemove: ['select2d', 'lasso2d'],
 };
+/** A chart with canvas markers: Plotly's PNG download would leave them out. */
+const CANVAS_CONFIG = { ...CONFIG, modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'] };
+const TRANSPARENT = 'rgba(0,0,0,0)';
+const CANVAS_GRID = 'rgba(0,0,0,0.07)';
+
+/** Least time between two redraws of a chart on screen, unless the chart says otherwise. */
+const DEFAULT_MIN_INTERVAL_MS = 400;
 
 export interface PlotlyChartProps {
   testId: string;
@@ -31,6 +47,11 @@ export interface PlotlyChartProps {
   onHoverPoint?: (hit: { curveNumber: number; pointIndex: number } | null) => void;
   /** A click anywhere in the plot area, in data coordinates. */
   onPlotClick?: (x: number, y: number) => void;
+  /**
+   * Traces (by index) whose markers are drawn on a canvas under the chart (canvas-markers.ts):
+   * for scatters of thousands of points. Their hover, legend entry and autorange stay Plotly's.
+   */
+  canvasTraces?: readonly number[];
 }
 
 /** The parts of Plotly's graph div we read for events (not in the public typings). */
@@ -40,11 +61,31 @@ interface GraphDiv extends HTMLElement {
     handler: (e: { points?: { curveNumber: number; pointIndex: number }[] }) => void,
   ) => void;
   removeAllListeners?: (event: string) => void;
-  _fullLayout?: {
+  _fullLayout?: MarkerLayout & {
     _size: { l: number; t: number; w: number; h: number };
     xaxis: { range: [number, number] };
     yaxis: { range: [number, number] };
   };
+}
+
+const AXIS_KEY = /^[xy]axis\d*$/;
+
+/**
+ * The layout Plotly gets: height, default margins, no per-label overflow measuring, and a see-
+ * through background over canvas markers.
+ */
+function chartLayout(layout: PlotLayout, height: number, canvas: boolean): PlotLayout {
+  const out: PlotLayout = { height, margin: { l: 60, r: 16, t: 8, b: 48 }, ...layout };
+  if (canvas) Object.assign(out, { paper_bgcolor: TRANSPARENT, plot_bgcolor: TRANSPARENT });
+  for (const [key, axis] of Object.entries(out))
+    if (AXIS_KEY.test(key) && axis && typeof axis === 'object')
+      out[key] = {
+        ticklabeloverflow: 'allow',
+        // Over canvas markers a grid line must not hide them: Plotly's #eee, but see-through.
+        ...(canvas ? { gridcolor: CANVAS_GRID } : {}),
+        ...(axis as Record<string, unknown>),
+      };
+  return out;
 }
 
 export function PlotlyChart({
@@ -54,14 +95,26 @@ export function PlotlyChart({
   layout,
   summary,
   height = 320,
+  minIntervalMs = DEFAULT_MIN_INTERVAL_MS,
   onHoverPoint,
   onPlotClick,
+  canvasTraces,
 }: PlotlyChartProps) {
   const el = useRef<HTMLDivElement>(null);
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const onCanvas = canvasTraces && canvasTraces.length ? canvasTraces.join(',') : null;
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   /** The latest Plotly.react call (the graph div has its event methods once one has run). */
   const drawn = useRef<Promise<unknown> | null>(null);
+  const full = useMemo(
+    () => chartLayout(layout, height, onCanvas !== null),
+    [layout, height, onCanvas],
+  );
+  /** What the next redraw shows (read when the queue gets to this chart). */
+  const latest = useRef({ data, layout: full });
+  const hover = useRef(onHoverPoint);
+  const slot = useRef<DrawSlot | null>(null);
 
   useEffect(() => {
     let alive = true;
@@ -75,20 +128,87 @@ export function PlotlyChart({
   }, []);
 
   useEffect(() => {
-    const node = el.current;
-    if (!plotly || !node) return;
-    drawn.current = plotly.react(
-      node,
-      data,
-      { height, margin: { l: 60, r: 16, t: 8, b: 48 }, ...layout },
-      CONFIG,
-    );
-  }, [plotly, data, layout, height]);
+    hover.current = onHoverPoint;
+  }, [onHoverPoint]);
 
+  // Joins the draw queue once Plotly is loaded; leaves it (and frees the chart) on unmount.
   useEffect(() => {
-    const node = el.current;
+    const node = el.current as GraphDiv | null;
+    if (!plotly || !node) return;
+    let first = true;
+    const canvasSet = new Set(onCanvas === null ? [] : onCanvas.split(',').map(Number));
+    /** The canvas traces as last given to Plotly (what its axes were fitted to). */
+    let onCanvasNow: PlotData[] = [];
+    /** Copies the canvas traces' markers where Plotly's axes now put them. */
+    const paint = () => {
+      const c = canvas.current;
+      const fl = node._fullLayout;
+      if (c && fl && onCanvasNow.length) drawCanvasMarkers(c, fl, onCanvasNow);
+    };
+    const s: DrawSlot = {
+      minIntervalMs,
+      visible: typeof IntersectionObserver === 'undefined',
+      pending: true,
+      lastDrawn: -Infinity,
+      draw: () => {
+        const { data: d, layout: l } = latest.current;
+        const t0 = performance.now();
+        const sent = canvasSet.size
+          ? d.map((t, i) => (canvasSet.has(i) ? asCanvasTrace(t) : t))
+          : d;
+        if (canvasSet.size) onCanvasNow = d.filter((_, i) => canvasSet.has(i));
+        // The config only once: passing it again makes Plotly rebuild and compare it every time.
+        const config = canvasSet.size ? CANVAS_CONFIG : CONFIG;
+        const done = plotly.react(node, sent, l, first ? config : undefined);
+        drawn.current = done;
+        // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
+        const ms = performance.now() - t0;
+        node.dataset.draws = String(Number(node.dataset.draws ?? 0) + 1);
+        node.dataset.drawMs = ms.toFixed(1);
+        node.dataset.drawMaxMs = Math.max(ms, Number(node.dataset.drawMaxMs ?? 0)).toFixed(1);
+        if (!first) return;
+        first = false;
+        // Hover events, bound once the graph div has its event methods (after the first draw).
+        void done.then(() => {
+          if (slot.current !== s || !node.on) return;
+          if (canvasSet.size) {
+            paint(); // later draws, zooms, pans and resizes repaint from Plotly's own events
+            for (const event of ['plotly_afterplot', 'plotly_relayouting', 'plotly_relayout'])
+              node.on(event, paint);
+          }
+          node.on('plotly_hover', (e) => {
+            const p = e.points?.[0];
+            if (p) hover.current?.({ curveNumber: p.curveNumber, pointIndex: p.pointIndex });
+          });
+          node.on('plotly_unhover', () => hover.current?.(null));
+        });
+      },
+    };
+    slot.current = s;
+    addSlot(s);
+    const io =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver(
+            (entries) => {
+              const e = entries[entries.length - 1];
+              if (e) setVisible(s, e.isIntersecting);
+            },
+            { rootMargin: '200px 0px' },
+          );
+    io?.observe(node);
     return () => {
-      if (!plotly || !node) return;
+      io?.disconnect();
+      removeSlot(s);
+      slot.current = null;
+      for (const event of [
+        'plotly_hover',
+        'plotly_unhover',
+        'plotly_afterplot',
+        'plotly_relayouting',
+        'plotly_relayout',
+      ])
+        node.removeAllListeners?.(event);
       // Purging while a draw is still running (its auto-margin redraw) throws inside Plotly:
       // let the last draw finish, then free the WebGL context.
       const last = drawn.current ?? Promise.resolve();
@@ -97,27 +217,19 @@ export function PlotlyChart({
         () => plotly.purge(node),
       );
     };
-  }, [plotly]);
+    // minIntervalMs is read when the slot is made; later changes apply below.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [plotly, onCanvas]);
 
-  // Hover and click handlers, re-bound when they change (Plotly keeps listeners across react()).
   useEffect(() => {
-    const gd = el.current as GraphDiv | null;
-    if (!plotly || !gd || !onHoverPoint) return;
-    let bound = true;
-    void (drawn.current ?? Promise.resolve()).then(() => {
-      if (!bound || !gd.on) return;
-      gd.on('plotly_hover', (e) => {
-        const p = e.points?.[0];
-        if (p) onHoverPoint({ curveNumber: p.curveNumber, pointIndex: p.pointIndex });
-      });
-      gd.on('plotly_unhover', () => onHoverPoint(null));
-    });
-    return () => {
-      bound = false;
-      gd.removeAllListeners?.('plotly_hover');
-      gd.removeAllListeners?.('plotly_unhover');
-    };
-  }, [plotly, onHoverPoint]);
+    if (slot.current) slot.current.minIntervalMs = minIntervalMs;
+  }, [minIntervalMs]);
+
+  // New data or layout: keep it for the next redraw and ask for one.
+  useEffect(() => {
+    latest.current = { data, layout: full };
+    if (slot.current) requestDraw(slot.current);
+  }, [data, full, plotly]);
 
   useEffect(() => {
     const gd = el.current as GraphDiv | null;
@@ -138,17 +250,34 @@ export function PlotlyChart({
     return () => gd.removeEventListener('click', click);
   }, [plotly, onPlotClick]);
 
+  const graph = (
+    <div
+      ref={el}
+      data-testid={testId}
+      role="img"
+      aria-label={`${title}. ${summary}`}
+      style={
+        onCanvas === null ? { minHeight: height } : { minHeight: height, position: 'relative' }
+      }
+    >
+      {loadError ? <p role="alert">Could not load the chart library: {loadError}</p> : null}
+    </div>
+  );
   return (
     <figure className="chart" aria-label={title}>
-      <div
-        ref={el}
-        data-testid={testId}
-        role="img"
-        aria-label={`${title}. ${summary}`}
-        style={{ minHeight: height }}
-      >
-        {loadError ? <p role="alert">Could not load the chart library: {loadError}</p> : null}
-      </div>
+      {onCanvas === null ? (
+        graph
+      ) : (
+        // The markers' canvas sits under the (see-through) chart, which keeps the pointer.
+        <div className="chart-stack" style={{ position: 'relative' }}>
+          <canvas
+            ref={canvas}
+            aria-hidden="true"
+            style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}
+          />
+          {graph}
+        </div>
+      )}
       <figcaption className="chart-summary">{summary}</figcaption>
     </figure>
   );

@@ -1,0 +1,193 @@
+/**
+ * Runs one GEMM on two threads over one shared WebAssembly.Memory: the calling thread and a
+ * helper (a worker that instantiated the same GEMM module over the same memory and sits in
+ * helperLoop). The caller writes the helper's share into a small control block in the shared
+ * memory, wakes it with Atomics.notify, computes its own share, then blocks in Atomics.wait until
+ * the helper says it is done. No messages, no copies between the threads.
+ *
+ * Control block (Int32 words at byte address `ctl`, CTL_BYTES long):
+ *   [0] job number posted by the caller, [1] last job the helper finished, [2] quit flag,
+ *   [3] helper failures, [4…19] the 16 arguments of the helper's gemm() call.
+ *
+ * Blocking waits need a thread that may block: a worker (never a page's main thread) or Node.
+ */
+import { MR, NR } from './gemm-module';
+
+export const CTL_BYTES = 128;
+const JOB = 0;
+const DONE = 1;
+const QUIT = 2;
+const FAILED = 3;
+const ARGS = 4;
+
+/** The module's gemm export (see gemm-module.ts). */
+export type GemmFn = (
+  a: number,
+  sam: number,
+  sak: number,
+  b: number,
+  sbk: number,
+  sbn: number,
+  c: number,
+  ldc: number,
+  n: number,
+  k: number,
+  r0: number,
+  r1: number,
+  p0: number,
+  p1: number,
+  pbuf: number,
+  tmp: number,
+) => void;
+
+/** One product C[m×n] = A·B; addresses and strides in bytes (see gemm-module.ts). */
+export interface GemmArgs {
+  a: number;
+  sam: number;
+  sak: number;
+  b: number;
+  sbk: number;
+  sbn: number;
+  c: number;
+  ldc: number;
+  m: number;
+  n: number;
+  k: number;
+}
+
+/** A thread's scratch: packed-B panel and edge tile (scratchBytes(k) bytes each). */
+export interface Scratch {
+  pbuf: number;
+  tmp: number;
+}
+
+/** Rows [r0, r1) of the column panels [p0, p1). */
+export type Share = [r0: number, r1: number, p0: number, p1: number];
+
+/** Computes one share of a product on the calling thread. */
+function share(gemm: GemmFn, g: GemmArgs, [r0, r1, p0, p1]: Share, s: Scratch): void {
+  gemm(g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1, s.pbuf, s.tmp);
+}
+
+/**
+ * How a product is split between two threads: by column panels when there are enough of them
+ * (each thread packs only its own panels of B and reads all of A), else by rows (each packs all
+ * of B, which is then small). Returns the caller's and the helper's [r0, r1, p0, p1].
+ */
+export function splitWork(m: number, n: number): [Share, Share] {
+  const panels = Math.ceil(n / NR);
+  if (panels >= 4) {
+    const h = Math.ceil(panels / 2);
+    return [
+      [0, m, 0, h],
+      [0, m, h, panels],
+    ];
+  }
+  const half = Math.min(m, Math.ceil(m / 2 / MR) * MR);
+  return [
+    [0, half, 0, panels],
+    [half, m, 0, panels],
+  ];
+}
+
+/** The helper thread's side: never returns until quit() (or the worker is terminated). */
+export function helperLoop(memory: WebAssembly.Memory, gemm: GemmFn, ctl: number): void {
+  const words = new Int32Array(memory.buffer, ctl, CTL_BYTES / 4);
+  let seen = Atomics.load(words, JOB);
+  for (;;) {
+    Atomics.wait(words, JOB, seen);
+    const job = Atomics.load(words, JOB);
+    if (job === seen) continue;
+    if (Atomics.load(words, QUIT) !== 0) return;
+    try {
+      const x = Array.from({ length: 16 }, (_, i) => words[ARGS + i] as number);
+      (gemm as (...args: number[]) => void)(...x);
+    } catch {
+      Atomics.add(words, FAILED, 1);
+    }
+    seen = job;
+    Atomics.store(words, DONE, job);
+    Atomics.notify(words, DONE);
+  }
+}
+
+/** How long run() waits for the helper before it gives up on it. */
+export const HELPER_TIMEOUT_MS = 10_000;
+
+export class GemmTeam {
+  private readonly words: Int32Array;
+  private job: number;
+  /** The helper did not answer in time: use this team no more. */
+  broken = false;
+  /** Products run on both threads, for tests and diagnostics. */
+  parallelCalls = 0;
+
+  /**
+   * `inline`: run() computes the helper's share itself, after its own (same split, same results):
+   * for tests where no second thread can be started, and to time one thread against two.
+   */
+  constructor(
+    memory: WebAssembly.Memory,
+    private readonly gemm: GemmFn,
+    ctl: number,
+    public inline = false,
+  ) {
+    this.words = new Int32Array(memory.buffer, ctl, CTL_BYTES / 4);
+    this.job = Atomics.load(this.words, JOB);
+  }
+
+  /** Computes the whole product on this thread alone. */
+  runAlone(g: GemmArgs, own: Scratch): void {
+    share(this.gemm, g, [0, g.m, 0, Math.ceil(g.n / NR)], own);
+  }
+
+  /** Computes the product on both threads; returns when both shares are written. */
+  run(g: GemmArgs, own: Scratch, helper: Scratch): void {
+    const [mine, theirs] = splitWork(g.m, g.n);
+    if (this.inline) {
+      share(this.gemm, g, mine, own);
+      share(this.gemm, g, theirs, helper);
+      this.parallelCalls++;
+      return;
+    }
+    const w = this.words;
+    const [r0, r1, p0, p1] = theirs;
+    const args = [g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1];
+    w.set([...args, helper.pbuf, helper.tmp], ARGS);
+    const job = (this.job = (this.job + 1) | 0);
+    Atomics.store(w, JOB, job);
+    Atomics.notify(w, JOB, 1);
+    let error: unknown = null;
+    try {
+      share(this.gemm, g, mine, own);
+    } catch (e) {
+      error = e;
+    }
+    // Wait for the helper, so no two jobs ever overlap. A helper that does not answer within
+    // HELPER_TIMEOUT_MS (it died) leaves the team broken: its share is computed here, and the
+    // owner must stop using the team (and this memory) from now on.
+    const deadline = performance.now() + HELPER_TIMEOUT_MS;
+    for (;;) {
+      const done = Atomics.load(w, DONE);
+      if (done === job) break;
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        this.broken = true;
+        share(this.gemm, g, theirs, helper);
+        break;
+      }
+      Atomics.wait(w, DONE, done, left);
+    }
+    if (error !== null) throw error;
+    if (Atomics.load(w, FAILED) !== 0) throw new Error('GEMM helper thread failed');
+    this.parallelCalls++;
+  }
+
+  /** Tells the helper to leave helperLoop. */
+  quit(): void {
+    Atomics.store(this.words, QUIT, 1);
+    const job = (this.job = (this.job + 1) | 0);
+    Atomics.store(this.words, JOB, job);
+    Atomics.notify(this.words, JOB);
+  }
+}
