@@ -1,0 +1,43 @@
+// Names, orders and round plans of `npm run bench` (plain data, shared by the driver and the test).
+
+/** Backends in the order the table lists them. */
+export const BENCH_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'];
+/** Mirrors BENCH_MODEL_IDS in src/bench/models.ts. */
+export const BENCH_MODELS = ['mlp-vae', 'conv-vae', 'vq-vae', 'dvae'];
+const CONV = new Set(['conv-vae', 'vq-vae', 'dvae']);
+
+/** The pure-JS cpu backend times the MLP only (a conv step takes minutes there). */
+export function modelsFor(backend, models) {
+  return backend === 'cpu' ? models.filter((m) => m === 'mlp-vae') : models;
+}
+
+/** Backends that run on SwiftShader here (a CPU emulating a GPU): minutes per conv step. */
+const SOFTWARE_GPU = new Set(['webgl', 'webgpu']);
+
+/**
+ * How many steps one measurement runs (measureTrainingRate's RateOptions): the first step (with
+ * shader compilation, XNNPACK set-up, k-means), `warmupRounds` untimed rounds, then up to
+ * `rounds` timed rounds of `stepsPerRound` steps, cut short once the timed rounds pass
+ * `maxSeconds`. Conv models take seconds per step on wasm and cpu, and tens of seconds on
+ * SwiftShader's WebGL and WebGPU: fewer steps there (its first step already compiles every shader).
+ */
+export function planFor({ quick, backend, model }) {
+  const conv = CONV.has(model);
+  if (quick) {
+    return conv
+      ? { warmupRounds: 0, rounds: 1, stepsPerRound: 1, maxSeconds: 5 }
+      : { warmupRounds: 1, rounds: 3, stepsPerRound: 3, maxSeconds: 5 };
+  }
+  if (conv && SOFTWARE_GPU.has(backend))
+    return { warmupRounds: 0, rounds: 2, stepsPerRound: 1, maxSeconds: 30 };
+  if (backend === 'webgpu' || backend === 'cpu')
+    return { warmupRounds: 1, rounds: 3, stepsPerRound: 3, maxSeconds: 20 };
+  return conv
+    ? { warmupRounds: 1, rounds: 5, stepsPerRound: 2, maxSeconds: 20 }
+    : { warmupRounds: 2, rounds: 7, stepsPerRound: 10, maxSeconds: 20 };
+}
+
+/** Wall-clock limit of one measurement (one way, one model, one backend), in seconds. */
+export function limitFor({ quick }) {
+  return quick ? 300 : 900;
+}

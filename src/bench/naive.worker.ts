@@ -1,0 +1,17 @@
+/// <reference lib="webworker" />
+/**
+ * Bench worker, the naive way (naive-rate.ts) on the stock backend (stock-backend.ts). A worker
+ * has its own kernel registry, so nothing of ours.worker.ts reaches it; only the
+ * Conv2DBackpropFilter kernel that the conv layers import (src/tf/conv-wasm-gradients.ts) is
+ * ours, and without it conv models cannot train on wasm at all.
+ */
+import { configureWasmPaths } from '../worker/wasm-paths';
+import { measureNaiveRate } from './naive-rate';
+import { startStockBackend } from './stock-backend';
+import { serveBench } from './worker-host';
+
+serveBench({
+  way: 'naive',
+  start: (backend) => startStockBackend(backend, configureWasmPaths),
+  measure: measureNaiveRate,
+});

@@ -1,0 +1,63 @@
+/**
+ * What the bench page, its two workers (ours, naive) and the Node entry exchange. One request
+ * per worker: the page starts a fresh worker for every (backend, model, way), so each starts
+ * with an empty tensor registry and its own kernel registry.
+ *
+ *   page → worker   run            which backend, model, dataset URL and round plan
+ *   worker → page   heap-request   "read my JS heap now" (the page asks the bench driver, which
+ *                                  reads it over the DevTools protocol after a forced GC)
+ *   page → worker   heap           the answer (null when no driver is attached)
+ *   worker → page   result | error
+ */
+import type { BackendName } from '../train/config';
+import type { BenchModelId } from './models';
+
+/** Ours: the app's Trainer on our backend start (fast wasm kernels); naive: see naive-rate.ts. */
+export type BenchWay = 'ours' | 'naive';
+
+/** How many steps to run: measureTrainingRate's RateOptions, as plain data. */
+export interface RoundPlan {
+  warmupRounds: number;
+  rounds: number;
+  stepsPerRound: number;
+  /** Stop the timed rounds early once they have taken this long. */
+  maxSeconds: number;
+}
+
+export interface BenchRequest {
+  type: 'run';
+  backend: BackendName;
+  model: BenchModelId;
+  /** URL of the datasets/ folder, ending in "/". */
+  datasetsUrl: string;
+  plan: RoundPlan;
+}
+
+/** One measured (runtime, backend, model, way). */
+export interface BenchRun {
+  way: BenchWay;
+  /** The backend that ran (ours may fall back; the driver reports a mismatch as unavailable). */
+  backend: string;
+  /** What a GPU backend runs on, e.g. "SwiftShader (software)" (null: wasm, cpu, or unknown). */
+  device: string | null;
+  model: BenchModelId;
+  batchSize: number;
+  /** Median images/s over the timed rounds. */
+  imagesPerSec: number;
+  /** Milliseconds per step of each timed round. */
+  stepMs: number[];
+  /** From creating the trainer (ours: uploading the data too) to the first loss on the host. */
+  firstStepMs: number;
+  numTensors: { before: number; afterWarmup: number; after: number };
+  /** JS heap in use (bytes) after a forced GC: before the model exists, and after it is gone. */
+  heap: { before: number | null; after: number | null };
+  /** The first step's loss terms in nats per image (naive: the objective, `total`). */
+  firstTerms: Record<string, number>;
+}
+
+export type BenchToWorker = BenchRequest | { type: 'heap'; id: number; bytes: number | null };
+
+export type BenchFromWorker =
+  | { type: 'heap-request'; id: number }
+  | { type: 'result'; run: BenchRun }
+  | { type: 'error'; message: string };
