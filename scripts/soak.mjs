@@ -82,7 +82,7 @@ try {
     const due = start + k * interval * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now() - 2000)));
     const device = await steadyTensors(page, 2000); // the minimum over 2 s: no in-flight tensors
-    const heaps = await probe.heaps();
+    const heaps = await probe.heaps({ workerUrl: /train\.worker/ });
     const r = {
       seconds: Math.round((Date.now() - start) / 1000),
       step: await stepOf(page),

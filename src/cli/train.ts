@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   console.error(
     `training ${describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
   );
+  await trainer.prepare();
   if (opts.profile > 0) {
     await printKernelProfile(trainer, opts.profile, config.batchSize);
     trainer.dispose();

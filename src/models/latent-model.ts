@@ -54,6 +54,8 @@ export interface LatentModel {
   applyLiveConfig?(c: TrainConfig): void;
   /** Called once with the first training batch, before the first step (k-means init). */
   initialize?(x: tf.Tensor2D): void;
+  /** The same as initialize, reading back with `await data()` (what Trainer.prepare uses). */
+  initializeAsync?(x: tf.Tensor2D): Promise<void>;
   /** Called after every optimiser step, outside the gradient tape (EMA codebook updates). */
   afterStep?(): void;
   /**

@@ -27,6 +27,7 @@ import {
   disposeEmaState,
   emaUpdate,
   kmeansInit,
+  kmeansInitAsync,
   quantize,
   restartDeadCodes,
   straightThrough,
@@ -184,13 +185,29 @@ export class VqVae implements LatentModel {
     if (!this.config.kmeansInit) return;
     tf.tidy(() => {
       const ze = this.encodeFlat(x);
-      const init = kmeansInit(ze, this.config.codebookSize, 10, this.config.seed);
-      this.codebook.assign(init);
-      if (this.ema) {
-        this.ema.embedSum.assign(init);
-        this.ema.clusterSize.assign(tf.onesLike(this.ema.clusterSize));
-      }
+      this.useInitialCodes(kmeansInit(ze, this.config.codebookSize, 10, this.config.seed));
     });
+  }
+
+  /** initialize() with an asynchronous read-back: the same codebook for the same batch. */
+  async initializeAsync(x: tf.Tensor2D): Promise<void> {
+    if (!this.config.kmeansInit) return;
+    const ze = tf.tidy(() => this.encodeFlat(x));
+    try {
+      const init = await kmeansInitAsync(ze, this.config.codebookSize, 10, this.config.seed);
+      tf.tidy(() => this.useInitialCodes(init));
+      init.dispose();
+    } finally {
+      ze.dispose();
+    }
+  }
+
+  private useInitialCodes(init: tf.Tensor2D): void {
+    this.codebook.assign(init);
+    if (this.ema) {
+      this.ema.embedSum.assign(init);
+      this.ema.clusterSize.assign(tf.onesLike(this.ema.clusterSize));
+    }
   }
 
   afterStep(): void {

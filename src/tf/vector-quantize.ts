@@ -217,9 +217,40 @@ export function kmeansInit(
   iterations: number,
   seed: number,
 ): tf.Tensor2D {
-  const [M, D] = samples.shape;
+  checkKmeansShapes(samples, K);
+  return kmeansFromValues(samples, samples.dataSync(), K, iterations, seed);
+}
+
+/**
+ * kmeansInit with the samples read back asynchronously (`await data()`): the same centres for
+ * the same seed. On WebGPU a blocking dataSync inside a worker can lose the device, so the
+ * trainer uses this one before the first step (Trainer.prepare).
+ */
+export async function kmeansInitAsync(
+  samples: tf.Tensor2D,
+  K: number,
+  iterations: number,
+  seed: number,
+): Promise<tf.Tensor2D> {
+  checkKmeansShapes(samples, K);
+  const values = (await samples.data()) as Float32Array;
+  return kmeansFromValues(samples, values, K, iterations, seed);
+}
+
+function checkKmeansShapes(samples: tf.Tensor2D, K: number): void {
+  const [M] = samples.shape;
   if (M < 1 || K < 2) throw new Error(`kmeansInit: need M ≥ 1 samples and K ≥ 2 (M=${M}, K=${K})`);
-  const data = samples.dataSync();
+}
+
+/** k-means++ seeding on the host copy `data` of `samples`, then Lloyd steps on the backend. */
+function kmeansFromValues(
+  samples: tf.Tensor2D,
+  data: Float32Array | tf.TypedArray,
+  K: number,
+  iterations: number,
+  seed: number,
+): tf.Tensor2D {
+  const [M, D] = samples.shape;
   const rng = mulberry32(seed);
   const centres = new Float32Array(K * D);
   const minDistSq = new Float64Array(M).fill(Infinity);

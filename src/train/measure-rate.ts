@@ -51,6 +51,7 @@ export async function measureTrainingRate(
   const t0 = performance.now();
   const trainer = new Trainer(dataset, config);
   try {
+    await trainer.prepare();
     trainer.trainStep();
     const first = await trainer.flush();
     const firstStepMs = performance.now() - t0;

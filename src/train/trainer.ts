@@ -78,6 +78,8 @@ export class Trainer {
   private order: Int32Array;
   private cursor = 0;
   private stepCount = 0;
+  /** Whether the model's one-off initialisation has run (see prepare). */
+  private initialized = false;
   private epochCount = 0;
   private pending: { step: number; terms: tf.Tensor1D }[] = [];
   /** Seed of the fixed evaluation noise, the same at every evaluation. */
@@ -205,16 +207,47 @@ export class Trainer {
     return idx;
   }
 
+  /** The training batch of step `step` for indices `idx` (binarised per step if dynamic).  [B, P] */
+  private batchOf(idx: Int32Array, step: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D;
+      const noiseSeed = this.config.seed * 1_000_003 + step;
+      return this.config.binarize === 'dynamic' ? bernoulliSample(x, noiseSeed + 0.5) : x;
+    });
+  }
+
+  /**
+   * Runs the model's one-off initialisation (e.g. the VQ-VAE's k-means codebook) on the first
+   * step's batch with an asynchronous read-back. Await it before the first trainStep on a GPU
+   * backend: otherwise trainStep does the same work with a blocking read (fine on wasm/cpu, but
+   * on WebGPU a blocking read in a worker can lose the device). Same result either way.
+   */
+  async prepare(): Promise<void> {
+    if (this.initialized || this.stepCount > 0) return;
+    this.initialized = true;
+    if (!this.model.initializeAsync) {
+      this.initialized = false; // trainStep runs the synchronous initialize, if any
+      return;
+    }
+    const B = this.config.batchSize;
+    const start = this.cursor + B > this.trainCount ? 0 : this.cursor; // as nextBatchIndices
+    const x = this.batchOf(this.order.subarray(start, start + B), 1);
+    try {
+      await this.model.initializeAsync(x);
+    } finally {
+      x.dispose();
+    }
+  }
+
   /** One Adam step on one batch. Leaves one [T] tensor of loss terms pending until flush(). */
   trainStep(): void {
     const idx = this.nextBatchIndices();
-    const { seed, binarize } = this.config;
     const step = this.stepCount + 1;
-    const noiseSeed = seed * 1_000_003 + step;
+    const noiseSeed = this.config.seed * 1_000_003 + step;
     const terms = tf.tidy(() => {
-      let x = tf.gather(this.trainX, tf.tensor1d(idx, 'int32')) as tf.Tensor2D; // [B, P]
-      if (binarize === 'dynamic') x = bernoulliSample(x, noiseSeed + 0.5);
-      if (step === 1) this.model.initialize?.(x); // e.g. k-means codebook from the first batch
+      const x = this.batchOf(idx, step); // [B, P]
+      if (step === 1 && !this.initialized) this.model.initialize?.(x); // e.g. k-means codebook
+      this.initialized = true;
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {

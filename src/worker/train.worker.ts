@@ -118,6 +118,7 @@ async function runLoop(): Promise<void> {
   meter.add(performance.now(), 0);
   let healthy = true;
   try {
+    await t.prepare(); // the model's first-batch initialisation, read back asynchronously
     while (healthy && (running || stepsToRun > 0)) {
       if (!running) stepsToRun--;
       t.trainStep();

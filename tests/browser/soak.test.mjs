@@ -59,7 +59,11 @@ test(
 
       const reading = async () => {
         const device = await steadyTensors(page, WINDOW_MS);
-        return { ...device, ...(await probe.heaps()), step: await stepOf(page) };
+        return {
+          ...device,
+          ...(await probe.heaps({ workerUrl: /train\.worker/ })),
+          step: await stepOf(page),
+        };
       };
       const a = await reading();
       await new Promise((r) => setTimeout(r, SOAK_MS - WINDOW_MS));

@@ -142,3 +142,49 @@ describe('Trainer with other models and data options', () => {
     }
   });
 });
+
+describe('Trainer.prepare (first-batch initialisation read back asynchronously)', () => {
+  const vq: TrainConfig = {
+    ...TRAIN_DEFAULTS,
+    model: 'vqvae',
+    kmeansInit: true,
+    codebookSize: 8,
+    codeDim: 4,
+    channels: 4,
+    batchSize: 8,
+    binarize: 'dynamic',
+  };
+
+  async function firstSteps(prepare: boolean) {
+    const t = new Trainer(syntheticDataset(32, 16), vq);
+    const before = tf.memory().numTensors;
+    if (prepare) await t.prepare();
+    expect(tf.memory().numTensors).toBe(before); // prepare keeps nothing but the new codebook
+    const codebook = Array.from(
+      await t.model.variables.find((v) => /codebook/.test(v.name))!.data(),
+    );
+    for (let i = 0; i < 3; i++) t.trainStep();
+    const m = await t.flush();
+    t.dispose();
+    return { codebook, terms: m!.terms };
+  }
+
+  it('gives the same k-means codebook and losses as the synchronous path inside trainStep', async () => {
+    const sync = await firstSteps(false);
+    const viaPrepare = await firstSteps(true);
+    // The synchronous path initialises inside step 1, so before it the codebook is still random:
+    // prepare() must already have replaced it, and the steps must then agree exactly.
+    expect(viaPrepare.codebook).not.toEqual(sync.codebook);
+    expect(viaPrepare.terms).toEqual(sync.terms);
+  });
+
+  it('does nothing for a model without initialisation, or once training has started', async () => {
+    const t = new Trainer(syntheticDataset(32, 16), config);
+    const before = tf.memory().numTensors;
+    await t.prepare();
+    expect(tf.memory().numTensors).toBe(before);
+    t.trainStep();
+    await t.flush();
+    t.dispose();
+  });
+});
