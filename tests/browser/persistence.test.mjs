@@ -110,6 +110,14 @@ test(
       await resume.click();
       await waitFor(async () => (await stepOf(page)) === saved, MINUTE, `step ${saved}`);
       await waitFor(async () => !(await resume.isVisible()), MINUTE, 'the offer to go');
+      // Charts redraw on their own schedule (one draw per frame, at most every 500 ms for the
+      // ELBO chart), so wait for the restored curves to be drawn before reading them.
+      await waitFor(
+        async () =>
+          ((await chartSteps(page)).find((t) => t.name.startsWith('train'))?.x.length ?? 0) > 10,
+        MINUTE,
+        'the restored train curve drawn',
+      ).catch(() => {}); // the assertions below say what is missing
       const curves = await chartSteps(page);
       const train = curves.find((t) => t.name.startsWith('train'));
       const testCurve = curves.find((t) => t.name.startsWith('test'));
