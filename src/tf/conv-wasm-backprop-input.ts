@@ -57,33 +57,14 @@ import {
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runWasmKernel } from './run-wasm-kernel';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const WASM = 'wasm';
 /** The package's own kernel, for the layouts and dtypes we do not handle; set on install. */
 let original: KernelConfig | null = null;
-
-/** Runs another kernel registered for the wasm backend, returning its single output. */
-function runWasmKernel(
-  kernelName: string,
-  backend: BackendWasm,
-  inputs: NamedTensorInfoMap,
-  attrs: NamedAttrMap,
-): TensorInfo {
-  const kernel = getKernel(kernelName, WASM);
-  if (kernel === undefined) {
-    throw new Error(`conv-wasm-backprop-input: the wasm backend has no '${kernelName}' kernel.`);
-  }
-  const out = kernel.kernelFunc({ inputs, backend, attrs });
-  if (Array.isArray(out)) {
-    throw new Error(`conv-wasm-backprop-input: '${kernelName}' returned several outputs.`);
-  }
-  return out;
-}
 
 /** One spatial axis of the plan: taps per phase, rows of the phase convs, padding, crop. */
 interface AxisPlan {

@@ -53,32 +53,13 @@ import {
   type Conv2DBackpropFilterAttrs,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runWasmKernel } from './run-wasm-kernel';
 // ∂L/∂W needs the gradient functions themselves registered (tfjs-core registers none).
 import './register-gradients';
 
 const WASM = 'wasm';
-
-/** Runs another kernel registered for the wasm backend, returning its single output. */
-function runWasmKernel(
-  kernelName: string,
-  backend: KernelBackend,
-  inputs: NamedTensorInfoMap,
-  attrs: NamedAttrMap,
-): TensorInfo {
-  const kernel = getKernel(kernelName, WASM);
-  if (kernel === undefined) {
-    throw new Error(`conv-wasm-gradients: the wasm backend has no '${kernelName}' kernel.`);
-  }
-  const out = kernel.kernelFunc({ inputs, backend, attrs });
-  if (Array.isArray(out)) {
-    throw new Error(`conv-wasm-gradients: '${kernelName}' returned several outputs.`);
-  }
-  return out;
-}
 
 /** Conv2DBackpropFilter for the wasm backend: dW from the layer input x and output gradient dy. */
 const conv2DBackpropFilterWasm: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
