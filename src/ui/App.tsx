@@ -108,8 +108,9 @@ export function App() {
           <Controls
             settings={settings}
             running={state.running}
+            playing={state.playing}
             ready={ready}
-            onToggle={state.running ? actions.pause : actions.play}
+            onToggle={state.playing ? actions.pause : actions.play}
             onStep={() => actions.step(1)}
             onReset={() => actions.reset(settings)}
             onChange={onChange}
@@ -117,7 +118,7 @@ export function App() {
           <DeviceBenchmark
             settings={settings}
             starting={state.phase === 'starting'}
-            training={state.running}
+            training={state.playing}
             remembered={backendChoice.benchmark}
             pauseTraining={actions.pause}
             resumeTraining={actions.play}

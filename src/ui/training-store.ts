@@ -40,7 +40,10 @@ export interface TrainingState {
   probeImages: Uint8Array | null;
   /** The model of the run on screen (its catalog entry names the terms). */
   model: ModelKind;
+  /** The training loop is busy: training, or running the steps Step asked for. */
   running: boolean;
+  /** Training until paused (Train was pressed): what a move or restart resumes. */
+  playing: boolean;
   step: number;
   epoch: number;
   imagesPerSecond: number;
@@ -88,6 +91,7 @@ export function initialState(): TrainingState {
     probeImages: null,
     model: 'vae',
     running: false,
+    playing: false,
     step: 0,
     epoch: 0,
     imagesPerSecond: 0,
@@ -143,7 +147,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         ],
       };
     case 'running':
-      return { ...next, running: msg.running };
+      return { ...next, running: msg.running, playing: msg.playing };
     case 'metrics': {
       const m = msg.metrics;
       const train = appendBounded(s.train, m.steps, m.terms, PER_STEP_BOUNDS);
@@ -204,6 +208,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return {
         ...next,
         running: false,
+        playing: false,
         diverged: { step: msg.step },
         notices: [...s.notices, notice('error', msg.message)],
       };
@@ -213,12 +218,13 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
     case 'restored':
       return s; // answered through TrainingClient's promises
     case 'device-lost':
-      return { ...next, running: false }; // the session restarts on another backend
+      return { ...next, running: false, playing: false }; // the session restarts on another backend
     case 'error':
       return {
         ...next,
         phase: msg.fatal ? 'failed' : next.phase,
         running: false,
+        playing: false,
         notices: [...s.notices, notice('error', msg.message)],
       };
     default: {
@@ -235,6 +241,7 @@ export function resetRun(s: TrainingState, runId: number, model: ModelKind): Tra
     model,
     runId,
     running: false,
+    playing: false,
     step: 0,
     epoch: 0,
     imagesPerSecond: 0,

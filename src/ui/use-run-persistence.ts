@@ -285,6 +285,7 @@ export function useRunPersistence(
           ...st,
           phase: 'failed',
           running: false,
+          playing: false,
           notices: [...st.notices, notice('error', `${reason}. Reload the page to start again.`)],
         }));
         return;
@@ -292,11 +293,12 @@ export function useRunPersistence(
       recoveries.current++;
       const backend = nextBackend(s.backend);
       const key = keys.current.get(s.runId) ?? keyOf(s.runId, s.model);
-      const wasRunning = s.running;
+      const wasRunning = s.playing;
       setState((st) => ({
         ...st,
         phase: 'starting',
         running: false,
+        playing: false,
         loadingMessage: `Restarting the training worker on ${backend}…`,
         notices: [
           ...st.notices,
@@ -410,6 +412,7 @@ export function useRunPersistence(
           ...st,
           phase: 'starting',
           running: false,
+          playing: false,
           loadingMessage: `Moving the run to the ${backend} backend…`,
         }));
         continueOn(

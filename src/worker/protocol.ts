@@ -110,7 +110,11 @@ export type WorkerResponse =
       probeImages: Uint8Array;
       config: TrainConfig;
     }
-  | { type: 'running'; running: boolean }
+  /**
+   * running: the training loop is busy (training, or running the steps that Step asked for);
+   * playing: it trains until paused (Train was pressed), which a restart resumes.
+   */
+  | { type: 'running'; running: boolean; playing: boolean }
   | {
       type: 'metrics';
       runId: number;

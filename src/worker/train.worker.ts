@@ -113,7 +113,7 @@ async function runLoop(): Promise<void> {
   const t = trainer;
   const c = config;
   if (!t || !c) return;
-  post({ type: 'running', running: true });
+  post({ type: 'running', running: true, playing: running });
   meter.reset();
   meter.add(performance.now(), 0);
   let healthy = true;
@@ -142,7 +142,7 @@ async function runLoop(): Promise<void> {
   } finally {
     running = false;
     stepsToRun = 0;
-    post({ type: 'running', running: false });
+    post({ type: 'running', running: false, playing: false });
   }
 }
 
@@ -217,6 +217,8 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'play':
       if (!trainer) return;
       running = true;
+      // A loop already busy with Step's steps now trains on: say so (a new loop says it itself).
+      if (loop) post({ type: 'running', running: true, playing: true });
       startLoop();
       return;
     case 'pause':

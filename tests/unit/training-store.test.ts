@@ -46,6 +46,27 @@ describe('training store', () => {
     expect(applyResponse(reset, metrics(1, [1])).train.steps).toEqual([1]);
   });
 
+  it('tells a Step in progress (busy, not playing) from training (playing)', () => {
+    // A Step's loop: busy, so Step waits, but not playing, so a move does not resume training.
+    let s = applyResponse(initialState(), { type: 'running', running: true, playing: false });
+    expect([s.running, s.playing]).toEqual([true, false]);
+    // Train pressed while that loop is busy: it trains on.
+    s = applyResponse(s, { type: 'running', running: true, playing: true });
+    expect([s.running, s.playing]).toEqual([true, true]);
+    s = applyResponse(s, { type: 'running', running: false, playing: false });
+    expect([s.running, s.playing]).toEqual([false, false]);
+    // A lost device stops both.
+    s = applyResponse(
+      { ...s, running: true, playing: true },
+      {
+        type: 'device-lost',
+        backend: 'webgpu',
+        message: 'lost',
+      },
+    );
+    expect([s.running, s.playing]).toEqual([false, false]);
+  });
+
   it('turns backend fallbacks, divergence and crashes into notices', () => {
     let s = applyResponse(initialState(), {
       type: 'ready',
@@ -70,10 +91,10 @@ describe('training store', () => {
       'webgpu could not start: no adapter. Fell back to wasm.',
     ]);
     s = applyResponse(
-      { ...s, running: true },
+      { ...s, running: true, playing: true },
       { type: 'diverged', runId: 0, step: 7, message: 'NaN at step 7' },
     );
-    expect(s.running).toBe(false);
+    expect([s.running, s.playing]).toEqual([false, false]);
     s = applyResponse(s, { type: 'error', fatal: true, message: 'worker crashed' });
     expect(s.phase).toBe('failed');
     expect(s.notices.map((n) => n.kind)).toEqual(['warning', 'error', 'error']);

@@ -8,7 +8,10 @@ import { runHint, SettingField, settingsFor, type SetSetting } from './ModelOpti
 
 export interface ControlsProps {
   settings: Settings;
+  /** The loop is busy (training, or a Step's steps): Step waits. */
   running: boolean;
+  /** Training until paused: the toggle reads Pause. During a Step's steps it reads Train. */
+  playing: boolean;
   ready: boolean;
   onToggle: () => void;
   onStep: () => void;
@@ -20,6 +23,7 @@ export interface ControlsProps {
 export function Controls({
   settings,
   running,
+  playing,
   ready,
   onToggle,
   onStep,
@@ -43,10 +47,10 @@ export function Controls({
           data-testid="train-toggle"
           className="primary"
           disabled={!ready}
-          aria-pressed={running}
+          aria-pressed={playing}
           onClick={onToggle}
         >
-          {running ? 'Pause' : 'Train'}
+          {playing ? 'Pause' : 'Train'}
         </button>
         <button type="button" data-testid="step" disabled={!ready || running} onClick={onStep}>
           Step
