@@ -9,6 +9,7 @@ export const USAGE = `usage: npm run bench -- [flags]
   --no-node             skip the Node (CLI, wasm) measurements
   --no-torch            skip PyTorch (run only when python3 can import torch)
   --no-browser          skip the browser measurements
+  --no-threads          skip timing our wasm GEMM pinned to one and to two threads
   --out FILE            where the JSON goes (default bench-results/latest.json, or quick.json)`;
 
 function list(raw, known, flag) {
@@ -35,6 +36,7 @@ export function parseBenchArgs(argv) {
       'no-node': { type: 'boolean', default: false },
       'no-torch': { type: 'boolean', default: false },
       'no-browser': { type: 'boolean', default: false },
+      'no-threads': { type: 'boolean', default: false },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -47,6 +49,7 @@ export function parseBenchArgs(argv) {
     node: !values['no-node'],
     torch: !values['no-torch'],
     browser: !values['no-browser'],
+    threads: !values['no-threads'],
     out: values.out ?? (values.quick ? 'bench-results/quick.json' : 'bench-results/latest.json'),
   };
 }

@@ -61,12 +61,39 @@ export async function openBench(url, backend) {
 }
 
 /**
- * Every (backend, model) of the browser, ours then naive. Returns { rows, userAgent }; a row has
- * runtime 'browser', backend, model, ours and naive (BenchRun or null) and error (or null). A
- * backend that does not start is one row with model null and the reason. `onRow(row, userAgent)`
- * sees each row as it is done.
+ * Ours on wasm again with the GEMM pinned to one thread and to two (`threads` of a row: each a
+ * BenchRun, or null with the reason in `error`), so that the two routes are timed apart.
  */
-export async function benchBrowser({ backends, models, quick, log, onRow = () => {} }) {
+async function timeThreads(bench, request, quick, log) {
+  const out = { one: null, two: null, error: null };
+  for (const [key, matmul] of [
+    ['one', 'one-thread'],
+    ['two', 'two-threads'],
+  ]) {
+    log(`browser wasm ${request.model} ours, GEMM on ${matmul}…`);
+    try {
+      out[key] = await bench.run({ ...request, matmul }, 'ours', limitFor({ quick }));
+    } catch (err) {
+      out.error = `${matmul}: ${firstLine(err)}`;
+    }
+  }
+  return out;
+}
+
+/**
+ * Every (backend, model) of the browser, ours then naive. Returns { rows, userAgent }; a row has
+ * runtime 'browser', backend, model, ours and naive (BenchRun or null), threads (wasm with
+ * `threads`: see timeThreads; else null) and error (or null). A backend that does not start is
+ * one row with model null and the reason. `onRow(row, userAgent)` sees each row as it is done.
+ */
+export async function benchBrowser({
+  backends,
+  models,
+  quick,
+  threads = false,
+  log,
+  onRow = () => {},
+}) {
   const server = await startBenchServer();
   const rows = [];
   let userAgent = null;
@@ -84,7 +111,15 @@ export async function benchBrowser({ backends, models, quick, log, onRow = () =>
             datasetsUrl,
             plan: planFor({ quick, backend, model }),
           };
-          const row = { runtime: 'browser', backend, model, ours: null, naive: null, error: null };
+          const row = {
+            runtime: 'browser',
+            backend,
+            model,
+            ours: null,
+            naive: null,
+            threads: null,
+            error: null,
+          };
           for (const way of ['ours', 'naive']) {
             log(`browser ${backend} ${model} ${way}…`);
             try {
@@ -100,6 +135,8 @@ export async function benchBrowser({ backends, models, quick, log, onRow = () =>
             await onRow(rows.at(-1), userAgent);
             break;
           }
+          if (threads && backend === 'wasm' && row.ours !== null)
+            row.threads = await timeThreads(bench, request, quick, log);
           rows.push(row);
           await onRow(row, userAgent);
         }

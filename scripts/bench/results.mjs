@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { format } from 'prettier';
 import { planFor } from './plan.mjs';
 
-export const SCHEMA = 1;
+export const SCHEMA = 2;
 const r1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
 const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
@@ -28,6 +28,18 @@ function run(r) {
     },
     heapBytes: { before: r.heap.before, after: r.heap.after },
     firstTerms: Object.fromEntries(Object.entries(r.firstTerms).map(([k, v]) => [k, r3(v)])),
+    matmul: r.matmul ?? null,
+  };
+}
+
+/** A row's GEMM pinned to one and to two threads (browser wasm), or null. */
+function threads(t) {
+  if (!t) return null;
+  return {
+    one: run(t.one),
+    two: run(t.two),
+    twoOverOne: ratio(t.two?.imagesPerSec, t.one?.imagesPerSec),
+    error: t.error,
   };
 }
 
@@ -71,6 +83,7 @@ export function collectResults({ opts, startedAt, machine, userAgent, rows, torc
       naive: run(row.naive),
       oursOverNaive: ratio(row.ours?.imagesPerSec, row.naive?.imagesPerSec),
       oursOverTorch: ratio(row.ours?.imagesPerSec, torchRate[row.model]),
+      threads: threads(row.threads),
       error: row.error,
     })),
     torch: {

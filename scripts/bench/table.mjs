@@ -42,20 +42,58 @@ function cells(row, torchRate) {
   ];
 }
 
+function markdown(header, body) {
+  const all = [header, ...body];
+  const width = header.map((_, i) => Math.max(...all.map((c) => c[i].length)));
+  const line = (c) => `| ${c.map((s, i) => s.padEnd(width[i])).join(' | ')} |`;
+  const rule = `| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`;
+  return [line(header), rule, ...body.map(line)];
+}
+
+const THREAD_HEADER = [
+  'backend',
+  'model',
+  'ours (auto)',
+  'GEMM on 1 thread',
+  'GEMM on 2 threads',
+  '2 threads / 1',
+  'products on 2 threads',
+];
+
+/** Ours on wasm with the GEMM pinned to one and to two threads (rows that have them). */
+function threadTable(rows) {
+  const body = rows
+    .filter((r) => r.threads)
+    .map((r) => {
+      const t = r.threads;
+      const m = t.two?.matmul;
+      const share = m
+        ? `${m.twoThreadCalls} of ${m.sharedCalls + m.zeroCopyCalls + m.stockCalls}`
+        : '–';
+      return [
+        r.backend,
+        r.model,
+        rate(r.ours?.imagesPerSec),
+        rate(t.one?.imagesPerSec),
+        rate(t.two?.imagesPerSec),
+        times(t.twoOverOne),
+        share,
+      ];
+    });
+  return body.length ? ['', ...markdown(THREAD_HEADER, body)] : [];
+}
+
 /** The results JSON (results.mjs) as a Markdown table plus notes. */
 export function formatTable(results) {
   const torchRate = Object.fromEntries(results.torch.rows.map((t) => [t.model, t.imagesPerSec]));
   const body = results.rows.filter((r) => r.model !== null).map((r) => cells(r, torchRate));
-  const all = [HEADER, ...body];
-  const width = HEADER.map((_, i) => Math.max(...all.map((c) => c[i].length)));
-  const line = (c) => `| ${c.map((s, i) => s.padEnd(width[i])).join(' | ')} |`;
-  const rule = `| ${width.map((w) => '-'.repeat(w)).join(' | ')} |`;
-  const out = [line(HEADER), rule, ...body.map(line)];
+  const out = [...markdown(HEADER, body), ...threadTable(results.rows)];
 
   const notes = [];
   for (const r of results.rows) {
     if (r.model === null) notes.push(`${r.runtime} ${r.backend}: not measured (${r.error})`);
     else if (r.error) notes.push(`${r.runtime} ${r.backend} ${r.model}: ${r.error}`);
+    if (r.threads?.error) notes.push(`${r.runtime} ${r.backend} ${r.model}: ${r.threads.error}`);
   }
   const devices = new Map();
   for (const r of results.rows) if (r.ours?.device) devices.set(r.backend, r.ours.device);

@@ -2,16 +2,55 @@
 /**
  * Bench worker, our way: the app's backend start (our wasm kernels, .wasm files served by this
  * site; exactly the backend asked for, no fallback) and the app's Trainer, timed by
- * measureTrainingRate.
+ * measureTrainingRate. On wasm a request may pin the GEMM to one or two threads (`matmul`), so
+ * that the bench can time the routes apart; the counts of products each route took come back.
  */
+import {
+  parallelMatMulStats,
+  prepareSingleThreadGemm,
+  setParallelMatMulMode,
+  startParallelMatMul,
+} from '../tf/wasm-parallel-matmul';
 import { describeGpu, startOnlyBackend } from '../train/backend';
 import { measureTrainingRate } from '../train/measure-rate';
 import { configureWasmPaths } from '../worker/wasm-paths';
+import type { BenchRequest } from './protocol';
 import { serveBench } from './worker-host';
+
+/** The route counters before the measurement (the backend's smoke test may take products). */
+let base = parallelMatMulStats();
+
+async function prepare(request: BenchRequest): Promise<void> {
+  if (request.backend !== 'wasm') return;
+  const mode = request.matmul ?? 'auto';
+  // Both kernels start in the background with the backend; a pinned route waits for its own
+  // (else its first products would take the XNNPACK route until it is ready).
+  if (mode === 'two-threads' && !(await startParallelMatMul()))
+    throw new Error(
+      'two threads: the GEMM helper did not start (is the page cross-origin isolated?)',
+    );
+  if (mode === 'one-thread') await prepareSingleThreadGemm();
+  setParallelMatMulMode(mode);
+  base = parallelMatMulStats();
+}
+
+function routes(request: BenchRequest) {
+  if (request.backend !== 'wasm') return null;
+  const s = parallelMatMulStats();
+  return {
+    mode: request.matmul ?? 'auto',
+    zeroCopyCalls: s.zeroCopyCalls - base.zeroCopyCalls,
+    sharedCalls: s.sharedCalls - base.sharedCalls,
+    twoThreadCalls: s.twoThreadCalls - base.twoThreadCalls,
+    stockCalls: s.stockCalls - base.stockCalls,
+  };
+}
 
 serveBench({
   way: 'ours',
   start: (backend) => startOnlyBackend(backend, { beforeWasm: configureWasmPaths }),
   describe: async (backend) => (await describeGpu(backend))?.summary ?? null,
   measure: measureTrainingRate,
+  prepare,
+  routes,
 });

@@ -9,6 +9,7 @@
  *   page → worker   heap           the answer (null when no driver is attached)
  *   worker → page   result | error
  */
+import type { ParallelMatMulMode } from '../tf/wasm-parallel-matmul';
 import type { BackendName } from '../train/config';
 import type { BenchModelId } from './models';
 
@@ -31,6 +32,23 @@ export interface BenchRequest {
   /** URL of the datasets/ folder, ending in "/". */
   datasetsUrl: string;
   plan: RoundPlan;
+  /**
+   * Ours on wasm: which GEMM route products take (wasm-parallel-matmul.ts); absent: 'auto', the
+   * app's. 'two-threads' fails when the helper thread cannot start (no cross-origin isolation).
+   */
+  matmul?: Exclude<ParallelMatMulMode, 'off'>;
+}
+
+/** Ours on wasm: the GEMM route asked for, and how many products took each way. */
+export interface MatMulRoutes {
+  mode: ParallelMatMulMode;
+  /** Products on one thread in TF.js's own memory. */
+  zeroCopyCalls: number;
+  /** Products through the shared memory, of which on two threads. */
+  sharedCalls: number;
+  twoThreadCalls: number;
+  /** Products sent to the stock (XNNPACK) route. */
+  stockCalls: number;
 }
 
 /** One measured (runtime, backend, model, way). */
@@ -53,6 +71,8 @@ export interface BenchRun {
   heap: { before: number | null; after: number | null };
   /** The first step's loss terms in nats per image (naive: the objective, `total`). */
   firstTerms: Record<string, number>;
+  /** Ours on wasm: the GEMM routes its products took (null elsewhere). */
+  matmul: MatMulRoutes | null;
 }
 
 export type BenchToWorker = BenchRequest | { type: 'heap'; id: number; bytes: number | null };

@@ -8,7 +8,13 @@ import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import type { BackendName, TrainConfig } from '../train/config';
 import type { RateMeasurement, RateOptions } from '../train/measure-rate';
 import { BENCH_MODELS } from './models';
-import type { BenchFromWorker, BenchToWorker, BenchWay } from './protocol';
+import type {
+  BenchFromWorker,
+  BenchRequest,
+  BenchToWorker,
+  BenchWay,
+  MatMulRoutes,
+} from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -26,6 +32,10 @@ export interface BenchWorkerWay {
     config: TrainConfig,
     options: RateOptions,
   ): Promise<RateMeasurement>;
+  /** Set up what the request asks beyond the backend (ours: the GEMM route); throws if it cannot. */
+  prepare?(request: BenchRequest): Promise<void>;
+  /** Which routes the products took during the measurement (ours on wasm). */
+  routes?(request: BenchRequest): MatMulRoutes | null;
 }
 
 function post(msg: BenchFromWorker): void {
@@ -57,6 +67,7 @@ export function serveBench(way: BenchWorkerWay): void {
       await way.start(backend).catch((err: Error) => {
         throw new Error(`${START_FAILED} ${backend}: ${err.message}`);
       });
+      await way.prepare?.(msg);
       const device = (await way.describe?.(backend)) ?? null;
       const dataset = await loadImageDataset(msg.datasetsUrl, 'mnist');
       const config = BENCH_MODELS[msg.model];
@@ -77,6 +88,7 @@ export function serveBench(way: BenchWorkerWay): void {
           numTensors: m.numTensors,
           heap: { before: heapBefore, after: heapAfter },
           firstTerms: m.firstTerms,
+          matmul: way.routes?.(msg) ?? null,
         },
       });
     } catch (err) {

@@ -83,6 +83,7 @@ async function main(): Promise<void> {
     numTensors: m.numTensors,
     heap: { before: heapBefore, after: heapUsed() },
     firstTerms: m.firstTerms,
+    matmul: null, // Node is never cross-origin isolated: one thread, the 'auto' route
   };
   console.log(JSON.stringify(run));
 }

@@ -91,3 +91,40 @@ test(
     }
   },
 );
+
+test(
+  'bench page, quick, MLP VAE on wasm: the GEMM pinned to one thread, then to two',
+  { timeout: 10 * MINUTE },
+  async () => {
+    const bench = await openBench(server.url, 'wasm');
+    try {
+      const request = {
+        type: 'run',
+        backend: 'wasm',
+        model: 'mlp-vae',
+        datasetsUrl: new URL('/datasets/', server.url).href,
+        plan: planFor({ quick: true, backend: 'wasm', model: 'mlp-vae' }),
+      };
+      const one = await bench.run({ ...request, matmul: 'one-thread' }, 'ours');
+      const two = await bench.run({ ...request, matmul: 'two-threads' }, 'ours');
+      // Which route each product took: none on two threads when pinned to one; on two threads,
+      // every product our GEMM takes (the MLP's big products are all above its size threshold).
+      assert.equal(one.matmul.mode, 'one-thread');
+      assert.equal(one.matmul.twoThreadCalls, 0, JSON.stringify(one.matmul));
+      assert.ok(one.matmul.zeroCopyCalls + one.matmul.sharedCalls > 0, JSON.stringify(one.matmul));
+      assert.equal(two.matmul.mode, 'two-threads');
+      assert.ok(two.matmul.twoThreadCalls > 0, JSON.stringify(two.matmul));
+      assert.equal(two.matmul.zeroCopyCalls, 0, JSON.stringify(two.matmul));
+      // The same first loss both ways: the route changes where a product runs, not its value.
+      assert.ok(
+        Math.abs(one.firstTerms.negElbo - two.firstTerms.negElbo) < 1e-3,
+        `${one.firstTerms.negElbo} vs ${two.firstTerms.negElbo}`,
+      );
+      for (const run of [one, two])
+        assert.equal(run.numTensors.after, run.numTensors.afterWarmup, 'no tensors leak per step');
+      assert.deepEqual(bench.errors, [], 'no page errors');
+    } finally {
+      await bench.close();
+    }
+  },
+);
