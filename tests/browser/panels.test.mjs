@@ -114,6 +114,25 @@ test(
       }
       assert.equal((await canvasStats(page, 'samples')).count, 32, '32 samples');
 
+      // The loss chart's legend (HTML toggle buttons): an entry hides its trace and, pressed
+      // again from the keyboard, shows it.
+      const legend = page.getByRole('list', { name: /^Legend of Loss terms during training/ });
+      const entry = legend.getByRole('button').first();
+      const entryName = (await entry.textContent()) ?? '';
+      assert.match(entryName, /^train /, 'the first entry is a train curve');
+      const visibility = () =>
+        page.evaluate((name) => {
+          const gd = /** @type {any} */ (document.querySelector('[data-testid="elbo-chart"]'));
+          return gd?.data?.find((t) => t.name === name)?.visible ?? true;
+        }, entryName);
+      await entry.click();
+      assert.equal(await entry.getAttribute('aria-pressed'), 'false');
+      await waitFor(async () => (await visibility()) === 'legendonly', 10_000, 'the trace hidden');
+      await entry.focus();
+      await page.keyboard.press('Space');
+      assert.equal(await entry.getAttribute('aria-pressed'), 'true');
+      await waitFor(async () => (await visibility()) === true, 10_000, 'the trace shown again');
+
       // Posterior collapse: KL per dimension and the active-unit count (of 2 dims).
       const active = await waitFor(
         async () => {

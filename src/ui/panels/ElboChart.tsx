@@ -49,7 +49,6 @@ export function ElboChart({
     () => ({
       xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
       yaxis: { title: { text: 'nats per image (log scale)' }, type: 'log' },
-      legend: { orientation: 'h', y: -0.25 },
       uirevision: 'elbo',
     }),
     [],
@@ -66,8 +65,9 @@ export function ElboChart({
       data={data}
       layout={layout}
       summary={summary}
-      height={340}
+      height={300}
       minIntervalMs={500}
+      htmlLegend
     />
   );
 }

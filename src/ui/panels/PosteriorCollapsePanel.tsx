@@ -112,7 +112,6 @@ function ActiveUnitsChart({
         showgrid: false,
       },
       margin: { l: 60, r: 60, t: 8, b: 48 },
-      legend: { orientation: 'h', y: -0.3 },
       uirevision: 'active-units',
     }),
     [latentDim, weightLabel],
@@ -131,8 +130,9 @@ function ActiveUnitsChart({
       data={data}
       layout={layout}
       summary={summary}
-      height={220}
+      height={200}
       minIntervalMs={1000}
+      htmlLegend
     />
   );
 }

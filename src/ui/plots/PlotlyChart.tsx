@@ -9,15 +9,69 @@
  * tick labels are not re-measured for overflow (Plotly's default measures every label once per
  * label: the single largest cost of a redraw).
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ChartLegend, legendEntries, type LegendEntry } from './ChartLegend';
 import { asCanvasTrace, drawCanvasMarkers, type MarkerLayout } from './canvas-markers';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import type { PlotData, PlotLayout, PlotlyApi } from './plotly-types';
 
 let plotlyPromise: Promise<PlotlyApi> | null = null;
 function loadPlotly(): Promise<PlotlyApi> {
-  plotlyPromise ??= import('./plotly-bundle').then((m) => m.default);
+  plotlyPromise ??= import('./plotly-bundle').then((m) => {
+    warmUp(m.default);
+    return m.default;
+  });
   return plotlyPromise;
+}
+
+/**
+ * Runs Plotly's drawing code once, off screen, while the page is idle: a line, a dotted line
+ * with markers, a log axis and a second y axis, like the loss charts. The browser compiles a
+ * function the first time it runs, so without this the first draw of real curves (the moment
+ * training starts) took twice as long as later ones, the longest main-thread task of training.
+ */
+function warmUp(plotly: PlotlyApi): void {
+  const idle = (globalThis as { requestIdleCallback?: (f: () => void) => number })
+    .requestIdleCallback;
+  const run = () => {
+    const div = document.createElement('div');
+    div.setAttribute('aria-hidden', 'true');
+    Object.assign(div.style, { position: 'fixed', left: '-10000px', top: '0', width: '600px' });
+    document.body.appendChild(div);
+    const x = [1, 2, 3, 4, 5, 6, 7, 8];
+    const y = [300, 200, 150, 120, 110, 105, 102, 101];
+    const done = plotly.react(
+      div,
+      [
+        { type: 'scatter', mode: 'lines', name: 'a', x, y, line: { width: 1 }, opacity: 0.5 },
+        {
+          type: 'scatter',
+          mode: 'lines+markers',
+          name: 'b',
+          x,
+          y: y.map((v) => v / 2),
+          line: { dash: 'dot', shape: 'hv' },
+          marker: { symbol: 'diamond', size: 6 },
+        },
+        { type: 'scatter', mode: 'lines', name: 'c', x, y: x, yaxis: 'y2' },
+      ],
+      {
+        height: 200,
+        showlegend: false,
+        yaxis: { type: 'log', title: { text: 'y' }, ticklabeloverflow: 'allow' },
+        yaxis2: { overlaying: 'y', side: 'right', showgrid: false },
+        xaxis: { title: { text: 'x' }, rangemode: 'tozero', ticklabeloverflow: 'allow' },
+      },
+      CONFIG,
+    );
+    const clear = () => {
+      plotly.purge(div);
+      div.remove();
+    };
+    done.then(clear, clear);
+  };
+  if (idle) idle(run);
+  else setTimeout(run, 0);
 }
 
 const CONFIG = {
@@ -52,6 +106,11 @@ export interface PlotlyChartProps {
    * for scatters of thousands of points. Their hover, legend entry and autorange stay Plotly's.
    */
   canvasTraces?: readonly number[];
+  /**
+   * The legend as HTML toggle buttons under the chart (ChartLegend.tsx) instead of Plotly's,
+   * which is redrawn and re-measured with every redraw: for charts that redraw while training.
+   */
+  htmlLegend?: boolean;
 }
 
 /** The parts of Plotly's graph div we read for events (not in the public typings). */
@@ -74,8 +133,14 @@ const AXIS_KEY = /^[xy]axis\d*$/;
  * The layout Plotly gets: height, default margins, no per-label overflow measuring, and a see-
  * through background over canvas markers.
  */
-function chartLayout(layout: PlotLayout, height: number, canvas: boolean): PlotLayout {
+function chartLayout(
+  layout: PlotLayout,
+  height: number,
+  canvas: boolean,
+  htmlLegend: boolean,
+): PlotLayout {
   const out: PlotLayout = { height, margin: { l: 60, r: 16, t: 8, b: 48 }, ...layout };
+  if (htmlLegend) out.showlegend = false;
   if (canvas) Object.assign(out, { paper_bgcolor: TRANSPARENT, plot_bgcolor: TRANSPARENT });
   for (const [key, axis] of Object.entries(out))
     if (AXIS_KEY.test(key) && axis && typeof axis === 'object')
@@ -99,6 +164,7 @@ export function PlotlyChart({
   onHoverPoint,
   onPlotClick,
   canvasTraces,
+  htmlLegend = false,
 }: PlotlyChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -108,11 +174,32 @@ export function PlotlyChart({
   /** The latest Plotly.react call (the graph div has its event methods once one has run). */
   const drawn = useRef<Promise<unknown> | null>(null);
   const full = useMemo(
-    () => chartLayout(layout, height, onCanvas !== null),
-    [layout, height, onCanvas],
+    () => chartLayout(layout, height, onCanvas !== null, htmlLegend),
+    [layout, height, onCanvas, htmlLegend],
+  );
+  // The HTML legend: its entries change only when a trace's name or style does.
+  const legendKey = htmlLegend ? JSON.stringify(legendEntries(data)) : '[]';
+  const entries = useMemo(() => JSON.parse(legendKey) as (LegendEntry | null)[], [legendKey]);
+  const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
+  const toggle = useCallback(
+    (i: number) =>
+      setHidden((h) => {
+        const next = new Set(h);
+        if (!next.delete(i)) next.add(i);
+        return next;
+      }),
+    [],
+  );
+  /** The traces as drawn: hidden ones stay in the data as 'legendonly' (out of the autorange). */
+  const shown = useMemo(
+    () =>
+      hidden.size === 0
+        ? data
+        : data.map((t, i) => (hidden.has(i) ? { ...t, visible: 'legendonly' } : t)),
+    [data, hidden],
   );
   /** What the next redraw shows (read when the queue gets to this chart). */
-  const latest = useRef({ data, layout: full });
+  const latest = useRef({ data: shown, layout: full });
   const hover = useRef(onHoverPoint);
   const slot = useRef<DrawSlot | null>(null);
 
@@ -227,9 +314,9 @@ export function PlotlyChart({
 
   // New data or layout: keep it for the next redraw and ask for one.
   useEffect(() => {
-    latest.current = { data, layout: full };
+    latest.current = { data: shown, layout: full };
     if (slot.current) requestDraw(slot.current);
-  }, [data, full, plotly]);
+  }, [shown, full, plotly]);
 
   useEffect(() => {
     const gd = el.current as GraphDiv | null;
@@ -278,6 +365,9 @@ export function PlotlyChart({
           {graph}
         </div>
       )}
+      {htmlLegend ? (
+        <ChartLegend title={title} entries={entries} hidden={hidden} onToggle={toggle} />
+      ) : null}
       <figcaption className="chart-summary">{summary}</figcaption>
     </figure>
   );
