@@ -6,9 +6,13 @@ export const BENCH_BACKENDS = ['wasm', 'webgl', 'webgpu', 'cpu'];
 export const BENCH_MODELS = ['mlp-vae', 'conv-vae', 'vq-vae', 'dvae'];
 const CONV = new Set(['conv-vae', 'vq-vae', 'dvae']);
 
-/** The pure-JS cpu backend times the MLP only (a conv step takes minutes there). */
+/**
+ * The pure-JS cpu backend times the MLP and one conv model: a conv step takes ~40 s there the
+ * stock way (~1 s with our kernels, src/tf/cpu-kernels.ts), so the other conv models would add
+ * minutes each and show nothing new.
+ */
 export function modelsFor(backend, models) {
-  return backend === 'cpu' ? models.filter((m) => m === 'mlp-vae') : models;
+  return backend === 'cpu' ? models.filter((m) => m === 'mlp-vae' || m === 'conv-vae') : models;
 }
 
 /** Backends that run on SwiftShader here (a CPU emulating a GPU): minutes per conv step. */
@@ -18,8 +22,9 @@ const SOFTWARE_GPU = new Set(['webgl', 'webgpu']);
  * How many steps one measurement runs (measureTrainingRate's RateOptions): the first step (with
  * shader compilation, XNNPACK set-up, k-means), `warmupRounds` untimed rounds, then up to
  * `rounds` timed rounds of `stepsPerRound` steps, cut short once the timed rounds pass
- * `maxSeconds`. Conv models take seconds per step on wasm and cpu, and tens of seconds on
- * SwiftShader's WebGL and WebGPU: fewer steps there (its first step already compiles every shader).
+ * `maxSeconds`. Conv models take seconds per step on wasm, tens of seconds on SwiftShader's WebGL
+ * and WebGPU (its first step already compiles every shader) and on the stock cpu backend: fewer
+ * steps there.
  */
 export function planFor({ quick, backend, model }) {
   const conv = CONV.has(model);
@@ -30,6 +35,9 @@ export function planFor({ quick, backend, model }) {
   }
   if (conv && SOFTWARE_GPU.has(backend))
     return { warmupRounds: 0, rounds: 2, stepsPerRound: 1, maxSeconds: 30 };
+  // The stock cpu conv step: ~40 s (first step plus one timed step, ~1.5 min a row).
+  if (conv && backend === 'cpu')
+    return { warmupRounds: 0, rounds: 1, stepsPerRound: 1, maxSeconds: 5 };
   if (backend === 'webgpu' || backend === 'cpu')
     return { warmupRounds: 1, rounds: 3, stepsPerRound: 3, maxSeconds: 20 };
   return conv

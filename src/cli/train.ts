@@ -17,6 +17,7 @@ import { mulberry32 } from '../core/rng';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import { Vae } from '../models/vae';
+import { installCpuKernels } from '../tf/cpu-kernels';
 import { installWasmKernels } from '../tf/wasm-kernels';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
   setWasmPaths(resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   installWasmKernels();
+  await installCpuKernels();
   const ok = await tf.setBackend(opts.backend);
   if (!ok) throw new Error(`the ${opts.backend} backend could not start`);
   const root = resolve(process.cwd(), 'datasets');

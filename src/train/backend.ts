@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classifyGpu, type GpuClass } from '../core/gpu-renderer';
 import { BACKENDS, type BackendName } from './config';
+import { installCpuKernels } from '../tf/cpu-kernels';
 import { installWasmKernels } from '../tf/wasm-kernels';
 import type { DeviceMemory } from './metrics';
 
@@ -118,6 +119,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       return;
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
+      await installCpuKernels();
       return;
   }
 }

@@ -8,13 +8,17 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDigits } from '../data/synthetic-digits';
+import { cpuMatMulStats } from '../tf/cpu-fast-matmul';
 import { describeGpu, startOnlyBackend } from '../train/backend';
 import { measureTrainingRate } from '../train/measure-rate';
 import type { BenchmarkRequest, BenchmarkResponse } from './device-benchmark-protocol';
 import { configureWasmPaths } from './wasm-paths';
 
 async function describeRunning(backend: 'wasm' | 'cpu'): Promise<string> {
-  if (backend === 'cpu') return 'plain JavaScript';
+  if (backend === 'cpu') {
+    // Our cpu kernels send products and convolutions to a wasm SIMD GEMM where it compiled.
+    return cpuMatMulStats().ready ? 'JavaScript, products in WASM SIMD' : 'plain JavaScript';
+  }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
   const threads = getThreadsCount();
