@@ -10,6 +10,7 @@ import { classifyGpu, type GpuClass } from '../core/gpu-renderer';
 import { BACKENDS, type BackendName } from './config';
 import { installCpuKernels } from '../tf/cpu-kernels';
 import { installWasmKernels } from '../tf/wasm-kernels';
+import { installWebgpuKernels } from '../tf/webgpu-kernels';
 import type { DeviceMemory } from './metrics';
 
 export interface BackendStart {
@@ -108,6 +109,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
         throw new Error('this browser exposes no WebGPU (navigator.gpu is missing)');
       }
       await import('@tensorflow/tfjs-backend-webgpu');
+      installWebgpuKernels();
       return;
     case 'webgl':
       await import('@tensorflow/tfjs-backend-webgl');

@@ -1,0 +1,69 @@
+// Our webgpu kernels (src/tf/webgpu-kernels: BatchMatMul, Sum, Mean, convolutions, AddN) in Chromium's WebGPU
+// (here SwiftShader, a software adapter, where our programs run): a tiny page
+// (tests/browser/webgpu-kernels/) computes small products, sums and means of every kind they
+// handle, convolutions and their gradients, and an AddN of 11 tensors, on webgpu the app's way and on TF.js's cpu backend, and
+// reports the largest relative error of each. WebGPU reports invalid shaders only as console
+// errors, so the page must log none. The page is built into a temporary folder.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { build, preview } from 'vite';
+import { launch, waitFor } from './harness.mjs';
+
+const MINUTE = 60_000;
+const root = resolve(import.meta.dirname, 'webgpu-kernels');
+let outDir;
+let browser;
+let server;
+
+before(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'webgpu-kernels-'));
+  await build({
+    configFile: false,
+    root,
+    base: './',
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true, target: 'es2022' },
+  });
+  server = await preview({
+    configFile: false,
+    root,
+    build: { outDir },
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    logLevel: 'warn',
+  });
+  browser = await launch(['--enable-unsafe-webgpu']);
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+test('our webgpu kernels match the cpu backend', { timeout: 10 * MINUTE }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    // The favicon request's 404 is the only expected message.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) errors.push(m.text());
+  });
+  await page.goto(server.resolvedUrls.local[0]);
+  await waitFor(() => page.locator('#out[data-done="true"]').count(), 8 * MINUTE, 'the report');
+  const r = JSON.parse(await page.textContent('#out'));
+  await page.close();
+  assert.equal(r.error, undefined, r.error);
+  assert.deepEqual(errors, []);
+  assert.equal(r.leaked, 0, 'no tensors left behind');
+  for (const { name, err } of r.errors) assert.ok(err <= 1e-5, `${name}: relative error ${err}`);
+  console.log(r.errors.map(({ name, err }) => `${name}: ${err.toExponential(1)}`).join('\n'));
+  if (r.software) {
+    assert.equal(r.ourMatMuls, 13, 'every product through our program');
+    // 5 convolutions, 3 × (forward + 2 gradients), 1 transposed convolution.
+    assert.equal(r.ourConvs, 15, 'every convolution through our programs');
+    assert.ok(r.ourBiasAdds >= 2, 'the bias adds through our program');
+  } else console.log(`not a software adapter (${r.summary}): stock products, checked all the same`);
+});
