@@ -59,33 +59,13 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { planAxis, type AxisPlan } from './conv-phases';
 import { runWasmKernel } from './run-wasm-kernel';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const WASM = 'wasm';
 /** The package's own kernel, for the layouts and dtypes we do not handle; set on install. */
 let original: KernelConfig | null = null;
-
-/** One spatial axis of the plan: taps per phase, rows of the phase convs, padding, crop. */
-interface AxisPlan {
-  /** M_r = ⌈(K − r)/s⌉ taps of phase r (0 when r ≥ K). */
-  taps: number[];
-  /** First phase-conv output row q0; the convs give rows q0 … q1−1. */
-  first: number;
-  rows: number;
-  padAfter: number;
-  /** dX row i is interleaved row i + offset: phase (i + offset) mod s, conv row ⌊(i + offset)/s⌋. */
-  offset: number;
-}
-
-function planAxis(K: number, s: number, padTop: number, n: number, outN: number): AxisPlan {
-  const taps = Array.from({ length: s }, (_, r) => Math.max(0, Math.ceil((K - r) / s)));
-  // The last phase with taps has the fewest; its top padding M_r − 1 − q0 must be ≥ 0.
-  const fewest = taps[Math.min(s, K) - 1]!;
-  const q0 = Math.min(Math.floor(padTop / s), fewest - 1);
-  const q1 = Math.max(Math.ceil((padTop + n) / s), outN);
-  return { taps, first: q0, rows: q1 - q0, padAfter: q1 - outN, offset: padTop - q0 * s };
-}
 
 /** G_(rh,rw) (see the header) for W [KH,KW,Ci,Co]: a new wasm tensor [M_rh, M_rw, Co, Ci]. */
 function phaseFilter(

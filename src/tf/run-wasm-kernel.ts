@@ -1,15 +1,14 @@
 /**
- * Runs another kernel registered for the wasm backend from inside one of our wasm kernels, as
- * the backends' own kernels compose each other: nothing is recorded on the gradient tape and no
- * engine-level tensors are made. Returns its single output (the caller frees it).
+ * Runs another kernel registered for the wasm backend from inside one of our wasm kernels
+ * (runBackendKernel for 'wasm'). Returns its single output (the caller frees it).
  */
-import {
-  getKernel,
-  type KernelBackend,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
-  type TensorInfo,
+import type {
+  KernelBackend,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { runBackendKernel } from './run-kernel';
 
 export function runWasmKernel(
   kernelName: string,
@@ -17,13 +16,5 @@ export function runWasmKernel(
   inputs: NamedTensorInfoMap,
   attrs: NamedAttrMap,
 ): TensorInfo {
-  const kernel = getKernel(kernelName, 'wasm');
-  if (kernel === undefined) {
-    throw new Error(`the wasm backend has no '${kernelName}' kernel.`);
-  }
-  const out = kernel.kernelFunc({ inputs, backend, attrs });
-  if (Array.isArray(out)) {
-    throw new Error(`the wasm kernel '${kernelName}' returned several outputs.`);
-  }
-  return out;
+  return runBackendKernel('wasm', kernelName, backend, inputs, attrs);
 }

@@ -10,6 +10,7 @@ import { classifyGpu, type GpuClass } from '../core/gpu-renderer';
 import { BACKENDS, type BackendName } from './config';
 import { installCpuKernels } from '../tf/cpu-kernels';
 import { installWasmKernels } from '../tf/wasm-kernels';
+import { installWebglKernels } from '../tf/webgl-kernels';
 import { installWebgpuKernels } from '../tf/webgpu-kernels';
 import type { DeviceMemory } from './metrics';
 
@@ -113,6 +114,7 @@ async function register(name: BackendName, options: BackendOptions): Promise<voi
       return;
     case 'webgl':
       await import('@tensorflow/tfjs-backend-webgl');
+      installWebglKernels();
       return;
     case 'wasm':
       await import('@tensorflow/tfjs-backend-wasm');
