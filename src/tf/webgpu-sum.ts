@@ -5,12 +5,13 @@
  * after transposing the reduced axes inward; on SwiftShader the bias gradient of the MLP VAE
  * (sum over the batch of a [128, 784] tensor) took 270–680 ms a step that way.
  *
- * Ours views x as a [rows, cols] matrix and lets each invocation add up one output serially,
- * in index order, four columns at a time where cols % 4 = 0:
- *   columns (the reduced axes lead):   y[c] = Σ_r x[r, c]     [rows, cols] → [cols]
- *   rows    (the reduced axes trail):  y[r] = Σ_c x[r, c]     [rows, cols] → [rows]
- * Mean divides by the number of values summed. Other axis sets, int32 sums, and a few long
- * rows (where one invocation would run alone for long) keep the stock kernel.
+ * Ours handles reductions over leading axes (the bias gradients): it views x as a [rows, cols]
+ * matrix and lets each invocation add up one column serially, in index order, four columns at
+ * a time where cols % 4 = 0:
+ *   y[c] = Σ_r x[r, c]     [rows, cols] → [cols]
+ * Mean divides by rows. Other axis sets and int32 sums keep the stock kernel. (A row-wise
+ * variant for trailing axes was tried and removed: it gave wrong means in the app, e.g. of a
+ * [128] vector, which a smoke test caught: the loss at step 1 came out 96× too large.)
  */
 import {
   getKernel,
@@ -34,13 +35,11 @@ import {
 
 const WEBGPU = 'webgpu';
 const WORKGROUP = 64;
-/** Below this many outputs a row sum runs on too few invocations; longer rows keep the stock kernel. */
-const FEW_ROWS = 16;
-const LONG_ROW = 4096;
 
 export interface ReducePlan {
-  kind: 'columns' | 'rows';
+  /** Values summed into each output. */
   rows: number;
+  /** Outputs. */
   cols: number;
 }
 
@@ -53,49 +52,35 @@ export function planReduce(shape: number[], axes: number[]): ReducePlan | null {
   if (size === 0) return null;
   const reduced = util.sizeFromShape(sorted.map((a) => shape[a]!));
   const leading = sorted.every((a, i) => a === i);
-  const trailing = sorted.every((a, i) => a === rank - sorted.length + i);
-  if (leading && sorted.length < rank)
-    return { kind: 'columns', rows: reduced, cols: size / reduced };
-  if (trailing) {
-    const rows = size / reduced;
-    if (rows < FEW_ROWS && reduced > LONG_ROW) return null;
-    return { kind: 'rows', rows, cols: reduced };
-  }
-  return null;
+  return leading && sorted.length < rank ? { rows: reduced, cols: size / reduced } : null;
 }
 
 /** The program computing plan's sums (or means) of a [rows, cols] float32 x. */
 export function reduceProgram(plan: ReducePlan, mean: boolean): WebGpuProgramLike {
-  const { kind, rows, cols } = plan;
+  const { rows, cols } = plan;
   const vec = cols % 4 === 0;
   const w = vec ? 4 : 1;
-  const cw = cols / w; // elements of x's array per row
-  const outputs = kind === 'columns' ? cw : rows;
-  const scale = mean ? ` / ${kind === 'columns' ? rows : cols}.0` : '';
+  const cw = cols / w; // elements of x's array per row, and outputs
+  const scale = mean ? ` / ${rows}.0` : '';
   const type = vec ? 'vec4<f32>' : 'f32';
-  // columns: element cw·r + i for r = 0 … rows-1;  rows: element cw·i + j for j = 0 … cw-1.
-  const body =
-    kind === 'columns'
-      ? `for (var r = 0; r < ${rows}; r++) { s = s + x[r * ${cw} + i]; }
-  result[i] = s${scale};`
-      : `for (var j = 0; j < ${cw}; j++) { s = s + x[i * ${cw} + j]; }
-  result[i] = ${vec ? 's.x + s.y + s.z + s.w' : 's'}${scale};`;
   return {
     variableNames: ['x'],
     variableComponents: [w],
-    outputShape: [kind === 'columns' ? cols : rows],
-    outputComponent: kind === 'columns' ? w : 1,
-    shaderKey: `latentLabReduce_${kind}_${rows}_${cols}_${mean ? 'mean' : 'sum'}`,
+    outputShape: [cols],
+    outputComponent: w,
+    shaderKey: `latentLabReduce_columns_${rows}_${cols}_${mean ? 'mean' : 'sum'}`,
     dispatchLayout: { x: [0] },
-    dispatch: [Math.ceil(outputs / WORKGROUP), 1, 1],
+    dispatch: [Math.ceil(cw / WORKGROUP), 1, 1],
     workgroupSize: [WORKGROUP, 1, 1],
     // uniforms.outShape: a real bound, and it keeps the uniform buffer in the bind group layout.
     // A flat dispatch layout: TF.js calls main with the invocation's global index.
+    // Element cw·r + i of x for r = 0 … rows-1.
     getUserCode: () => `fn main(index : i32) {
   let i = index;
-  if (i >= ${outputs} || uniforms.outShape < 1) { return; }
+  if (i >= ${cw} || uniforms.outShape < 1) { return; }
   var s = ${type}(0.0);
-  ${body}
+  for (var r = 0; r < ${rows}; r++) { s = s + x[r * ${cw} + i]; }
+  result[i] = s${scale};
 }
 `,
   };

@@ -128,33 +128,50 @@ function installHoverProbe() {
 }
 
 /**
- * Client coordinates of a plotted probe digit that no other point crowds (nearest other point
- * ≥ 4 px away), skipping `used` ones; null when none is found.
+ * Where the scatter plots each probe digit, in client coordinates, and the plot area: a cheap
+ * read in the page. Choosing among them (isolatedPoint) happens here in Node, so the test's own
+ * search (quadratic in the points) is not a long task on the page it measures.
  */
-function isolatedPoint(used) {
+function plottedPoints() {
   const gd = /** @type {any} */ (document.querySelector('[data-testid="latent-scatter"]'));
   const fl = gd?._fullLayout;
   const t = gd?.data?.[0];
   if (!fl || !t?.x?.length) return null;
   const box = gd.getBoundingClientRect();
-  const px = t.x.map((x) => fl.xaxis.l2p(x) + fl.xaxis._offset);
-  const py = t.y.map((y) => fl.yaxis.l2p(y) + fl.yaxis._offset);
+  return {
+    left: box.left,
+    top: box.top,
+    width: fl.width,
+    height: fl.height,
+    x0: fl.xaxis._offset,
+    x1: fl.xaxis._offset + fl.xaxis._length,
+    y0: fl.yaxis._offset,
+    y1: fl.yaxis._offset + fl.yaxis._length,
+    px: t.x.map((x) => fl.xaxis.l2p(x) + fl.xaxis._offset),
+    py: t.y.map((y) => fl.yaxis.l2p(y) + fl.yaxis._offset),
+  };
+}
+
+/**
+ * Client coordinates of a plotted probe digit that no other point crowds (nearest other point
+ * ≥ 4 px away), skipping `used` ones; null when none is found.
+ */
+function isolatedPoint(plot, used) {
+  if (!plot) return null;
+  const { px, py } = plot;
   const n = px.length;
   const stride = 337; // visits every index (coprime with 2,000) in a spread-out order
   for (let k = 0; k < n; k++) {
     const i = (k * stride + 11) % n;
     if (used.includes(i)) continue;
-    if (px[i] < 8 || py[i] < 8 || px[i] > fl.width - 8 || py[i] > fl.height - 8) continue;
+    if (px[i] < 8 || py[i] < 8 || px[i] > plot.width - 8 || py[i] > plot.height - 8) continue;
     const inside =
-      px[i] > fl.xaxis._offset + 4 &&
-      px[i] < fl.xaxis._offset + fl.xaxis._length - 4 &&
-      py[i] > fl.yaxis._offset + 4 &&
-      py[i] < fl.yaxis._offset + fl.yaxis._length - 4;
+      px[i] > plot.x0 + 4 && px[i] < plot.x1 - 4 && py[i] > plot.y0 + 4 && py[i] < plot.y1 - 4;
     if (!inside) continue;
     let crowded = false;
     for (let j = 0; j < n && !crowded; j++)
       if (j !== i && Math.hypot(px[j] - px[i], py[j] - py[i]) < 4) crowded = true;
-    if (!crowded) return { probe: i, x: box.left + px[i], y: box.top + py[i] };
+    if (!crowded) return { probe: i, x: plot.left + px[i], y: plot.top + py[i] };
   }
   return null;
 }
@@ -210,7 +227,7 @@ test(
         let result = null;
         for (let attempt = 0; attempt < 3 && !result?.frame; attempt++) {
           // Pick and point in one go, so the scatter has no time to move in between.
-          const target = await page.evaluate(isolatedPoint, used);
+          const target = isolatedPoint(await page.evaluate(plottedPoints), used);
           assert.ok(target, 'an uncrowded point to hover');
           used.push(target.probe);
           await page.evaluate((p) => /** @type {any} */ (window).__hover.arm(p), target.probe);

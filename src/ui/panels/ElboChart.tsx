@@ -67,7 +67,7 @@ export function ElboChart({
       summary={summary}
       height={300}
       minIntervalMs={500}
-      htmlLegend
+      htmlLegend="toggle"
     />
   );
 }

@@ -230,7 +230,6 @@ export const LatentScatter = memo(function LatentScatter({
         scaleanchor: 'x',
       },
       shapes: prior ? [circle(1), circle(2)] : [],
-      legend: { title: { text: 'digit' } },
       uirevision: pca ? 'pca' : 'latent',
     }),
     [pca, what, prior],
@@ -258,6 +257,8 @@ export const LatentScatter = memo(function LatentScatter({
         onHoverPoint={inspect ? onHoverPoint : undefined}
         onPlotClick={inspect && canDecode ? onPlotClick : undefined}
         canvasTraces={CANVAS_TRACES}
+        htmlLegend="key"
+        legendTitle="digit"
       />
       <div className="scatter-preview" data-testid="scatter-preview" aria-live="polite">
         {preview ? (

@@ -132,7 +132,7 @@ function ActiveUnitsChart({
       summary={summary}
       height={200}
       minIntervalMs={1000}
-      htmlLegend
+      htmlLegend="toggle"
     />
   );
 }

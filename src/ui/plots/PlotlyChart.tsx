@@ -10,7 +10,7 @@
  * label: the single largest cost of a redraw).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { ChartLegend, legendEntries, type LegendEntry } from './ChartLegend';
+import { ChartLegend, legendEntries, type LegendEntry, type LegendMode } from './ChartLegend';
 import { asCanvasTrace, drawCanvasMarkers, type MarkerLayout } from './canvas-markers';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import type { PlotData, PlotLayout, PlotlyApi } from './plotly-types';
@@ -110,7 +110,9 @@ export interface PlotlyChartProps {
    * The legend as HTML toggle buttons under the chart (ChartLegend.tsx) instead of Plotly's,
    * which is redrawn and re-measured with every redraw: for charts that redraw while training.
    */
-  htmlLegend?: boolean;
+  htmlLegend?: LegendMode;
+  /** The HTML legend's heading. */
+  legendTitle?: string;
 }
 
 /** The parts of Plotly's graph div we read for events (not in the public typings). */
@@ -164,7 +166,8 @@ export function PlotlyChart({
   onHoverPoint,
   onPlotClick,
   canvasTraces,
-  htmlLegend = false,
+  htmlLegend,
+  legendTitle,
 }: PlotlyChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -174,11 +177,11 @@ export function PlotlyChart({
   /** The latest Plotly.react call (the graph div has its event methods once one has run). */
   const drawn = useRef<Promise<unknown> | null>(null);
   const full = useMemo(
-    () => chartLayout(layout, height, onCanvas !== null, htmlLegend),
+    () => chartLayout(layout, height, onCanvas !== null, htmlLegend !== undefined),
     [layout, height, onCanvas, htmlLegend],
   );
   // The HTML legend: its entries change only when a trace's name or style does.
-  const legendKey = htmlLegend ? JSON.stringify(legendEntries(data)) : '[]';
+  const legendKey = htmlLegend !== undefined ? JSON.stringify(legendEntries(data)) : '[]';
   const entries = useMemo(() => JSON.parse(legendKey) as (LegendEntry | null)[], [legendKey]);
   const [hidden, setHidden] = useState<ReadonlySet<number>>(() => new Set());
   const toggle = useCallback(
@@ -232,6 +235,20 @@ export function PlotlyChart({
       const fl = node._fullLayout;
       if (c && fl && onCanvasNow.length) drawCanvasMarkers(c, fl, onCanvasNow);
     };
+    /**
+     * After a redraw, the markers are painted in the next frame, a task of their own: a redraw
+     * of the 2,000-point scatter and its paint in one task took over 50 ms. While the pointer
+     * drags (zoom, pan) they follow at once.
+     */
+    let paintQueued = false;
+    const paintSoon = () => {
+      if (paintQueued) return;
+      paintQueued = true;
+      requestAnimationFrame(() => {
+        paintQueued = false;
+        if (slot.current === s) paint();
+      });
+    };
     const s: DrawSlot = {
       minIntervalMs,
       visible: typeof IntersectionObserver === 'undefined',
@@ -260,8 +277,8 @@ export function PlotlyChart({
           if (slot.current !== s || !node.on) return;
           if (canvasSet.size) {
             paint(); // later draws, zooms, pans and resizes repaint from Plotly's own events
-            for (const event of ['plotly_afterplot', 'plotly_relayouting', 'plotly_relayout'])
-              node.on(event, paint);
+            node.on('plotly_relayouting', paint);
+            for (const event of ['plotly_afterplot', 'plotly_relayout']) node.on(event, paintSoon);
           }
           node.on('plotly_hover', (e) => {
             const p = e.points?.[0];
@@ -365,8 +382,15 @@ export function PlotlyChart({
           {graph}
         </div>
       )}
-      {htmlLegend ? (
-        <ChartLegend title={title} entries={entries} hidden={hidden} onToggle={toggle} />
+      {htmlLegend !== undefined ? (
+        <ChartLegend
+          title={title}
+          heading={legendTitle}
+          mode={htmlLegend}
+          entries={entries}
+          hidden={hidden}
+          onToggle={toggle}
+        />
       ) : null}
       <figcaption className="chart-summary">{summary}</figcaption>
     </figure>

@@ -71,7 +71,8 @@ const CASES: Case[] = [
   mm([9, 6], [2, 6], false, true),
   mm([2, 9], [7, 2], true, true),
   mm([2, 5, 3], [1, 3, 7], false, false),
-  // Sum and Mean: leading axes (columns), trailing axes (rows), vec4 and scalar widths.
+  // Sum and Mean: leading axes (ours, vec4 and scalar widths); trailing and middle axes (stock),
+  // among them the app's loss reductions (a [128] mean went wrong on our former row program).
   sum([10, 12], 0),
   sum([10, 6], 0, true),
   sum([3, 4, 8], [0, 1]),
@@ -82,6 +83,12 @@ const CASES: Case[] = [
   sum([4, 5, 6], 1), // middle axis: the stock kernel
   sum([10, 12], 0, false, true),
   sum([10, 7], 1, false, true),
+  sum([128, 784], 1),
+  sum([128, 2], 1),
+  sum([128], 0, false, true),
+  sum([128, 784], 0),
+  sum([128, 512], 0),
+  sum([128, 784], [0, 1]),
   // Convolutions: strides, paddings, a dilation, one input or output channel; the gradients;
   // a transposed convolution (the conv VAE's decoder layers).
   conv([2, 7, 7, 3], [3, 3, 3, 8], 2, 'same'),
