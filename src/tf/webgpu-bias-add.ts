@@ -21,6 +21,7 @@ import {
   onSoftwareAdapter,
   type WebGpuBackendLike,
   type WebGpuProgramLike,
+  float32Data,
 } from './webgpu-program';
 
 const WEBGPU = 'webgpu';
@@ -87,8 +88,7 @@ export function installWebgpuBiasAdd(): boolean {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const backend = args.backend as unknown as WebGpuBackendLike;
     const side = biasSide(a.shape, b.shape);
-    if (side === null || a.dtype !== 'float32' || b.dtype !== 'float32')
-      return original.kernelFunc(args);
+    if (side === null || !float32Data(backend, a, b)) return original.kernelFunc(args);
     if (!onSoftwareAdapter(backend)) return original.kernelFunc(args);
     const [x, bias] = side === 'b' ? [a, b] : [b, a];
     const program = biasAddProgram(x.shape);

@@ -29,6 +29,7 @@ import {
   onSoftwareAdapter,
   withShape,
   type WebGpuBackendLike,
+  float32Data,
 } from './webgpu-program';
 
 type Conv2DInfo = backend_util.Conv2DInfo;
@@ -71,7 +72,7 @@ function run(
   inputs: TensorInfo[],
   outShape: number[],
 ): TensorInfo | null {
-  if (inputs.some((t) => t.dtype !== 'float32')) return null;
+  if (!float32Data(backend, ...inputs)) return null;
   if (outShape.some((d) => d === 0)) return null;
   const program = convProgram(kind, info);
   if (!dispatchFits(backend, program.dispatch)) return null;

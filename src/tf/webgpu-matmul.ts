@@ -32,6 +32,7 @@ import {
   onSoftwareAdapter,
   withShape,
   type WebGpuBackendLike,
+  float32Data,
 } from './webgpu-program';
 
 const WEBGPU = 'webgpu';
@@ -87,7 +88,7 @@ function tryOurs(
   b: TensorInfo,
   attrs: BatchMatMulAttrs,
 ) {
-  if (a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  if (!float32Data(backend, a, b)) return null;
   if (!onSoftwareAdapter(backend)) return null;
   const found = matMulDims(a.shape, b.shape, attrs.transposeA, attrs.transposeB);
   if (!found || found.dims.m * found.dims.n * found.dims.k === 0) return null;

@@ -44,6 +44,8 @@ export interface WebGpuBackendLike {
     uniforms?: ProgramUniform[],
   ) => TensorInfo;
   disposeData: (dataId: object) => boolean;
+  /** Each tensor's data as stored, with the dtype it was written as. */
+  tensorMap: { get(dataId: object): { dtype: string } | undefined };
   adapterInfo?: { vendor?: string; architecture?: string };
   device: {
     limits: { maxStorageBuffersPerShaderStage: number; maxComputeWorkgroupsPerDimension: number };
@@ -70,6 +72,19 @@ export function onSoftwareAdapter(backend: WebGpuBackendLike): boolean {
 export function dispatchFits(backend: WebGpuBackendLike, dispatch: number[]): boolean {
   const max = backend.device.limits.maxComputeWorkgroupsPerDimension;
   return dispatch.every((d) => d >= 1 && d <= max);
+}
+
+/**
+ * Whether every input is float32 data, as our programs read it (array<f32> or vec4<f32>). Not
+ * just the label: TF.js's webgpu Cast from int32 or bool to float32 keeps the data (and its
+ * stored dtype) and only relabels it, e.g. tf.cast(tf.oneHot(…), 'float32') in the VQ-VAE's code
+ * counts, which our programs would read as tiny floats (the bit patterns of 0 and 1 as f32).
+ * Stock programs read the stored dtype; ours leave such inputs to them.
+ */
+export function float32Data(backend: WebGpuBackendLike, ...inputs: TensorInfo[]): boolean {
+  return inputs.every(
+    (t) => t.dtype === 'float32' && backend.tensorMap.get(t.dataId)?.dtype === 'float32',
+  );
 }
 
 /** The same data seen with another shape (what the Reshape kernel returns, without a copy). */

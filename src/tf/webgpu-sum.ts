@@ -31,6 +31,7 @@ import {
   withShape,
   type WebGpuBackendLike,
   type WebGpuProgramLike,
+  float32Data,
 } from './webgpu-program';
 
 const WEBGPU = 'webgpu';
@@ -94,7 +95,7 @@ function install(kernelName: typeof Sum | typeof Mean): boolean {
     const { x } = args.inputs as { x: TensorInfo };
     const { axis, keepDims } = args.attrs as unknown as SumAttrs;
     const backend = args.backend as unknown as WebGpuBackendLike;
-    if (x.dtype !== 'float32' || !onSoftwareAdapter(backend)) return original.kernelFunc(args);
+    if (!float32Data(backend, x) || !onSoftwareAdapter(backend)) return original.kernelFunc(args);
     const axes = util.parseAxisParam(axis, x.shape);
     const plan = planReduce(x.shape, axes);
     if (!plan) return original.kernelFunc(args);

@@ -75,7 +75,7 @@ test(
       );
       assert.ok(final < initial, `test −ELBO fell (${initial} → ${final})`);
 
-      // Every plotted point, over all traces (the legend's entries are empty traces).
+      // Every plotted point, over all traces Plotly draws.
       const points = await page.evaluate(() => {
         const gd = /** @type {any} */ (document.querySelector('[data-testid="latent-scatter"]'));
         const out = [];

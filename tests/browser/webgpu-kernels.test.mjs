@@ -58,10 +58,17 @@ test('our webgpu kernels match the cpu backend', { timeout: 10 * MINUTE }, async
   assert.equal(r.error, undefined, r.error);
   assert.deepEqual(errors, []);
   assert.equal(r.leaked, 0, 'no tensors left behind');
-  for (const { name, err } of r.errors) assert.ok(err <= 1e-5, `${name}: relative error ${err}`);
+  const bad = r.errors.filter(({ err, tol }) => !(err <= tol));
+  assert.deepEqual(
+    bad.map(({ name, err, tol }) => `${name}: relative error ${err} > ${tol}`),
+    [],
+    'every case within its tolerance of the cpu backend',
+  );
   console.log(r.errors.map(({ name, err }) => `${name}: ${err.toExponential(1)}`).join('\n'));
   if (r.software) {
-    assert.equal(r.ourMatMuls, 13, 'every product through our program');
+    // Every float32 product (22) through our program; the one-hot sums' product, whose operand
+    // is int32 data relabelled float32 by Cast, through the stock one.
+    assert.equal(r.ourMatMuls, 22, 'every product of float32 data through our program');
     // 5 convolutions, 3 × (forward + 2 gradients), 1 transposed convolution.
     assert.equal(r.ourConvs, 15, 'every convolution through our programs');
     assert.ok(r.ourBiasAdds >= 2, 'the bias adds through our program');

@@ -171,7 +171,7 @@ export const LatentScatter = memo(function LatentScatter({
       colour[i] = DIGIT_COLOURS[labels[i]!]!;
     }
     // One trace for all points, its markers drawn on a canvas (canvasTraces below: thousands of
-    // SVG markers are slow to redraw and to composite), plus empty traces for the legend.
+    // SVG markers are slow to redraw and to composite), plus the legend's colour key.
     return [
       {
         type: 'scatter',
@@ -184,14 +184,13 @@ export const LatentScatter = memo(function LatentScatter({
         marker: { color: colour, size: 4, opacity: 0.8 },
         hovertemplate: 'digit %{customdata}<br>(%{x:.2f}, %{y:.2f})<extra></extra>',
       },
+      // The digits' colour key (an entry each in the HTML legend; nothing for Plotly to draw).
       ...DIGIT_COLOURS.map((c, d) => ({
         type: 'scatter',
         mode: 'markers',
         name: String(d),
-        x: [null],
-        y: [null],
+        legendOnly: true,
         marker: { color: c, size: 8 },
-        hoverinfo: 'skip',
       })),
       ...(drawnPoint
         ? [

@@ -107,8 +107,10 @@ export interface PlotlyChartProps {
    */
   canvasTraces?: readonly number[];
   /**
-   * The legend as HTML toggle buttons under the chart (ChartLegend.tsx) instead of Plotly's,
-   * which is redrawn and re-measured with every redraw: for charts that redraw while training.
+   * The legend as HTML under the chart (ChartLegend.tsx) instead of Plotly's, which is redrawn
+   * and re-measured with every redraw: for charts that redraw while training. 'toggle': entries
+   * hide and show their traces; 'key': a plain key. A trace with `legendOnly: true` is an entry
+   * of the key only, never sent to Plotly.
    */
   htmlLegend?: LegendMode;
   /** The HTML legend's heading. */
@@ -257,9 +259,10 @@ export function PlotlyChart({
       draw: () => {
         const { data: d, layout: l } = latest.current;
         const t0 = performance.now();
-        const sent = canvasSet.size
-          ? d.map((t, i) => (canvasSet.has(i) ? asCanvasTrace(t) : t))
-          : d;
+        // Traces that only name a legend entry (`legendOnly`) are not Plotly's to draw.
+        const sent = (
+          canvasSet.size ? d.map((t, i) => (canvasSet.has(i) ? asCanvasTrace(t) : t)) : d
+        ).filter((t) => t.legendOnly !== true);
         if (canvasSet.size) onCanvasNow = d.filter((_, i) => canvasSet.has(i));
         // The config only once: passing it again makes Plotly rebuild and compare it every time.
         const config = canvasSet.size ? CANVAS_CONFIG : CONFIG;
