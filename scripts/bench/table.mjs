@@ -83,6 +83,37 @@ function threadTable(rows) {
   return body.length ? ['', ...markdown(THREAD_HEADER, body)] : [];
 }
 
+/**
+ * Same seed, same weights, same first batch: ours computes the same first-step loss terms on
+ * every backend, up to float rounding. A row whose terms differ from the first row of its model
+ * by more than 1 % computes something else (a kernel bug): one warning line each.
+ */
+export function termMismatches(rows) {
+  const out = [];
+  const reference = new Map();
+  for (const r of rows) {
+    const terms = r.ours?.firstTerms;
+    if (!r.model || !terms) continue;
+    const ref = reference.get(r.model);
+    if (!ref) {
+      reference.set(r.model, { row: r, terms });
+      continue;
+    }
+    const off = Object.keys(ref.terms).filter((k) => {
+      const a = terms[k];
+      const b = ref.terms[k];
+      return !(Math.abs(a - b) <= 0.01 * Math.max(1, Math.abs(b)));
+    });
+    if (off.length)
+      out.push(
+        `WARNING ${r.runtime} ${r.backend} ${r.model}: first-step ${off.join(', ')} ` +
+          `${off.map((k) => terms[k]).join(', ')} differ from ${ref.row.runtime} ${ref.row.backend}'s ` +
+          `${off.map((k) => ref.terms[k]).join(', ')}`,
+      );
+  }
+  return out;
+}
+
 /** The results JSON (results.mjs) as a Markdown table plus notes. */
 export function formatTable(results) {
   const torchRate = Object.fromEntries(results.torch.rows.map((t) => [t.model, t.imagesPerSec]));
@@ -95,6 +126,7 @@ export function formatTable(results) {
     else if (r.error) notes.push(`${r.runtime} ${r.backend} ${r.model}: ${r.error}`);
     if (r.threads?.error) notes.push(`${r.runtime} ${r.backend} ${r.model}: ${r.threads.error}`);
   }
+  for (const w of termMismatches(results.rows)) notes.push(w);
   const devices = new Map();
   for (const r of results.rows) if (r.ours?.device) devices.set(r.backend, r.ours.device);
   for (const [backend, device] of devices) notes.push(`${backend} runs on ${device}`);

@@ -7,6 +7,7 @@ import { after, before, test } from 'node:test';
 import { openBench, startBenchServer } from '../../scripts/bench/browser.mjs';
 import { buildBench } from '../../scripts/bench/build.mjs';
 import { planFor } from '../../scripts/bench/plan.mjs';
+import { termMismatches } from '../../scripts/bench/table.mjs';
 
 const MINUTE = 60_000;
 /**
@@ -128,3 +129,22 @@ test(
     }
   },
 );
+
+test('bench table: a backend whose first-step terms differ from the first row is named', () => {
+  const row = (backend, model, firstTerms) => ({
+    runtime: 'browser',
+    backend,
+    model,
+    ours: { firstTerms },
+  });
+  const rows = [
+    row('wasm', 'vq-vae', { recon: 553.6, codebook: 13.6 }),
+    row('webgl', 'vq-vae', { recon: 553.6, codebook: 13.62 }), // rounding: no warning
+    row('webgpu', 'vq-vae', { recon: 538.8, codebook: 135.5 }), // a kernel bug
+    row('wasm', 'mlp-vae', { negElbo: 548.95 }),
+    row('cpu', 'mlp-vae', { negElbo: 548.95 }),
+  ];
+  const warnings = termMismatches(rows);
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /webgpu vq-vae: first-step recon, codebook 538\.8, 135\.5 differ/);
+});
