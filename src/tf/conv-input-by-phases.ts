@@ -38,7 +38,7 @@ import {
   type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { planAxis } from './conv-phases';
+import { planAxis, phaseConvAttrs } from './conv-phases';
 import { runBackendKernel } from './run-kernel';
 
 export function conv2DBackpropInputByPhases(name: string, fallback?: KernelFunc): KernelFunc {
@@ -116,23 +116,7 @@ export function conv2DBackpropInputByPhases(name: string, fallback?: KernelFunc)
             },
           );
           const g = run(Transpose, { x: picked }, { perm: [0, 1, 3, 2] }); // [Mh, Mw, Co, Ci]
-          phases.push(
-            run(
-              Conv2D,
-              { x: dy, filter: g },
-              {
-                strides: [1, 1],
-                pad: [
-                  [0, 0],
-                  [Mh - 1 - rows.first, rows.padAfter],
-                  [Mw - 1 - cols.first, cols.padAfter],
-                  [0, 0],
-                ],
-                dataFormat: 'NHWC',
-                dilations: [1, 1],
-              },
-            ),
-          );
+          phases.push(run(Conv2D, { x: dy, filter: g }, phaseConvAttrs(rows, cols, Mh, Mw)));
         }
       }
       const Qh = rows.rows;

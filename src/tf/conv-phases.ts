@@ -28,3 +28,21 @@ export function planAxis(K: number, s: number, padTop: number, n: number, outN: 
   const q1 = Math.max(Math.ceil((padTop + n) / s), outN);
   return { taps, first: q0, rows: q1 - q0, padAfter: q1 - outN, offset: padTop - q0 * s };
 }
+
+/**
+ * Conv2D's attributes for phase (Mh, Mw taps) of the plan: stride 1 over dY [B, H', W', Co],
+ * padded Mh − 1 − q0 above and q1 − outN below (likewise across), giving the phase's rows q0 … q1−1.
+ */
+export function phaseConvAttrs(rows: AxisPlan, cols: AxisPlan, Mh: number, Mw: number) {
+  return {
+    strides: [1, 1] as [number, number],
+    pad: [
+      [0, 0],
+      [Mh - 1 - rows.first, rows.padAfter],
+      [Mw - 1 - cols.first, cols.padAfter],
+      [0, 0],
+    ],
+    dataFormat: 'NHWC' as const,
+    dilations: [1, 1] as [number, number],
+  };
+}

@@ -59,7 +59,7 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { planAxis, type AxisPlan } from './conv-phases';
+import { planAxis, type AxisPlan, phaseConvAttrs } from './conv-phases';
 import { runWasmKernel } from './run-wasm-kernel';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -202,17 +202,7 @@ export const conv2DBackpropInputWasm: KernelFunc = (args) => {
               Conv2D,
               backend,
               { x: dy, filter: g },
-              {
-                strides: [1, 1],
-                pad: [
-                  [0, 0],
-                  [Mh - 1 - rows.first, rows.padAfter],
-                  [Mw - 1 - cols.first, cols.padAfter],
-                  [0, 0],
-                ],
-                dataFormat: 'NHWC',
-                dilations: [1, 1],
-              },
+              phaseConvAttrs(rows, cols, Mh, Mw),
             ),
           );
         } finally {
