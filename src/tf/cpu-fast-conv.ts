@@ -30,21 +30,15 @@ import {
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
-  type DataId,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 import { copyIn, cpuGemm, type Fill } from './cpu-fast-matmul';
 
 const CPU = 'cpu';
 /** The most floats of cols (or dcols) built at once: 16 MiB (see inChunks). */
 let maxCols = 4 << 20;
-
-/** The parts of tfjs-backend-cpu's MathBackendCPU used here. */
-interface CpuBackendLike {
-  data: { get(id: DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 interface Geometry {
   B: number;
@@ -204,9 +198,7 @@ function inChunks(g: Geometry, step: (b0: number, b1: number) => boolean): boole
 }
 
 function values(backend: CpuBackendLike, t: TensorInfo): Float32Array | null {
-  if (t.dtype !== 'float32' || t.shape.length !== 4) return null;
-  const v = backend.data.get(t.dataId).values;
-  return v instanceof Float32Array ? v : null;
+  return t.shape.length === 4 ? float32Values(backend, t) : null;
 }
 
 /** The three kernels: a new cpu tensor, or null for the stock kernel. */

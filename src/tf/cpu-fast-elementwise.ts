@@ -28,18 +28,12 @@ import {
   registerKernel,
   Sub,
   unregisterKernel,
-  type DataId,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 
 const CPU = 'cpu';
-
-/** The parts of tfjs-backend-cpu's MathBackendCPU used here. */
-interface CpuBackendLike {
-  data: { get(id: DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 type F32 = Float32Array;
 
@@ -111,12 +105,6 @@ export function setCpuElementwiseEnabled(on: boolean): void {
 
 export function cpuElementwiseStats() {
   return { ...stats };
-}
-
-function float32Values(backend: CpuBackendLike, t: TensorInfo): F32 | null {
-  if (t.dtype !== 'float32') return null;
-  const values = backend.data.get(t.dataId).values;
-  return values instanceof Float32Array ? values : null;
 }
 
 /**

@@ -27,11 +27,11 @@ import {
   unregisterKernel,
   util,
   type BatchMatMulAttrs,
-  type DataId,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 import { buildGemmModule, NR, scratchBytes } from './gemm/gemm-module';
 import type { GemmFn } from './gemm/gemm-team';
 
@@ -40,12 +40,6 @@ const CPU = 'cpu';
 export const MIN_FLOPS = 2e4;
 /** Our memory's maximum, in 64 KiB pages: 1 GiB. */
 const MAX_PAGES = 16384;
-
-/** The parts of tfjs-backend-cpu's MathBackendCPU used here. */
-interface CpuBackendLike {
-  data: { get(id: DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 interface Gemm {
   memory: WebAssembly.Memory;
@@ -99,11 +93,6 @@ export function setCpuGemmEnabled(on: boolean): void {
 /** Whether the GEMM is ready and whether it fuses; products computed each way since start. */
 export function cpuMatMulStats() {
   return { ready: gemm !== null, relaxed: gemm?.relaxed ?? false, ...stats };
-}
-
-function float32Values(backend: CpuBackendLike, t: TensorInfo): Float32Array | null {
-  const values = backend.data.get(t.dataId).values;
-  return values instanceof Float32Array ? values : null;
 }
 
 /** Writes an operand, as stored, into `heap` from float index `at` on. */

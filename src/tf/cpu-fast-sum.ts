@@ -18,19 +18,13 @@ import {
   Sum,
   unregisterKernel,
   util,
-  type DataId,
   type KernelFunc,
   type SumAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { type CpuBackendLike } from './cpu-backend-like';
 
 const CPU = 'cpu';
-
-/** The parts of tfjs-backend-cpu's MathBackendCPU used here. */
-interface CpuBackendLike {
-  data: { get(id: DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 let installed = false;
 let enabled = true;

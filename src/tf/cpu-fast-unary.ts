@@ -23,19 +23,13 @@ import {
   Step,
   Tanh,
   unregisterKernel,
-  type DataId,
   type KernelFunc,
   type StepAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { type CpuBackendLike } from './cpu-backend-like';
 
 const CPU = 'cpu';
-
-/** The parts of tfjs-backend-cpu's MathBackendCPU used here. */
-interface CpuBackendLike {
-  data: { get(id: DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
 
 type Loop = (x: Float32Array, out: Float32Array, attrs: Record<string, unknown>) => void;
 
