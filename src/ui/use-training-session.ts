@@ -2,7 +2,7 @@
  * React binding of the training worker: one TrainingClient per page, its responses reduced
  * into TrainingState, and the actions the controls need.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trainConfigOf, type Settings } from '../state/settings';
 import type { TrainConfig } from '../train/config';
 import { readCheckpointFiles } from './checkpoint-files';
@@ -106,7 +106,11 @@ export function useTrainingSession(
       (msg) => {
         if (msg.type === 'device-lost')
           recoverRef.current?.(`The ${msg.backend} GPU device was lost (${msg.message})`);
-        setState((s) => applyResponse(s, msg));
+        // Training's steady stream (loss curves, evaluations) re-renders most panels: as a
+        // transition React renders it in slices between input events instead of in one task.
+        if (msg.type === 'metrics' || msg.type === 'eval')
+          startTransition(() => setState((s) => applyResponse(s, msg)));
+        else setState((s) => applyResponse(s, msg));
       },
       (message) => recoverRef.current?.(`The training worker crashed (${message})`),
     );

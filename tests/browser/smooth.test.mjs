@@ -244,6 +244,14 @@ test(
         }
         assert.ok(result, `hover ${h + 1} drew the hovered digit and its reconstruction`);
         assert.ok(result.inked, `hover ${h + 1}: both the digit and its reconstruction have ink`);
+        if (h === 0) {
+          // The point's label (the chart's own hover for canvas-drawn points) names its digit.
+          const label = await page.evaluate(() => {
+            const tip = document.querySelector('.latent-scatter [role="tooltip"]');
+            return tip && !(/** @type {HTMLElement} */ (tip).hidden) ? tip.textContent : null;
+          });
+          assert.match(label ?? '', /^digit \d\n\(-?\d+\.\d\d, -?\d+\.\d\d\)$/, 'hover label');
+        }
         hovers.push(result);
       }
       const remaining = started + TRAIN_MS - Date.now();

@@ -7,10 +7,12 @@ import type { SavedRunSummary } from '../run-db';
 import { MAX_SAVED_RUNS } from '../run-db';
 import { count } from '../format';
 
-const time = (ms: number) =>
-  new Date(ms).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-const date = (ms: number) =>
-  new Date(ms).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+// One formatter each, made once: toLocaleString builds a new one per call (~1 ms each), and the
+// saved-runs list re-renders with every training update.
+const TIME = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+const DATE = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+const time = (ms: number) => TIME.format(ms);
+const date = (ms: number) => DATE.format(ms);
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 export function RunRecovery({

@@ -11,7 +11,9 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChartLegend, legendEntries, type LegendEntry, type LegendMode } from './ChartLegend';
-import { asCanvasTrace, drawCanvasMarkers, type MarkerLayout } from './canvas-markers';
+import { asCanvasTrace, drawCanvasMarkers, extentTrace, type MarkerLayout } from './canvas-markers';
+import { bindCanvasHover } from './bind-canvas-hover';
+import type { IndexedTrace } from './canvas-hover';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import type { PlotData, PlotLayout, PlotlyApi } from './plotly-types';
 
@@ -173,6 +175,7 @@ export function PlotlyChart({
 }: PlotlyChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const tip = useRef<HTMLDivElement>(null);
   const onCanvas = canvasTraces && canvasTraces.length ? canvasTraces.join(',') : null;
   const [plotly, setPlotly] = useState<PlotlyApi | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -230,12 +233,17 @@ export function PlotlyChart({
     let first = true;
     const canvasSet = new Set(onCanvas === null ? [] : onCanvas.split(',').map(Number));
     /** The canvas traces as last given to Plotly (what its axes were fitted to). */
-    let onCanvasNow: PlotData[] = [];
+    let onCanvasNow: IndexedTrace[] = [];
     /** Copies the canvas traces' markers where Plotly's axes now put them. */
     const paint = () => {
       const c = canvas.current;
       const fl = node._fullLayout;
-      if (c && fl && onCanvasNow.length) drawCanvasMarkers(c, fl, onCanvasNow);
+      if (c && fl && onCanvasNow.length)
+        drawCanvasMarkers(
+          c,
+          fl,
+          onCanvasNow.map((t) => t.trace),
+        );
     };
     /**
      * After a redraw, the markers are painted in the next frame, a task of their own: a redraw
@@ -263,7 +271,13 @@ export function PlotlyChart({
         const sent = (
           canvasSet.size ? d.map((t, i) => (canvasSet.has(i) ? asCanvasTrace(t) : t)) : d
         ).filter((t) => t.legendOnly !== true);
-        if (canvasSet.size) onCanvasNow = d.filter((_, i) => canvasSet.has(i));
+        if (canvasSet.size) {
+          onCanvasNow = d.flatMap((trace, curveNumber) =>
+            canvasSet.has(curveNumber) ? [{ curveNumber, trace }] : [],
+          );
+          const extent = extentTrace(onCanvasNow.map((t) => t.trace));
+          if (extent) sent.push(extent); // last, so the other traces keep their curveNumber
+        }
         // The config only once: passing it again makes Plotly rebuild and compare it every time.
         const config = canvasSet.size ? CANVAS_CONFIG : CONFIG;
         const done = plotly.react(node, sent, l, first ? config : undefined);
@@ -282,6 +296,12 @@ export function PlotlyChart({
             paint(); // later draws, zooms, pans and resizes repaint from Plotly's own events
             node.on('plotly_relayouting', paint);
             for (const event of ['plotly_afterplot', 'plotly_relayout']) node.on(event, paintSoon);
+            unbindHover = bindCanvasHover(
+              node,
+              tip.current,
+              () => onCanvasNow,
+              (hit) => hover.current?.(hit),
+            );
           }
           node.on('plotly_hover', (e) => {
             const p = e.points?.[0];
@@ -291,6 +311,7 @@ export function PlotlyChart({
         });
       },
     };
+    let unbindHover = () => {};
     slot.current = s;
     addSlot(s);
     const io =
@@ -306,6 +327,7 @@ export function PlotlyChart({
     io?.observe(node);
     return () => {
       io?.disconnect();
+      unbindHover();
       removeSlot(s);
       slot.current = null;
       for (const event of [
@@ -364,7 +386,11 @@ export function PlotlyChart({
       role="img"
       aria-label={`${title}. ${summary}`}
       style={
-        onCanvas === null ? { minHeight: height } : { minHeight: height, position: 'relative' }
+        // Its own layout and paint: Plotly reads sizes in the middle of a redraw, and without
+        // containment each read laid out whatever else on the page had changed.
+        onCanvas === null
+          ? { height, contain: 'strict' }
+          : { height, contain: 'strict', position: 'relative' }
       }
     >
       {loadError ? <p role="alert">Could not load the chart library: {loadError}</p> : null}
@@ -383,6 +409,7 @@ export function PlotlyChart({
             style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}
           />
           {graph}
+          <div ref={tip} className="chart-tooltip" role="tooltip" hidden />
         </div>
       )}
       {htmlLegend !== undefined ? (

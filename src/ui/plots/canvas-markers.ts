@@ -2,9 +2,9 @@
  * Markers of big scatter traces drawn on a canvas under a Plotly chart instead of as SVG. Plotly
  * draws each SVG marker as its own element with its own transform and opacity, so 2,000 of them
  * cost tens of milliseconds per redraw and make every later frame of the page slower to composite
- * (each is a paint chunk). Here Plotly keeps the trace (its data, hover and autorange, with
- * `mode: 'none'` and hover on points) and the chart copies the markers onto the canvas: one
- * pre-rendered sprite per colour, stamped in trace order, clipped to the plot area like Plotly's.
+ * (each is a paint chunk). Here the chart stamps the markers onto the canvas instead (one
+ * pre-rendered sprite per colour, in trace order, clipped to the plot area like Plotly's), an
+ * invisible extent trace keeps Plotly's autorange, and canvas-hover.ts does the hovering.
  */
 import type { PlotData } from './plotly-types';
 
@@ -21,9 +21,50 @@ export interface MarkerLayout {
   yaxis: Axis;
 }
 
-/** A trace as Plotly gets it: the same data, drawn by the canvas instead of as SVG markers. */
+/**
+ * A trace as Plotly gets it: kept in the chart's data (its points stay readable there) but not
+ * drawn, hovered or fitted by Plotly. Its calc of thousands of points was half of each redraw of
+ * the latent scatter; the canvas draws the markers and canvas-hover.ts finds the hovered point.
+ */
 export function asCanvasTrace(trace: PlotData): PlotData {
-  return { ...trace, mode: 'none', hoveron: 'points' };
+  return { ...trace, visible: false };
+}
+
+/**
+ * An invisible two-point trace from the canvas traces' smallest to their largest x and y, so
+ * that Plotly's autorange still fits their points; null when they have no finite point.
+ */
+export function extentTrace(traces: readonly PlotData[]): PlotData | null {
+  let x0 = Infinity;
+  let x1 = -Infinity;
+  let y0 = Infinity;
+  let y1 = -Infinity;
+  for (const t of traces) {
+    if (t.visible === false || t.visible === 'legendonly') continue;
+    const xs = t.x as ArrayLike<number | null> | undefined;
+    const ys = t.y as ArrayLike<number | null> | undefined;
+    if (!xs || !ys) continue;
+    const n = Math.min(xs.length, ys.length);
+    for (let i = 0; i < n; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      if (typeof x !== 'number' || typeof y !== 'number' || !isFinite(x) || !isFinite(y)) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x0 > x1) return null;
+  return {
+    type: 'scatter',
+    mode: 'none',
+    name: 'extent',
+    x: [x0, x1],
+    y: [y0, y1],
+    showlegend: false,
+    hoverinfo: 'skip',
+  };
 }
 
 const sprites = new Map<string, HTMLCanvasElement>();
@@ -76,6 +117,7 @@ export function drawCanvasMarkers(
   ctx.rect(xa._offset * dpr, ya._offset * dpr, xa._length * dpr, ya._length * dpr);
   ctx.clip();
   for (const t of traces) {
+    if (t.visible === false || t.visible === 'legendonly') continue;
     const xs = t.x as ArrayLike<number | null> | undefined;
     const ys = t.y as ArrayLike<number | null> | undefined;
     if (!xs || !ys) continue;
