@@ -16,7 +16,8 @@
  *   T   = transpose (2,0,3,1,4)                                    [B·Qh, sh, Qw, sw, Ci]
  *       = reshape                                                   [B, Qh·sh, Qw·sw, Ci]
  *   dX  = Slice(T, [0, offH, offW, 0], [B, H, W, Ci])   (interleaved row i + off = q·s + r)
- * Stride 1 is the single-phase case (no interleave; no crop for 'same').
+ * Stride 1 is the single-phase case (no interleave; no crop for 'same'). A backend may pass its
+ * own `interleave` (webgl: ./webgl-interleave-phases, one shader) for the Pack … Slice steps.
  *
  * Kernels used: StridedSlice, Transpose, Conv2D, Fill, Pack, Reshape, Slice. NHWC float32 only;
  * other layouts and dtypes go to `fallback` (the backend's stock kernel). Every intermediate is
@@ -39,9 +40,14 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { planAxis, phaseConvAttrs } from './conv-phases';
+import type { Interleave } from './conv-interleave';
 import { runBackendKernel } from './run-kernel';
 
-export function conv2DBackpropInputByPhases(name: string, fallback?: KernelFunc): KernelFunc {
+export function conv2DBackpropInputByPhases(
+  name: string,
+  fallback?: KernelFunc,
+  interleave?: Interleave,
+): KernelFunc {
   return (args) => {
     const backend = args.backend as KernelBackend;
     const { dy, filter } = args.inputs;
@@ -129,6 +135,14 @@ export function conv2DBackpropInputByPhases(name: string, fallback?: KernelFunc)
         return release(
           run(Slice, { x: only }, { begin: [0, rows.offset, cols.offset, 0], size: outShape }),
         );
+      }
+      if (interleave) {
+        return interleave(backend, {
+          phases,
+          strides: [sh, sw],
+          offsets: [rows.offset, cols.offset],
+          outShape,
+        });
       }
       const phaseShape = [B, Qh, Qw, Ci];
       let zeros: TensorInfo | null = null;

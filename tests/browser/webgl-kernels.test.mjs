@@ -1,7 +1,9 @@
-// Our webgl kernels (src/tf/webgl-kernels: Conv2DBackpropFilter and Conv2DBackpropInput as
-// im2col-backed Conv2Ds) in Chromium's WebGL: conv2d and conv2dTranspose outputs and gradients
-// on webgl match the stock cpu backend, and no tensor is left behind. A tiny page
-// (tests/browser/webgl-kernels/) is built here into a temporary folder.
+// Our webgl kernels (src/tf/webgl-kernels) in Chromium's WebGL: Conv2DBackpropFilter (grouped
+// im2col, or dY spread by taps), Conv2DBackpropInput (tap products + gather-add, or sub-pixel
+// phases + the interleave shader), Conv2D by tap products for few output channels, and Sum by
+// matmul: conv2d and conv2dTranspose outputs and gradients, and sums, on webgl match the stock
+// cpu backend, and no tensor is left behind. A tiny page (tests/browser/webgl-kernels/) is built
+// here into a temporary folder.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +57,13 @@ test(
     assert.deepEqual(errors, []);
     assert.equal(r.error, undefined, r.error);
     assert.equal(r.backend, 'webgl');
+    assert.ok(
+      r.results.filter((c) => c.taps).length >= 3,
+      'some conv cases take the tap-products route',
+    );
+    const inputTaps = r.results.filter((c) => c.inputTaps).length;
+    assert.ok(inputTaps >= 3, '∂x by tap products in some cases');
+    assert.ok(r.results.length - inputTaps >= 3, '∂x by phases in some cases');
     for (const {
       name,
       leaked,
@@ -66,6 +75,12 @@ test(
       assert.ok(y < 1e-4, `${name}: output off by ${y}`);
       assert.ok(da < 1e-4, `${name}: ∂input off by ${da}`);
       assert.ok(dw < 1e-4, `${name}: ∂filter off by ${dw}`);
+    }
+    assert.ok(r.sums.filter((s) => s.matmul).length >= 4, 'some sums take the matmul route');
+    for (const { name, leaked, error } of r.sums) {
+      console.log(`${name}: relative error ${error}; tensors left ${leaked}`);
+      assert.equal(leaked, 0, `${name}: tensors left behind`);
+      assert.ok(error < 1e-4, `${name}: off by ${error}`);
     }
   },
 );

@@ -1,13 +1,18 @@
 /**
  * Test page of tests/browser/webgl-kernels.test.mjs: conv2d and conv2dTranspose losses and
  * gradients on the webgl backend with our kernels (src/tf/webgl-kernels) against the stock cpu
- * backend, on the same inputs, small shapes (SwiftShader is slow). Shows one JSON report.
+ * backend, on the same inputs, small shapes (SwiftShader is slow); and sums over all but the
+ * last axis (src/tf/webgl-sum-by-matmul). Shows one JSON report.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import '../../../src/tf/register-gradients';
 import { installWebglKernels } from '../../../src/tf/webgl-kernels';
+import { convByTapsApplies } from '../../../src/tf/webgl-conv-by-taps';
+import { inputByTapsApplies } from '../../../src/tf/webgl-input-by-taps';
+import { reducesAllButLast } from '../../../src/tf/webgl-sum-by-matmul';
 
 type Shape4 = [number, number, number, number];
 interface Case {
@@ -42,6 +47,49 @@ const CASES: Case[] = [
     op: 'conv2d',
     a: [2, 9, 11, 3],
     w: [3, 2, 3, 5],
+    stride: 2,
+    pad: 'valid',
+  },
+  {
+    // dW by im2col in N = 3 groups of G = 2 images (src/tf/webgl-filter-by-im2col).
+    name: 'conv 3×3/1 same, grouped',
+    op: 'conv2d',
+    a: [6, 10, 20, 4],
+    w: [3, 3, 4, 8],
+    stride: 1,
+    pad: 'same',
+  },
+  {
+    // Few output channels: Conv2D by tap products (src/tf/webgl-conv-by-taps), strided.
+    name: 'conv 3×3/2 same, 2 out',
+    op: 'conv2d',
+    a: [2, 9, 9, 32],
+    w: [3, 3, 32, 2],
+    stride: 2,
+    pad: 'same',
+  },
+  {
+    name: 'conv 3×3/1 valid, 1 out',
+    op: 'conv2d',
+    a: [2, 10, 11, 16],
+    w: [3, 3, 16, 1],
+    stride: 1,
+    pad: 'valid',
+  },
+  {
+    // K < stride: phases without taps (zeros) in the interleave.
+    name: 'convT 2×2/3 same',
+    op: 'conv2dTranspose',
+    a: [2, 4, 4, 3],
+    w: [2, 2, 5, 3],
+    stride: 3,
+    pad: 'same',
+  },
+  {
+    name: 'convT 3×3/2 valid',
+    op: 'conv2dTranspose',
+    a: [2, 5, 6, 4],
+    w: [3, 3, 6, 4],
     stride: 2,
     pad: 'valid',
   },
@@ -115,6 +163,55 @@ function maxRelErr(got: Float32Array, want: Float32Array): number {
   return got.length === want.length ? err / scale : Infinity;
 }
 
+/** Sums over all but the last axis (the matmul route when big enough), and one that is not. */
+const SUMS: { shape: number[]; axis: number[]; keepDims: boolean }[] = [
+  { shape: [4, 14, 14, 32], axis: [0, 1, 2], keepDims: false }, // one pass
+  { shape: [8, 30, 30, 8], axis: [0, 1, 2], keepDims: true }, // two passes
+  { shape: [5, 33, 33, 4], axis: [2, 0, 1], keepDims: false }, // odd rows, one pass
+  { shape: [300, 70], axis: [0], keepDims: false }, // rank 2
+  { shape: [16, 40, 40], axis: [0, 1], keepDims: false }, // last dim not a multiple of 2·2
+  { shape: [16, 40, 40], axis: [1, 2], keepDims: false }, // not all but last: stock
+];
+
+async function sums(): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (const [i, c] of SUMS.entries()) {
+    const s = tf.tidy(() =>
+      tf.sum(tf.tensor(values(size(c.shape), 10 + i), c.shape), c.axis, c.keepDims),
+    );
+    out.push((await s.data()) as Float32Array);
+    s.dispose();
+  }
+  return out;
+}
+
+async function sumResults() {
+  await tf.setBackend('cpu');
+  const want = await sums();
+  await tf.setBackend('webgl');
+  await sums();
+  const before = tf.memory().numTensors;
+  const got = await sums();
+  const leaked = tf.memory().numTensors - before;
+  return SUMS.map((c, i) => ({
+    name: `sum ${c.shape.join('×')} over [${c.axis.join()}]`,
+    matmul: reducesAllButLast(c.axis, c.shape),
+    leaked,
+    error: maxRelErr(got[i]!, want[i]!),
+  }));
+}
+
+function usesTaps(c: Case): boolean {
+  if (c.op !== 'conv2d') return false;
+  return convByTapsApplies(backend_util.computeConv2DInfo(c.a, c.w, c.stride, 1, c.pad));
+}
+
+/** Whether the case's Conv2DBackpropInput (convT forward, or conv ∂x) takes the tap route. */
+function inputTaps(c: Case, outShape: Shape4): boolean {
+  const x = c.op === 'conv2d' ? c.a : outShape; // the forward conv's input
+  return inputByTapsApplies(backend_util.computeConv2DInfo(x, c.w, c.stride, 1, c.pad));
+}
+
 async function main(): Promise<unknown> {
   installWebglKernels();
   const results = [];
@@ -126,9 +223,18 @@ async function main(): Promise<unknown> {
     const before = tf.memory().numTensors;
     const got = await lossAndGrads(c);
     const leaked = tf.memory().numTensors - before;
-    results.push({ name: c.name, leaked, errors: got.map((g, i) => maxRelErr(g, want[i]!)) });
+    results.push({
+      name: c.name,
+      taps: usesTaps(c),
+      inputTaps: inputTaps(
+        c,
+        tf.tidy(() => apply(c, tf.zeros(c.a), tf.zeros(c.w)).shape),
+      ),
+      leaked,
+      errors: got.map((g, i) => maxRelErr(g, want[i]!)),
+    });
   }
-  return { backend: tf.getBackend(), results };
+  return { backend: tf.getBackend(), results, sums: await sumResults() };
 }
 
 const out = document.getElementById('out') as HTMLElement;
