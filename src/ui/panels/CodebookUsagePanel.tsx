@@ -10,6 +10,7 @@ import { codeColour } from '../code-palette';
 import { restartMarks, usageByCount, usageSummary } from '../code-usage';
 import { perplexityValue } from '../diagnostic-format';
 import { straightThroughTex } from '../mechanism-tex';
+import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { TrainingState } from '../training-store';
 import { TexBlock } from './TexBlock';
@@ -72,7 +73,7 @@ function PerplexityHistoryChart({ state, K }: { state: TrainingState; K: number 
     const traces: Record<string, unknown>[] = [
       {
         type: 'scatter',
-        mode: 'lines+markers',
+        mode: lineMode(h.steps.length),
         name: 'codes used',
         x: h.steps,
         y: used,
@@ -81,7 +82,7 @@ function PerplexityHistoryChart({ state, K }: { state: TrainingState; K: number 
       },
       {
         type: 'scatter',
-        mode: 'lines+markers',
+        mode: lineMode(h.steps.length),
         name: 'perplexity',
         x: h.steps,
         y: perplexity,

@@ -4,6 +4,7 @@ import { downsampleMean } from '../../core/downsample';
 import type { TermInfo } from '../../models/catalog';
 import { termColour } from '../palette';
 import { nats } from '../format';
+import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series } from '../training-store';
 
@@ -34,14 +35,17 @@ export function ElboChart({
         line: { color: termColour(t.key, i), width: 1 },
         opacity: 0.55,
       })),
-      ...terms.map((t, i) => ({
-        type: 'scatter',
-        mode: 'lines+markers',
-        name: `test ${t.label}`,
-        ...downsampleMean(test.steps, test.terms[t.key] ?? [], MAX_TEST_POINTS),
-        line: { color: termColour(t.key, i), width: 2, dash: 'dot' },
-        marker: { color: termColour(t.key, i), size: 6, symbol: 'diamond' },
-      })),
+      ...terms.map((t, i) => {
+        const points = downsampleMean(test.steps, test.terms[t.key] ?? [], MAX_TEST_POINTS);
+        return {
+          type: 'scatter',
+          mode: lineMode(points.x.length),
+          name: `test ${t.label}`,
+          ...points,
+          line: { color: termColour(t.key, i), width: 2, dash: 'dot' },
+          marker: { color: termColour(t.key, i), size: 6, symbol: 'diamond' },
+        };
+      }),
     ],
     [train, test, terms],
   );

@@ -8,6 +8,7 @@ import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
 import { reparameterisationTex } from '../mechanism-tex';
+import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series, TrainingState } from '../training-store';
 import { TexBlock } from './TexBlock';
@@ -77,7 +78,7 @@ function ActiveUnitsChart({
     () => [
       {
         type: 'scatter',
-        mode: 'lines+markers',
+        mode: lineMode(history.steps.length),
         name: 'active units',
         x: history.steps,
         y: history.terms.activeUnits ?? [],
