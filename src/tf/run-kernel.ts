@@ -28,3 +28,24 @@ export function runBackendKernel(
   }
   return out;
 }
+
+/**
+ * The intermediate tensors of one of our composed kernels: `run` runs a kernel of the backend
+ * (runBackendKernel) and keeps its output, `keep` keeps any other output, and `dispose` frees all
+ * kept ones (in a `finally`; the kernel's own result is made by a last call outside the scratch).
+ */
+export function kernelScratch(backendName: string, backend: KernelBackend) {
+  const temps: TensorInfo[] = [];
+  const keep = (t: TensorInfo): TensorInfo => {
+    temps.push(t);
+    return t;
+  };
+  return {
+    run: (kernelName: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap): TensorInfo =>
+      keep(runBackendKernel(backendName, kernelName, backend, inputs, attrs)),
+    keep,
+    dispose: (): void => {
+      for (const t of temps.splice(0)) backend.disposeData(t.dataId);
+    },
+  };
+}

@@ -28,11 +28,9 @@ import {
   type Conv2DAttrs,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runBackendKernel } from './run-kernel';
+import { kernelScratch } from './run-kernel';
 
 /** The part of tfjs-backend-webgl's MathBackendWebGL used here (no runtime import). */
 export interface WebglProgramRunner {
@@ -108,12 +106,7 @@ export function conv2DByTaps(name: string, fallback: KernelFunc): KernelFunc {
     const backend = args.backend as KernelBackend & WebglProgramRunner;
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
     const T = info.filterHeight * info.filterWidth;
-    const temps: TensorInfo[] = [];
-    const run = (kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => {
-      const out = runBackendKernel(name, kernel, backend, inputs, attrs);
-      temps.push(out);
-      return out;
-    };
+    const { run, dispose } = kernelScratch(name, backend);
     try {
       // X as [1, B·H·W, Ci]; W [KH, KW, Ci, Co] → [Ci, KH, KW, Co] → [1, Ci, KH·KW·Co].
       const x3 = run(Reshape, { x }, { shape: [1, B * H * W, Ci] });
@@ -123,7 +116,7 @@ export function conv2DByTaps(name: string, fallback: KernelFunc): KernelFunc {
       const z = run(BatchMatMul, { a: x3, b: w3 }, { transposeA: false, transposeB: false });
       return backend.runWebGLProgram(shiftAddProgram(info), [z], 'float32');
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      dispose();
     }
   };
 }

@@ -27,11 +27,8 @@ import {
   type Conv2DBackpropFilterAttrs,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
-  type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runBackendKernel } from './run-kernel';
+import { kernelScratch, runBackendKernel } from './run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
@@ -130,13 +127,7 @@ export function conv2DBackpropFilterByIm2col(name: string, fallback: KernelFunc)
     const G = imagesPerGroup(B, OH * OW);
     const N = B / G;
     const K = KH * KW * Ci;
-    const temps: TensorInfo[] = [];
-    const keep = (t: TensorInfo) => {
-      temps.push(t);
-      return t;
-    };
-    const run = (kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
-      keep(runBackendKernel(name, kernel, backend, inputs, attrs));
+    const { run, keep, dispose } = kernelScratch(name, backend);
     try {
       const a = keep(backend.runWebGLProgram(im2colProgram(info, G), [x], 'float32'));
       const dy3 = run(Reshape, { x: dy }, { shape: [N, G * OH * OW, Co] });
@@ -151,7 +142,7 @@ export function conv2DBackpropFilterByIm2col(name: string, fallback: KernelFunc)
             );
       return runBackendKernel(name, Reshape, backend, { x: total }, { shape: [KH, KW, Ci, Co] });
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      dispose();
     }
   };
 }

@@ -28,11 +28,9 @@ import {
   type Conv2DBackpropFilterAttrs,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runBackendKernel } from './run-kernel';
+import { kernelScratch, runBackendKernel } from './run-kernel';
 import { convByTapsApplies, type WebglProgramRunner } from './webgl-conv-by-taps';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
@@ -98,13 +96,7 @@ export function conv2DBackpropFilterByTaps(name: string) {
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
     const { filterHeight: KH, filterWidth: KW } = info;
     const T = KH * KW;
-    const temps: TensorInfo[] = [];
-    const keep = (t: TensorInfo) => {
-      temps.push(t);
-      return t;
-    };
-    const run = (kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
-      keep(runBackendKernel(name, kernel, backend, inputs, attrs));
+    const { run, keep, dispose } = kernelScratch(name, backend);
     try {
       const d = keep(backend.runWebGLProgram(spreadProgram(info), [dy], 'float32'));
       const d3 = run(Reshape, { x: d }, { shape: [B, H * W, T * Co] });
@@ -116,7 +108,7 @@ export function conv2DBackpropFilterByTaps(name: string) {
       const s4 = run(Reshape, { x: s }, { shape: [KH, KW, Co, Ci] });
       return runBackendKernel(name, Transpose, backend, { x: s4 }, { perm: [0, 1, 3, 2] });
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      dispose();
     }
   };
 }

@@ -23,11 +23,9 @@ import {
   type Conv2DBackpropInputAttrs,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runBackendKernel } from './run-kernel';
+import { kernelScratch } from './run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
@@ -124,12 +122,7 @@ export function conv2DBackpropInputByTaps(name: string) {
     const backend = args.backend as KernelBackend & WebglProgramRunner;
     const { batchSize: B, inChannels: Ci, outChannels: Co, outHeight: OH, outWidth: OW } = info;
     const T = info.filterHeight * info.filterWidth;
-    const temps: TensorInfo[] = [];
-    const run = (kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => {
-      const out = runBackendKernel(name, kernel, backend, inputs, attrs);
-      temps.push(out);
-      return out;
-    };
+    const { run, dispose } = kernelScratch(name, backend);
     try {
       const dy3 = run(Reshape, { x: dy }, { shape: [1, B * OH * OW, Co] });
       const w3 = run(Reshape, { x: filter }, { shape: [1, T * Ci, Co] });
@@ -137,7 +130,7 @@ export function conv2DBackpropInputByTaps(name: string) {
       const z = run(BatchMatMul, { a: dy3, b: w3 }, { transposeA: false, transposeB: true });
       return backend.runWebGLProgram(gatherAddProgram(info), [z], 'float32');
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      dispose();
     }
   };
 }

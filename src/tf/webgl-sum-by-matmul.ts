@@ -22,12 +22,10 @@ import {
   util,
   type KernelBackend,
   type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type SumAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { runBackendKernel } from './run-kernel';
+import { kernelScratch, runBackendKernel } from './run-kernel';
 
 /** Up to this many reduced rows, one pass (each output fragment loops R/2 times). */
 const SINGLE_PASS_ROWS = 4096;
@@ -58,12 +56,7 @@ export function sumByMatMul(name: string, fallback: KernelFunc): KernelFunc {
     const C = x.shape[k]!;
     const R = size / C;
     const backend = args.backend as KernelBackend;
-    const temps: TensorInfo[] = [];
-    const run = (kernel: string, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => {
-      const out = runBackendKernel(name, kernel, backend, inputs, attrs);
-      temps.push(out);
-      return out;
-    };
+    const { run, dispose } = kernelScratch(name, backend);
     /** Σ over the middle axis: 1ᵀ[1, rows] · m[g][rows, C] for each g → [groups, 1, C] */
     const sumRows = (m: TensorInfo, groups: number, rows: number): TensorInfo => {
       const ones = run(Fill, {}, { shape: [1, 1, rows], value: 1, dtype: 'float32' });
@@ -76,7 +69,7 @@ export function sumByMatMul(name: string, fallback: KernelFunc): KernelFunc {
       const shape = keepDims ? [...x.shape.slice(0, k).map(() => 1), C] : [C];
       return runBackendKernel(name, Reshape, backend, { x: out }, { shape });
     } finally {
-      for (const t of temps) backend.disposeData(t.dataId);
+      dispose();
     }
   };
 }
