@@ -4,6 +4,7 @@
  * calling again does nothing. Conv2DBackpropFilter is added on import of ./conv-wasm-gradients.
  */
 import { installFastWasmConvBackpropInput } from './conv-wasm-backprop-input';
+import { installWasmConvGemm } from './wasm-conv-gemm';
 import { installFastWasmGather } from './wasm-fast-gather';
 import { installFastWasmMatMul } from './wasm-fast-matmul';
 import {
@@ -24,5 +25,7 @@ export function installWasmKernels(): void {
   installFastWasmMatMul();
   installFastWasmGather();
   installFastWasmConvBackpropInput();
+  // Conv2D (and so our conv gradients, built from it) as im2col + the same GEMM where it pays.
+  installWasmConvGemm();
   installFastWasmSum();
 }

@@ -259,21 +259,38 @@ function strides(p: Product) {
   };
 }
 
-/** One thread, in place in TF.js's memory. */
-function runLocal(backend: WasmBackendLike, l: Local, p: Product): TensorInfo {
-  const s = scratchBytes(p.k);
+/** `l`'s scratch (malloc'ed in the backend's memory) grown for depth k: [pbuf, tmp]. */
+function localScratch(backend: WasmBackendLike, l: Local, k: number): [number, number] {
+  const s = scratchBytes(k);
   const need = align(s.pbuf) + s.tmp;
   if (l.scratchSize < need) {
     if (l.scratch !== 0) backend.wasm._free(l.scratch);
     l.scratch = backend.wasm._malloc(need);
     l.scratchSize = need;
   }
+  return [l.scratch, l.scratch + align(s.pbuf)];
+}
+
+/**
+ * The one-thread kernel over `backend`'s memory with scratch for depth k (./wasm-conv-gemm calls
+ * it on blocks of rows), or null where it is not ready or mode is 'off' or 'two-threads'.
+ */
+export function localGemm(anyBackend: unknown, k: number): [GemmFn, number, number] | null {
+  if (mode === 'off' || mode === 'two-threads') return null;
+  const backend = anyBackend as WasmBackendLike;
+  const l = localFor(backend);
+  if (l === null) return null;
+  stats.zeroCopyCalls++;
+  return [l.gemm, ...localScratch(backend, l, k)];
+}
+
+/** One thread, in place in TF.js's memory. */
+function runLocal(backend: WasmBackendLike, l: Local, p: Product): TensorInfo {
+  const [pbuf, tmp] = localScratch(backend, l, p.k);
   const out = backend.makeOutput(p.outShape, 'float32');
   const c = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
   const { sam, sak, sbk, sbn } = strides(p);
   const panels = Math.ceil(p.n / NR);
-  const pbuf = l.scratch;
-  const tmp = l.scratch + align(s.pbuf);
   l.gemm(p.aOff, sam, sak, p.bOff, sbk, sbn, c, p.n * 4, p.n, p.k, 0, p.m, 0, panels, pbuf, tmp);
   stats.zeroCopyCalls++;
   return out;
