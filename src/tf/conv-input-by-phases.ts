@@ -42,6 +42,7 @@ import {
 import { planAxis, phaseConvAttrs } from './conv-phases';
 import type { Interleave } from './conv-interleave';
 import { runBackendKernel } from './run-kernel';
+import { nhwcFloat32Pair } from './conv-inputs';
 
 export function conv2DBackpropInputByPhases(
   name: string,
@@ -50,21 +51,14 @@ export function conv2DBackpropInputByPhases(
 ): KernelFunc {
   return (args) => {
     const backend = args.backend as KernelBackend;
-    const { dy, filter } = args.inputs;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
       args.attrs as unknown as Conv2DBackpropInputAttrs;
-    if (
-      dy === undefined ||
-      filter === undefined ||
-      dataFormat !== 'NHWC' ||
-      dy.dtype !== 'float32' ||
-      filter.dtype !== 'float32' ||
-      dy.shape.length !== 4 ||
-      filter.shape.length !== 4
-    ) {
+    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, dataFormat);
+    if (inputs === null) {
       if (fallback) return fallback(args);
       throw new Error(`Conv2DBackpropInput (${name}): expected NHWC float32 dy and filter.`);
     }
+    const [dy, filter] = inputs;
     const info = backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],

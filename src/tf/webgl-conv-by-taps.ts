@@ -31,6 +31,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { kernelScratch } from './run-kernel';
+import { nhwcFloat32Pair } from './conv-inputs';
 
 /** The part of tfjs-backend-webgl's MathBackendWebGL used here (no runtime import). */
 export interface WebglProgramRunner {
@@ -80,20 +81,11 @@ function shiftAddProgram(info: ConvInfo) {
 /** Conv2D for webgl: the tap-products route where it applies, else `fallback` (stock). */
 export function conv2DByTaps(name: string, fallback: KernelFunc): KernelFunc {
   return (args) => {
-    const { x, filter } = args.inputs;
     const { strides, pad, dataFormat, dilations, dimRoundingMode } =
       args.attrs as unknown as Conv2DAttrs;
-    if (
-      x === undefined ||
-      filter === undefined ||
-      dataFormat !== 'NHWC' ||
-      x.dtype !== 'float32' ||
-      filter.dtype !== 'float32' ||
-      x.shape.length !== 4 ||
-      filter.shape.length !== 4
-    ) {
-      return fallback(args);
-    }
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.filter, dataFormat);
+    if (inputs === null) return fallback(args);
+    const [x, filter] = inputs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filter.shape as [number, number, number, number],

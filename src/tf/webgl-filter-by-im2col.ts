@@ -30,6 +30,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { kernelScratch, runBackendKernel } from './run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
+import { nhwcFloat32Pair } from './conv-inputs';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
@@ -94,20 +95,11 @@ function im2colProgram(info: ConvInfo, G: number) {
 /** Conv2DBackpropFilter for webgl by grouped im2col; other layouts/dtypes go to `fallback`. */
 export function conv2DBackpropFilterByIm2col(name: string, fallback: KernelFunc): KernelFunc {
   return (args) => {
-    const { x, dy } = args.inputs;
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
       args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    if (
-      x === undefined ||
-      dy === undefined ||
-      dataFormat !== 'NHWC' ||
-      x.dtype !== 'float32' ||
-      dy.dtype !== 'float32' ||
-      x.shape.length !== 4 ||
-      dy.shape.length !== 4
-    ) {
-      return fallback(args);
-    }
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, dataFormat);
+    if (inputs === null) return fallback(args);
+    const [x, dy] = inputs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,

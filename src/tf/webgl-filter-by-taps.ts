@@ -32,6 +32,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { kernelScratch, runBackendKernel } from './run-kernel';
 import { convByTapsApplies, type WebglProgramRunner } from './webgl-conv-by-taps';
+import { nhwcFloat32Pair } from './conv-inputs';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
@@ -69,20 +70,11 @@ function spreadProgram(info: ConvInfo) {
 /** dW by tap spreading where convByTapsApplies, else null (the caller picks another route). */
 export function conv2DBackpropFilterByTaps(name: string) {
   return (args: Parameters<KernelFunc>[0]): TensorInfo | null => {
-    const { x, dy } = args.inputs;
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
       args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    if (
-      x === undefined ||
-      dy === undefined ||
-      dataFormat !== 'NHWC' ||
-      x.dtype !== 'float32' ||
-      dy.dtype !== 'float32' ||
-      x.shape.length !== 4 ||
-      dy.shape.length !== 4
-    ) {
-      return null;
-    }
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, dataFormat);
+    if (inputs === null) return null;
+    const [x, dy] = inputs;
     const info = backend_util.computeConv2DInfo(
       x.shape as [number, number, number, number],
       filterShape,

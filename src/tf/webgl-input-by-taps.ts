@@ -27,6 +27,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { kernelScratch } from './run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
+import { nhwcFloat32Pair } from './conv-inputs';
 
 type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
@@ -96,20 +97,11 @@ function gatherAddProgram(info: ConvInfo) {
 /** dX by tap products where inputByTapsApplies, else null (the caller picks another route). */
 export function conv2DBackpropInputByTaps(name: string) {
   return (args: Parameters<KernelFunc>[0]): TensorInfo | null => {
-    const { dy, filter } = args.inputs;
     const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
       args.attrs as unknown as Conv2DBackpropInputAttrs;
-    if (
-      dy === undefined ||
-      filter === undefined ||
-      dataFormat !== 'NHWC' ||
-      dy.dtype !== 'float32' ||
-      filter.dtype !== 'float32' ||
-      dy.shape.length !== 4 ||
-      filter.shape.length !== 4
-    ) {
-      return null;
-    }
+    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, dataFormat);
+    if (inputs === null) return null;
+    const [dy, filter] = inputs;
     const info = backend_util.computeConv2DInfo(
       inputShape,
       filter.shape as [number, number, number, number],
