@@ -122,7 +122,7 @@ function contentSecurityPolicyPlugin(): Plugin {
 /**
  * Cross-origin isolation for `vite` and `vite preview`: with these headers the page (and its
  * workers) may use SharedArrayBuffer, which the two-thread wasm matmul needs (its helper worker
- * shares a WebAssembly.Memory with the training worker; src/tf/wasm-parallel-matmul.ts). Without
+ * shares a WebAssembly.Memory with the training worker; src/backends/wasm/wasm-parallel-matmul.ts). Without
  * them (a host that does not send them) training runs on one thread, as before. require-corp
  * blocks only cross-origin no-cors subresources, which the app has none of: its dataset downloads
  * are CORS fetches. A static host should send the same two headers.

@@ -1,4 +1,4 @@
-// Benchmarks the generated WebAssembly SIMD GEMM (src/tf/gemm) in Node on the MLP VAE's matmul
+// Benchmarks the generated WebAssembly SIMD GEMM (src/backends/gemm) in Node on the MLP VAE's matmul
 // shapes: one thread, two threads (a worker_threads helper over the same shared memory, as the
 // browser's helper worker), two threads plus the copies in and out of TF.js's heap that the app's
 // route makes, and TF.js wasm's own BatchMatMul (XNNPACK for untransposed products; the stock
@@ -20,8 +20,8 @@ const { values: opts } = parseArgs({
 });
 const ROUNDS = Number(opts.rounds);
 
-// src/tf/gemm/*.ts → plain ES modules in a temporary folder (relative imports get .mjs).
-const src = resolve(import.meta.dirname, '../src/tf/gemm');
+// src/backends/gemm/*.ts → plain ES modules in a temporary folder (relative imports get .mjs).
+const src = resolve(import.meta.dirname, '../src/backends/gemm');
 const out = mkdtempSync(join(tmpdir(), 'gemm-bench-'));
 mkdirSync(out, { recursive: true });
 for (const f of readdirSync(src).filter((f) => f.endsWith('.ts') && !f.includes('.worker.'))) {

@@ -8,7 +8,7 @@ const CONV = new Set(['conv-vae', 'vq-vae', 'dvae']);
 
 /**
  * The pure-JS cpu backend times the MLP and one conv model: a conv step takes ~40 s there the
- * stock way (~1 s with our kernels, src/tf/cpu-kernels.ts), so the other conv models would add
+ * stock way (~1 s with our kernels, src/backends/cpu/cpu-kernels.ts), so the other conv models would add
  * minutes each and show nothing new.
  */
 export function modelsFor(backend, models) {

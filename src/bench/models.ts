@@ -6,8 +6,8 @@
  *   dvae      the zoo's default dVAE (7×7 grid of K = 64 Gumbel-softmax codes, D = 16)
  * Plain data: no TF.js here, so the page, the workers and the Node entry share it.
  */
-import type { TrainConfig } from '../train/config';
-import { TRAIN_DEFAULTS } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
+import { TRAIN_DEFAULTS } from '../contracts/config';
 
 export const BENCH_MODEL_IDS = ['mlp-vae', 'conv-vae', 'vq-vae', 'dvae'] as const;
 export type BenchModelId = (typeof BENCH_MODEL_IDS)[number];

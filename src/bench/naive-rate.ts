@@ -7,14 +7,14 @@
  * as tfjs-examples' MNIST data.js + model.fit-style loops do. On webgpu the read is
  * `await cost.data()`, still every step: tfjs-backend-webgpu 4.22's dataSync (a canvas copy)
  * returned 0 without waiting in a worker on SwiftShader, so it would time nothing. The backend is the stock one:
- * whoever calls this must not have installed our kernels (src/tf/wasm-kernels.ts) in this
+ * whoever calls this must not have installed our kernels (src/backends/wasm/wasm-kernels.ts) in this
  * realm. Timing follows measureTrainingRate: warm-up rounds, then the median of timed rounds.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, permutation } from '../core/rng';
 import type { ImageDataset } from '../data/image-dataset';
 import { createModel } from '../models/zoo';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 import { median, type RateMeasurement, type RateOptions } from '../train/measure-rate';
 
 export async function measureNaiveRate(

@@ -2,10 +2,10 @@
 /**
  * Bench worker, the naive way (naive-rate.ts) on the stock backend (stock-backend.ts). A worker
  * has its own kernel registry, so nothing of ours.worker.ts reaches it; only the
- * Conv2DBackpropFilter kernel that the conv layers import (src/tf/conv-wasm-gradients.ts) is
+ * Conv2DBackpropFilter kernel that the conv layers import (src/backends/wasm/conv-wasm-gradients.ts) is
  * ours, and without it conv models cannot train on wasm at all.
  */
-import { configureWasmPaths } from '../worker/wasm-paths';
+import { configureWasmPaths } from '../backends/wasm/wasm-paths';
 import { measureNaiveRate } from './naive-rate';
 import { startStockBackend } from './stock-backend';
 import { serveBench } from './worker-host';

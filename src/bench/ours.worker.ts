@@ -10,10 +10,10 @@ import {
   prepareSingleThreadGemm,
   setParallelMatMulMode,
   startParallelMatMul,
-} from '../tf/wasm-parallel-matmul';
-import { describeGpu, startOnlyBackend } from '../train/backend';
+} from '../backends/wasm/wasm-parallel-matmul';
+import { describeGpu, startOnlyBackend } from '../backends/setup';
 import { measureTrainingRate } from '../train/measure-rate';
-import { configureWasmPaths } from '../worker/wasm-paths';
+import { configureWasmPaths } from '../backends/wasm/wasm-paths';
 import type { BenchRequest } from './protocol';
 import { serveBench } from './worker-host';
 

@@ -9,8 +9,8 @@
  *   page → worker   heap           the answer (null when no driver is attached)
  *   worker → page   result | error
  */
-import type { ParallelMatMulMode } from '../tf/wasm-parallel-matmul';
-import type { BackendName } from '../train/config';
+import type { ParallelMatMulMode } from '../backends/wasm/wasm-parallel-matmul';
+import type { BackendName } from '../contracts/config';
 import type { BenchModelId } from './models';
 
 /** Ours: the app's Trainer on our backend start (fast wasm kernels); naive: see naive-rate.ts. */

@@ -1,7 +1,7 @@
 /**
  * Starts a TF.js backend the stock way, as a user of the packages would: import the backend
- * package, (wasm) say where its .wasm files are, tf.setBackend. Unlike src/train/backend.ts it
- * installs none of our kernels (src/tf/wasm-kernels.ts). Throws when `name` does not start.
+ * package, (wasm) say where its .wasm files are, tf.setBackend. Unlike src/backends/setup.ts it
+ * installs none of our kernels (src/backends/wasm/wasm-kernels.ts). Throws when `name` does not start.
  *
  * wasm: the single-threaded build. On a cross-origin-isolated page (vite.config.ts sends COOP and
  * COEP) TF.js would pick its threaded build, whose pthread workers come from Blob URLs that our
@@ -9,7 +9,7 @@
  * TF.js on one thread, as on any page that is not cross-origin isolated.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from '../train/config';
+import type { BackendName } from '../contracts/config';
 
 export async function startStockBackend(
   name: BackendName,

@@ -5,7 +5,7 @@
  * is disposed. Each worker supplies how it starts its backend and how it trains.
  */
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
-import type { BackendName, TrainConfig } from '../train/config';
+import type { BackendName, TrainConfig } from '../contracts/config';
 import type { RateMeasurement, RateOptions } from '../train/measure-rate';
 import { BENCH_MODELS } from './models';
 import type {

@@ -6,7 +6,7 @@
  * --profile N (time each kernel over N training steps after 5 warm-up steps, print, and stop).
  */
 import { SETTINGS, parseSettings, trainConfigOf, type DatasetId } from '../state/settings';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 
 export interface CliOptions {
   config: TrainConfig;

@@ -18,7 +18,7 @@ import { measureNaiveRate } from '../bench/naive-rate';
 import type { BenchRun, BenchWay, RoundPlan } from '../bench/protocol';
 import { startStockBackend } from '../bench/stock-backend';
 import { loadImageDataset } from '../data/image-dataset';
-import { startOnlyBackend } from '../train/backend';
+import { startOnlyBackend } from '../backends/setup';
 import { measureTrainingRate } from '../train/measure-rate';
 
 function diskFetch(root: string) {

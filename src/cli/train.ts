@@ -17,12 +17,12 @@ import { mulberry32 } from '../core/rng';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { binarizeInPlace, EVAL_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import { Vae } from '../models/vae';
-import { installCpuKernels } from '../tf/cpu-kernels';
-import { installWasmKernels } from '../tf/wasm-kernels';
+import { installCpuKernels } from '../backends/cpu/cpu-kernels';
+import { installWasmKernels } from '../backends/wasm/wasm-kernels';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
-import type { TrainConfig } from '../train/config';
-import { profileKernels } from '../train/kernel-profile';
+import type { TrainConfig } from '../contracts/config';
+import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
 import { parseCliArgs } from './args';
 

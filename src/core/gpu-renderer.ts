@@ -3,7 +3,7 @@
  * (SwiftShader, llvmpipe/lavapipe, softpipe, Microsoft's Basic Render Driver / WARP)? Such a
  * "GPU" is much slower than the wasm backend for training, so the default backend choice skips
  * it. Pure: it classifies what the browser reports (WebGPU's GPUAdapterInfo and
- * isFallbackAdapter, WebGL's WEBGL_debug_renderer_info strings); src/train/backend.ts asks.
+ * isFallbackAdapter, WebGL's WEBGL_debug_renderer_info strings); src/backends/setup.ts asks.
  */
 
 /** What the browser says about its GPU; every field optional (browsers hide some). */

@@ -11,9 +11,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fitGaussian, sampleGaussian, type GaussianFit } from '../core/gaussian-fit';
 import { mulberry32 } from '../core/rng';
-import '../tf/register-gradients';
-import { reconstructionNll } from '../tf/reconstruction';
-import type { Activation, Architecture, Likelihood } from '../train/config';
+import '../ops/register-gradients';
+import { reconstructionNll } from '../ops/reconstruction';
+import type { Activation, Architecture, Likelihood } from '../contracts/config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { decoderNet, encoderBody, type Net } from './layers/bodies';
 import { Dense } from './layers/dense';

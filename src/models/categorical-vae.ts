@@ -9,16 +9,16 @@
  *   −ELBO = recon + kl; objective recon + w(t)·kl. Paper: N = 20, K = 10, τ = max(0.5, e^{−rt}).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tf/register-gradients';
-import { bernoulliNllFromLogits } from '../tf/bernoulli';
-import { oneHotFloat } from '../tf/one-hot';
+import '../ops/register-gradients';
+import { bernoulliNllFromLogits } from '../ops/bernoulli';
+import { oneHotFloat } from '../ops/one-hot';
 import {
   categoricalKlToUniform,
   gumbelSoftmax,
   gumbelSoftmaxHard,
   sampleGumbel,
-} from '../tf/gumbel';
-import type { TrainConfig } from '../train/config';
+} from '../ops/gumbel';
+import type { TrainConfig } from '../contracts/config';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { temperatureAt, type TemperatureOptions } from './gumbel-temperature';
 import { Dense } from './layers/dense';

@@ -14,16 +14,16 @@
  * τ(t) follows the configured schedule (Jang et al.'s exp decay or DALL·E's cosine anneal).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tf/register-gradients';
-import { bernoulliNllFromLogits } from '../tf/bernoulli';
-import { oneHotFloat } from '../tf/one-hot';
+import '../ops/register-gradients';
+import { bernoulliNllFromLogits } from '../ops/bernoulli';
+import { oneHotFloat } from '../ops/one-hot';
 import {
   categoricalKlToUniform,
   gumbelSoftmax,
   gumbelSoftmaxHard,
   sampleGumbel,
-} from '../tf/gumbel';
-import type { TrainConfig } from '../train/config';
+} from '../ops/gumbel';
+import type { TrainConfig } from '../contracts/config';
 import { klWeightFor } from './kl-weight';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { temperatureAt, type TemperatureOptions } from './gumbel-temperature';

@@ -7,7 +7,7 @@ import {
   gumbelTemperatureAt,
   type GumbelTemperatureSchedule,
 } from '../core/schedules';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 
 export type TemperatureOptions = Pick<
   TrainConfig,

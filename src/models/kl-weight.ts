@@ -3,7 +3,7 @@
  * the dVAE.
  */
 import { KL_WEIGHT_DEFAULTS, klWeightAt, type KlWeightSchedule } from '../core/schedules';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 
 export type KlWeightOptions = Pick<TrainConfig, 'beta' | 'warmup' | 'warmupSteps'>;
 

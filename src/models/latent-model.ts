@@ -4,7 +4,7 @@
  * so the UI can plot every term without knowing the model.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 
 export interface LossContext {
   /** Training step (1-based) that schedules (β warm-up, τ) are evaluated at; 0 = untrained. */

@@ -15,10 +15,16 @@
  * the −ELBO when β ≠ 1, warm-up is running, or free bits bind.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tf/register-gradients';
-import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../tf/gaussian';
-import { reconstructionNll } from '../tf/reconstruction';
-import type { Activation, Architecture, Likelihood, TrainConfig, Warmup } from '../train/config';
+import '../ops/register-gradients';
+import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../ops/gaussian';
+import { reconstructionNll } from '../ops/reconstruction';
+import type {
+  Activation,
+  Architecture,
+  Likelihood,
+  TrainConfig,
+  Warmup,
+} from '../contracts/config';
 import { klWeightFor } from './kl-weight';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { Dense } from './layers/dense';

@@ -18,10 +18,10 @@
  * restart from current encoder outputs (the trainer calls maintain() every 200 steps) (Dhariwal et al. 2020).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../tf/register-gradients';
-import { reconstructionNll } from '../tf/reconstruction';
-import type { Likelihood } from '../train/config';
-import { oneHotFloat } from '../tf/one-hot';
+import '../ops/register-gradients';
+import { reconstructionNll } from '../ops/reconstruction';
+import type { Likelihood } from '../contracts/config';
+import { oneHotFloat } from '../ops/one-hot';
 import {
   createEmaState,
   disposeEmaState,
@@ -33,7 +33,7 @@ import {
   straightThrough,
   vqLosses,
   type EmaState,
-} from '../tf/vector-quantize';
+} from '../ops/vector-quantize';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { ConvDecoder, ConvEncoder, GRID } from './layers/conv-nets';
 

@@ -1,7 +1,7 @@
 /**
  * The zoo: builds the model a TrainConfig names. Options each model does not use are ignored.
  */
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';

@@ -2,9 +2,9 @@
  * "This device's benchmark": the training speed of each backend measured in this browser, the
  * fastest one, and where the backend on screen came from (a link, a person, the benchmark, or
  * the default). Plain data and pure functions; the page keeps the benchmark in localStorage
- * (src/ui/device-benchmark-storage.ts) so a lecturer's machine remembers its fastest backend.
+ * (src/state/device-benchmark-storage.ts) so a lecturer's machine remembers its fastest backend.
  */
-import { BACKENDS, type BackendName } from '../train/config';
+import { BACKENDS, type BackendName } from '../contracts/config';
 
 export const BENCHMARK_FORMAT = 'latent-lab-device-benchmark';
 export const BENCHMARK_VERSION = 1;

@@ -5,8 +5,8 @@
  * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
  * to the default with a notice that says why; unknown keys are ignored.
  */
-import { MODEL_KINDS } from '../models/catalog';
-import { parseClosedPanels } from './panels';
+import { MODEL_KINDS } from '../contracts/catalog';
+import { parseClosedPanels } from '../contracts/panels';
 import {
   ACTIVATIONS,
   ARCHITECTURES,
@@ -18,7 +18,7 @@ import {
   WARMUPS,
   type BackendName,
   type TrainConfig,
-} from '../train/config';
+} from '../contracts/config';
 
 /**
  * Ids of the datasets a link may name: bundled MNIST, and the downloads of
@@ -32,7 +32,7 @@ export interface Settings extends TrainConfig {
   backend: BackendName;
   /** Which dataset the worker loads; changing it restarts the worker, like the backend. */
   dataset: DatasetId;
-  /** Lecture panels shown folded, comma-separated ids (src/state/panels.ts); page only. */
+  /** Lecture panels shown folded, comma-separated ids (src/contracts/panels.ts); page only. */
   closedPanels: string;
 }
 

@@ -5,8 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { LatentModel } from '../models/latent-model';
-import { MODEL_KINDS } from '../models/catalog';
-import { TRAIN_DEFAULTS, type TrainConfig } from './config';
+import { MODEL_KINDS } from '../contracts/catalog';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../contracts/config';
 
 export const CHECKPOINT_FORMAT = 'latent-lab-checkpoint';
 export const CHECKPOINT_VERSION = 1;

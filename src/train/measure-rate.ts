@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '../data/image-dataset';
-import type { TrainConfig } from './config';
+import type { TrainConfig } from '../contracts/config';
 import { Trainer } from './trainer';
 
 export interface RateOptions {

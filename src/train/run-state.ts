@@ -17,14 +17,14 @@ import {
   loadCheckpointWeights,
   parseCheckpointMeta,
 } from './checkpoint';
-import type { TrainConfig } from './config';
+import type { TrainConfig } from '../contracts/config';
 import {
   RUN_FORMAT,
   RUN_VERSION,
   type RunMeta,
   type RunSnapshot,
   type WeightSpec,
-} from './run-file';
+} from '../contracts/run-file';
 import { Trainer, type NamedTensor } from './trainer';
 
 const savedVariables = (m: LatentModel) => m.savedVariables ?? m.variables;

@@ -15,11 +15,11 @@ import {
   toFloatPixels,
 } from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
-import { MODEL_CATALOG } from '../models/catalog';
+import { MODEL_CATALOG } from '../contracts/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
-import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from './config';
-import type { Diagnostics, EvalResult, StepMetrics } from './metrics';
+import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from '../contracts/config';
+import type { Diagnostics, EvalResult, StepMetrics } from '../contracts/metrics';
 
 /** A tensor with a name, as optimisers save and load their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };

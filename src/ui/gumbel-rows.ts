@@ -4,7 +4,7 @@
  * whose argmax over all K codes is the hard sample, and the relaxed sample
  * y_c = softmax((log π + g)/τ)_c.
  */
-import type { InspectAnswer } from '../train/inspect-types';
+import type { InspectAnswer } from '../contracts/inspect';
 
 export type GumbelAnswer = Extract<InspectAnswer, { kind: 'gumbel' }>;
 

@@ -17,8 +17,8 @@ import {
   loadDeviceBenchmark,
   saveDeviceBenchmark,
   userAgentHash,
-} from './device-benchmark-storage';
-import type { TrainingState } from './training-store';
+} from '../state/device-benchmark-storage';
+import type { TrainingState } from '../state/training-store';
 import type { TrainingActions } from './use-training-session';
 
 export interface InitialPage {

@@ -12,7 +12,7 @@ import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import { readUploadFiles, type UploadFile } from '../data/upload-files';
 import { formatMegabytes } from '../data/upload-limits';
 import { decodeImageToDigit } from './decode-image';
-import type { Notice } from './training-store';
+import type { Notice } from '../state/training-store';
 
 export type DatasetChoice = 'mnist' | DownloadId | 'upload';
 

@@ -8,16 +8,16 @@
  * crash recovery) is one `restore` request with a snapshot, plus the history to show.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from 'react';
-import { MODEL_CATALOG } from '../models/catalog';
+import { MODEL_CATALOG } from '../contracts/catalog';
 import { trainConfigOf, type Settings } from '../state/settings';
-import { BACKENDS, type BackendName, type TrainConfig } from '../train/config';
+import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import {
   historyBytes,
   historyUpTo,
   snapshotBytes,
   type RunHistory,
   type RunSnapshot,
-} from '../train/run-file';
+} from '../contracts/run-file';
 import type { TrainingClient, UncheckedSnapshot } from '../worker/client';
 import {
   deleteRun,
@@ -26,9 +26,9 @@ import {
   loadRun,
   saveRun,
   type SavedRunSummary,
-} from './run-db';
-import { downloadRunFile, readRunFile } from './run-file-io';
-import { notice, resetRun, type Notice, type TrainingState } from './training-store';
+} from '../state/run-db';
+import { downloadRunFile, readRunFile } from '../state/run-file-io';
+import { notice, resetRun, type Notice, type TrainingState } from '../state/training-store';
 
 /** Automatic restarts after crashes or device loss per page load, before giving up. */
 const MAX_RECOVERIES = 3;

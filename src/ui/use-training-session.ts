@@ -4,10 +4,10 @@
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { trainConfigOf, type Settings } from '../state/settings';
-import type { TrainConfig } from '../train/config';
-import { readCheckpointFiles } from './checkpoint-files';
+import type { TrainConfig } from '../contracts/config';
+import { readCheckpointFiles } from '../state/checkpoint-files';
 import { TrainingClient } from '../worker/client';
-import { isRunFile } from './run-file-io';
+import { isRunFile } from '../state/run-file-io';
 import {
   BUNDLED_DATASET,
   useRunPersistence,
@@ -23,7 +23,7 @@ import {
   resetRun,
   type Notice,
   type TrainingState,
-} from './training-store';
+} from '../state/training-store';
 
 export interface TrainingActions extends RunActions {
   play: () => void;

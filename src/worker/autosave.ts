@@ -5,7 +5,7 @@
  * a safe point is forced (training stopped, new model, page hidden); export requests wait for
  * the next safe point.
  */
-import type { RunSnapshot } from '../train/run-file';
+import type { RunSnapshot } from '../contracts/run-file';
 
 /** Autosave period while training. */
 export const AUTOSAVE_MS = 5000;

@@ -3,7 +3,7 @@
  * requests, forwards typed responses, and turns a crash of the worker into an error message.
  */
 import type { ImageDataset } from '../data/image-dataset';
-import type { RunSnapshot } from '../train/run-file';
+import type { RunSnapshot } from '../contracts/run-file';
 import type { InspectAnswer, InspectQuery, WorkerRequest, WorkerResponse } from './protocol';
 
 export type InitRequest = Extract<WorkerRequest, { type: 'init' }>;

@@ -5,7 +5,7 @@
  * backend. The training worker and its run are not touched.
  */
 import type { BackendRate } from '../state/device-benchmark';
-import { BACKENDS, type BackendName, type TrainConfig } from '../train/config';
+import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import type {
   BenchmarkRequest,
   BenchmarkResponse,

@@ -3,7 +3,7 @@
  * One worker measures one backend and is then terminated, so nothing of one backend (its
  * context, buffers, compiled kernels) is left when the next one is measured. Type-only.
  */
-import type { BackendName, TrainConfig } from '../train/config';
+import type { BackendName, TrainConfig } from '../contracts/config';
 
 /** Page → worker: measure the training speed of `config` on exactly `backend` (no fallback). */
 export interface BenchmarkRequest {

@@ -8,11 +8,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDigits } from '../data/synthetic-digits';
-import { cpuMatMulStats } from '../tf/cpu-fast-matmul';
-import { describeGpu, startOnlyBackend } from '../train/backend';
+import { cpuMatMulStats } from '../backends/cpu/cpu-fast-matmul';
+import { describeGpu, startOnlyBackend } from '../backends/setup';
 import { measureTrainingRate } from '../train/measure-rate';
 import type { BenchmarkRequest, BenchmarkResponse } from './device-benchmark-protocol';
-import { configureWasmPaths } from './wasm-paths';
+import { configureWasmPaths } from '../backends/wasm/wasm-paths';
 
 async function describeRunning(backend: 'wasm' | 'cpu'): Promise<string> {
   if (backend === 'cpu') {

@@ -4,11 +4,11 @@
  * numbers and transferable typed arrays.
  */
 import type { ImageDataset } from '../data/image-dataset';
-import type { BackendName, TrainConfig } from '../train/config';
-import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../train/inspect-types';
-import type { DeviceMemory, EvalResult, StepMetrics } from '../train/metrics';
-import type { DivergenceCause } from '../train/divergence';
-import type { RunSnapshot } from '../train/run-file';
+import type { BackendName, TrainConfig } from '../contracts/config';
+import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../contracts/inspect';
+import type { DeviceMemory, EvalResult, StepMetrics } from '../contracts/metrics';
+import type { DivergenceCause } from '../contracts/divergence';
+import type { RunSnapshot } from '../contracts/run-file';
 
 export type {
   DeviceMemory,

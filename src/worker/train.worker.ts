@@ -8,19 +8,19 @@
 import { ThroughputMeter } from '../core/throughput';
 import { checkImageDataset } from '../data/check-dataset';
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
-import { deviceMemory, startBackend } from '../train/backend';
+import { deviceMemory, startBackend } from '../backends/setup';
 import { loadCheckpointWeights, parseCheckpointMeta } from '../train/checkpoint';
-import { capabilitiesOf, inspect } from '../train/inspector';
+import { capabilitiesOf, inspect } from '../train/inspect/inspector';
 import { watchDeviceLoss } from '../train/device-loss';
-import { explainDivergence } from '../train/divergence';
-import type { RunSnapshot } from '../train/run-file';
+import { explainDivergence } from '../contracts/divergence';
+import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun, restoreRun } from '../train/run-state';
-import type { TrainConfig } from '../train/config';
+import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
 import { Autosaver } from './autosave';
 import type { BenchmarkRequest, BenchmarkResponse } from './device-benchmark-protocol';
 import type { WorkerRequest, WorkerResponse } from './protocol';
-import { configureWasmPaths } from './wasm-paths';
+import { configureWasmPaths } from '../backends/wasm/wasm-paths';
 
 declare const self: DedicatedWorkerGlobalScope;
 

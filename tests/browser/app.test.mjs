@@ -23,7 +23,7 @@ after(async () => {
 });
 
 const MINUTE = 60_000;
-/** Every foldable panel (src/state/panels.ts), for tests that need none of them drawn. */
+/** Every foldable panel (src/contracts/panels.ts), for tests that need none of them drawn. */
 const ALL_PANELS = [
   'elbo',
   'latent',

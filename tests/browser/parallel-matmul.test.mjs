@@ -1,4 +1,4 @@
-// The two-thread wasm BatchMatMul (src/tf/wasm-parallel-matmul) in Chromium: a tiny page
+// The two-thread wasm BatchMatMul (src/backends/wasm/wasm-parallel-matmul) in Chromium: a tiny page
 // (tests/browser/parallel-matmul/) trains the MLP VAE on wasm, the app's way, with the route off
 // and then on from the same seed. On a cross-origin-isolated page (COOP/COEP) the helper thread
 // must start, the products must go through it, and the losses must match the single-thread run

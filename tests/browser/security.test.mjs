@@ -106,7 +106,7 @@ test(
 
       const violations = await page.evaluate(() => /** @type {any} */ (window).__violations);
       // The training worker, and on this cross-origin-isolated page the two-thread matmul's
-      // helper (src/tf/gemm/gemm-helper.worker.ts), which blocks in Atomics.wait for good, so it
+      // helper (src/backends/gemm/gemm-helper.worker.ts), which blocks in Atomics.wait for good, so it
       // cannot be evaluated in; it only instantiates a module compiled by the training worker.
       const training = workers.filter((w) => /train\.worker/.test(w.url()));
       assert.equal(training.length, 1, 'one training worker');

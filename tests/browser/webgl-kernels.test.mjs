@@ -1,4 +1,4 @@
-// Our webgl kernels (src/tf/webgl-kernels) in Chromium's WebGL: Conv2DBackpropFilter (grouped
+// Our webgl kernels (src/backends/webgl/webgl-kernels) in Chromium's WebGL: Conv2DBackpropFilter (grouped
 // im2col, or dY spread by taps), Conv2DBackpropInput (tap products + gather-add, or sub-pixel
 // phases + the interleave shader), Conv2D by tap products for few output channels, and Sum by
 // matmul: conv2d and conv2dTranspose outputs and gradients, and sums, on webgl match the stock

@@ -1,4 +1,4 @@
-// Our webgpu kernels (src/tf/webgpu-kernels: BatchMatMul, Sum, Mean, convolutions, AddN) in Chromium's WebGPU
+// Our webgpu kernels (src/backends/webgpu/webgpu-kernels: BatchMatMul, Sum, Mean, convolutions, AddN) in Chromium's WebGPU
 // (here SwiftShader, a software adapter, where our programs run): a tiny page
 // (tests/browser/webgpu-kernels/) computes small products, sums and means of every kind they
 // handle, convolutions and their gradients, and an AddN of 11 tensors, on webgpu the app's way and on TF.js's cpu backend, and

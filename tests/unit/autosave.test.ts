@@ -1,8 +1,8 @@
 // When the worker snapshots: only at safe points, only healthy runs are autosaved, every
 // AUTOSAVE_MS or when forced or asked for; export requests are served at the next safe point.
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
-import type { RunSnapshot } from '../../src/train/run-file';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import type { RunSnapshot } from '../../src/contracts/run-file';
 import { AUTOSAVE_MS, Autosaver } from '../../src/worker/autosave';
 
 function fakeSnapshot(step: number): RunSnapshot {

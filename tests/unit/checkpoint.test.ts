@@ -5,7 +5,7 @@ import {
   loadCheckpointWeights,
   parseCheckpointMeta,
 } from '../../src/train/checkpoint';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);

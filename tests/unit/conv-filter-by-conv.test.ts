@@ -1,4 +1,4 @@
-// Conv2DBackpropFilter composed as one dilated forward Conv2D (src/tf/conv-filter-by-conv), run
+// Conv2DBackpropFilter composed as one dilated forward Conv2D (src/backends/shared/conv-filter-by-conv), run
 // here with the cpu backend's own kernels (the webgl version composes webgl's kernels the same
 // way; webgl does not exist in Node), checked against the stock cpu Conv2DBackpropFilter kernel.
 // Also: installWebglKernels swaps the webgl backend's two kernels and is idempotent.
@@ -11,8 +11,8 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-webgl';
-import { conv2DBackpropFilterByConv } from '../../src/tf/conv-filter-by-conv';
-import { installWebglKernels } from '../../src/tf/webgl-kernels';
+import { conv2DBackpropFilterByConv } from '../../src/backends/shared/conv-filter-by-conv';
+import { installWebglKernels } from '../../src/backends/webgl/webgl-kernels';
 import { tf, useCpu } from './tf-setup';
 
 type Shape4 = [number, number, number, number];

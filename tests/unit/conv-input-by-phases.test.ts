@@ -1,5 +1,5 @@
 // Conv2DBackpropInput composed as one stride-1 Conv2D per sub-pixel phase
-// (src/tf/conv-input-by-phases), run here with the cpu backend's own kernels (the webgl version
+// (src/backends/shared/conv-input-by-phases), run here with the cpu backend's own kernels (the webgl version
 // composes webgl's kernels the same way; webgl does not exist in Node), checked against the
 // stock cpu Conv2DBackpropInput kernel, with no tensor left behind.
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   type KernelBackend,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { conv2DBackpropInputByPhases } from '../../src/tf/conv-input-by-phases';
+import { conv2DBackpropInputByPhases } from '../../src/backends/shared/conv-input-by-phases';
 import { tf, useCpu } from './tf-setup';
 
 type Shape4 = [number, number, number, number];

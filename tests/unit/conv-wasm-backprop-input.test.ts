@@ -1,4 +1,4 @@
-// The phase-decomposed Conv2DBackpropInput (src/tf/conv-wasm-backprop-input) on the wasm backend,
+// The phase-decomposed Conv2DBackpropInput (src/backends/wasm/conv-wasm-backprop-input) on the wasm backend,
 // checked against the pure-JS CPU backend: as conv2dTranspose's forward pass, as conv2d's ∂x, and
 // inside the full gradients of a small conv net. The wasm build for Node loads its .wasm files
 // from node_modules by itself (SIMD, single-threaded here).
@@ -6,12 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import '../../src/tf/register-gradients';
-import '../../src/tf/conv-wasm-gradients';
+import '../../src/ops/register-gradients';
+import '../../src/backends/wasm/conv-wasm-gradients';
 import {
   conv2DBackpropInputWasm,
   installFastWasmConvBackpropInput,
-} from '../../src/tf/conv-wasm-backprop-input';
+} from '../../src/backends/wasm/conv-wasm-backprop-input';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;

@@ -1,12 +1,12 @@
-// Conv2D / conv2dTranspose gradients on the wasm backend (with src/tf/conv-wasm-gradients) checked
+// Conv2D / conv2dTranspose gradients on the wasm backend (with src/backends/wasm/conv-wasm-gradients) checked
 // against the pure-JS CPU backend. The wasm build for Node loads its .wasm files from
 // node_modules by itself (SIMD, single-threaded here); no setWasmPaths is needed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import '../../src/tf/register-gradients';
-import '../../src/tf/conv-wasm-gradients';
+import '../../src/ops/register-gradients';
+import '../../src/backends/wasm/conv-wasm-gradients';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid';

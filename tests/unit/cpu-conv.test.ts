@@ -1,4 +1,4 @@
-// Our cpu-backend Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (src/tf/cpu-fast-conv:
+// Our cpu-backend Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (src/backends/cpu/cpu-fast-conv:
 // im2col / col2im around the wasm SIMD GEMM) against the stock cpu kernels, which stay reachable
 // with setCpuConvEnabled(false). Vitest runs each file in its own context: the install here
 // leaves the other files' cpu reference stock.
@@ -59,8 +59,8 @@ function expectClose(ours: Float32Array, stock: Float32Array, what: string) {
 
 describe('cpu conv kernels through installCpuKernels', async () => {
   await useCpu();
-  const conv = await import('../../src/tf/cpu-fast-conv');
-  const { installCpuKernels } = await import('../../src/tf/cpu-kernels');
+  const conv = await import('../../src/backends/cpu/cpu-fast-conv');
+  const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
   afterAll(() => conv.setCpuConvEnabled(true));
 

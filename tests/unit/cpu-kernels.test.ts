@@ -1,11 +1,11 @@
-// Our cpu-backend BatchMatMul (src/tf/cpu-fast-matmul: the wasm SIMD GEMM over its own memory)
+// Our cpu-backend BatchMatMul (src/backends/cpu/cpu-fast-matmul: the wasm SIMD GEMM over its own memory)
 // against the stock cpu kernel it replaces, which stays reachable with setCpuGemmEnabled(false).
 // Vitest runs each test file in its own context, so installing here leaves the other files'
-// cpu reference stock; the first test checks that merely importing src/train/backend does not.
+// cpu reference stock; the first test checks that merely importing src/backends/setup does not.
 import { setFlagsFromString } from 'node:v8';
 import { BatchMatMul, getKernel } from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGemmModule } from '../../src/tf/gemm/gemm-module';
+import { buildGemmModule } from '../../src/backends/gemm/gemm-module';
 import { tf, useCpu } from './tf-setup';
 
 // Node 20 has relaxed SIMD (the fused multiply-add variant browsers get) behind a flag.
@@ -64,13 +64,13 @@ function product(c: Case, seed: number) {
 
 describe('cpu BatchMatMul through installCpuKernels', async () => {
   await useCpu();
-  const mm = await import('../../src/tf/cpu-fast-matmul');
-  const { installCpuKernels } = await import('../../src/tf/cpu-kernels');
+  const mm = await import('../../src/backends/cpu/cpu-fast-matmul');
+  const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   afterAll(() => mm.setCpuGemmEnabled(true));
 
-  it('is installed by register(cpu) only: importing src/train/backend keeps the stock kernel', async () => {
+  it('is installed by register(cpu) only: importing src/backends/setup keeps the stock kernel', async () => {
     const stock = getKernel(BatchMatMul, 'cpu');
-    await import('../../src/train/backend');
+    await import('../../src/backends/setup');
     expect(getKernel(BatchMatMul, 'cpu')).toBe(stock);
     expect(stock?.kernelFunc.name).toBe('batchMatMul'); // tfjs-backend-cpu's own
   });
@@ -157,8 +157,8 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
 
 describe('cpu Add, Sub, Multiply, RealDiv through installCpuKernels', async () => {
   await useCpu();
-  const ew = await import('../../src/tf/cpu-fast-elementwise');
-  const { installCpuKernels } = await import('../../src/tf/cpu-kernels');
+  const ew = await import('../../src/backends/cpu/cpu-fast-elementwise');
+  const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   // In a hook: describe bodies all run before any test, and the first test above must see the
   // registry before any install.
   beforeAll(installCpuKernels);
@@ -221,8 +221,8 @@ describe('cpu Add, Sub, Multiply, RealDiv through installCpuKernels', async () =
 
 describe('cpu unary kernels through installCpuKernels', async () => {
   await useCpu();
-  const un = await import('../../src/tf/cpu-fast-unary');
-  const { installCpuKernels } = await import('../../src/tf/cpu-kernels');
+  const un = await import('../../src/backends/cpu/cpu-fast-unary');
+  const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
   afterAll(() => un.setCpuUnaryEnabled(true));
 
@@ -273,8 +273,8 @@ describe('cpu unary kernels through installCpuKernels', async () => {
 
 describe('cpu Sum over leading axes through installCpuKernels', async () => {
   await useCpu();
-  const sum = await import('../../src/tf/cpu-fast-sum');
-  const { installCpuKernels } = await import('../../src/tf/cpu-kernels');
+  const sum = await import('../../src/backends/cpu/cpu-fast-sum');
+  const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
   afterAll(() => sum.setCpuSumEnabled(true));
 

@@ -18,7 +18,7 @@ import {
   settingsToHash,
   urlOfSettings,
 } from '../../src/state/settings';
-import { softwareSkipNotice } from '../../src/train/backend';
+import { softwareSkipNotice } from '../../src/backends/setup';
 
 const RESULTS: BackendRate[] = [
   { backend: 'webgpu', imagesPerSec: null, detail: 'SwiftShader (software): did not finish' },

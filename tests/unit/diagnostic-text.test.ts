@@ -11,8 +11,8 @@ import {
   gumbelSoftmaxTex,
   reparameterisationTex,
   straightThroughTex,
-} from '../../src/ui/mechanism-tex';
-import { objectiveTex } from '../../src/ui/objective-tex';
+} from '../../src/ui/tex/mechanism-tex';
+import { objectiveTex } from '../../src/ui/tex/objective-tex';
 
 const settings = defaultSettings();
 

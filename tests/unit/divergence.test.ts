@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
-import { divergenceCauses, explainDivergence } from '../../src/train/divergence';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
+import { divergenceCauses, explainDivergence } from '../../src/contracts/divergence';
 
 const c = (over: Partial<TrainConfig>): TrainConfig => ({ ...TRAIN_DEFAULTS, ...over });
 

@@ -21,16 +21,16 @@ import {
   parseCheckpointMeta,
   type CheckpointMeta,
 } from '../../src/train/checkpoint';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import {
   decodeRunFile,
   emptyHistory,
   encodeRunFile,
   RUN_FORMAT,
   type RunMeta,
-} from '../../src/train/run-file';
+} from '../../src/contracts/run-file';
 import { parseRunMeta } from '../../src/train/run-state';
-import { readCheckpointFiles } from '../../src/ui/checkpoint-files';
+import { readCheckpointFiles } from '../../src/state/checkpoint-files';
 import { fuzz, int, mutateBytes, mutateJson, unhelpful, type FuzzTarget } from './fuzz';
 import { tf, useCpu } from './tf-setup';
 

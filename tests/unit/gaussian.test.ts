@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../../src/tf/gaussian';
-import { bernoulliNllFromLogits } from '../../src/tf/bernoulli';
+import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../../src/ops/gaussian';
+import { bernoulliNllFromLogits } from '../../src/ops/bernoulli';
 import { mulberry32 } from '../../src/core/rng';
 import { tf, useCpu } from './tf-setup';
 

@@ -7,7 +7,7 @@ import {
   sampleGumbel,
   stopGradient,
   straightThrough,
-} from '../../src/tf/gumbel';
+} from '../../src/ops/gumbel';
 import { mulberry32 } from '../../src/core/rng';
 import { tf, useCpu } from './tf-setup';
 

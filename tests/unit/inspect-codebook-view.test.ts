@@ -3,11 +3,11 @@
 // brute-force nearest code, the fixed subsample, and clear rejections.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fitPca, projectPca } from '../../src/core/pca';
-import type { ModelKind } from '../../src/models/catalog';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
-import { subsampleRows } from '../../src/train/inspect-codebook-view';
-import { CODEBOOK_VIEW_MAX_VECTORS, type InspectAnswer } from '../../src/train/inspect-types';
-import { inspect } from '../../src/train/inspector';
+import type { ModelKind } from '../../src/contracts/catalog';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import { subsampleRows } from '../../src/train/inspect/codebook-view';
+import { CODEBOOK_VIEW_MAX_VECTORS, type InspectAnswer } from '../../src/contracts/inspect';
+import { inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
 import { dataset, small } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';

@@ -2,8 +2,8 @@
 import { expect } from 'vitest';
 import { mulberry32 } from '../../src/core/rng';
 import type { ImageDataset } from '../../src/data/image-dataset';
-import type { TrainConfig } from '../../src/train/config';
-import type { ImageBatch } from '../../src/train/inspect-types';
+import type { TrainConfig } from '../../src/contracts/config';
+import type { ImageBatch } from '../../src/contracts/inspect';
 
 export function dataset(n: number): ImageDataset {
   const rng = mulberry32(3);

@@ -1,8 +1,8 @@
 // The hover previews' data: every probe digit and its reconstruction in one answer, as grey
 // levels, agreeing with what `encode` says about any one of them, and leaving no tensor behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
-import { inspect } from '../../src/train/inspector';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import { inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
 import { dataset, small } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';

@@ -2,10 +2,10 @@
 // backend: applicable questions answer with the right shapes and intensities in [0, 1] and
 // leave numTensors unchanged; the others reject with a message naming the models that can.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_KINDS, type ModelKind } from '../../src/models/catalog';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
-import type { InspectAnswer, InspectQuery } from '../../src/train/inspect-types';
-import { capabilitiesOf, inspect } from '../../src/train/inspector';
+import { MODEL_KINDS, type ModelKind } from '../../src/contracts/catalog';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import type { InspectAnswer, InspectQuery } from '../../src/contracts/inspect';
+import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
 import { dataset, expectImages, small } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';

@@ -1,6 +1,6 @@
 // The one-file run container: byte-exact round trip, and one specific message per damaged file.
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import {
   decodeRunFile,
   emptyHistory,
@@ -11,7 +11,7 @@ import {
   RUN_VERSION,
   type RunHistory,
   type RunSnapshot,
-} from '../../src/train/run-file';
+} from '../../src/contracts/run-file';
 
 const snapshot: RunSnapshot = {
   meta: {

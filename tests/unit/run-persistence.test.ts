@@ -2,9 +2,9 @@
 // divergence marks the run for roll-back, a new run clears both, and crash recovery walks the
 // backend chain.
 import { describe, expect, it } from 'vitest';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
-import type { RunSnapshot } from '../../src/train/run-file';
-import { applyResponse, initialState, resetRun } from '../../src/ui/training-store';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import type { RunSnapshot } from '../../src/contracts/run-file';
+import { applyResponse, initialState, resetRun } from '../../src/state/training-store';
 import { historyOf, nextBackend } from '../../src/ui/use-run-persistence';
 
 const snapshot = (step: number): RunSnapshot => ({

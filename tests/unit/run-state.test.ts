@@ -1,10 +1,10 @@
 // Run snapshots: a restored run must train on exactly as the original would have. The reference
 // is the original trainer itself, continued without interruption.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelKind } from '../../src/models/catalog';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import type { ModelKind } from '../../src/contracts/catalog';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { captureRun, restoreRun } from '../../src/train/run-state';
-import type { RunSnapshot } from '../../src/train/run-file';
+import type { RunSnapshot } from '../../src/contracts/run-file';
 import { Trainer } from '../../src/train/trainer';
 import { dataset, small } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';

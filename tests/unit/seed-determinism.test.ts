@@ -4,12 +4,12 @@
 // (#seed=…) reproduce a run.
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import '../../src/tf/register-gradients';
+import '../../src/ops/register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/core/rng';
 import type { ImageDataset } from '../../src/data/image-dataset';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { Trainer } from '../../src/train/trainer';
 
 const STEPS = 100;

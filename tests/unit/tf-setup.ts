@@ -1,6 +1,6 @@
 // TF.js on its pure-JS CPU backend for unit tests (deterministic, no native add-ons).
 import '@tensorflow/tfjs-backend-cpu';
-import '../../src/tf/register-gradients';
+import '../../src/ops/register-gradients';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, expect } from 'vitest';
 import { TFJS_KERNELS } from '../../scripts/tfjs-kernels';

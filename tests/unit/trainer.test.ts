@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageDataset } from '../../src/data/image-dataset';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { Trainer } from '../../src/train/trainer';
 import { mulberry32 } from '../../src/core/rng';
 import { tf, useCpu } from './tf-setup';

@@ -4,9 +4,9 @@ import {
   initialState,
   PER_STEP_BOUNDS,
   resetRun,
-} from '../../src/ui/training-store';
+} from '../../src/state/training-store';
 import type { WorkerResponse } from '../../src/worker/protocol';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 
 const metrics = (runId: number, steps: number[]): WorkerResponse => ({
   type: 'metrics',

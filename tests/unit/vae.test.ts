@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Vae } from '../../src/models/vae';
 import { Autoencoder } from '../../src/models/autoencoder';
-import { TRAIN_DEFAULTS } from '../../src/train/config';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);

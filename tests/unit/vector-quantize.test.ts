@@ -12,7 +12,7 @@ import {
   squaredDistances,
   straightThrough,
   vqLosses,
-} from '../../src/tf/vector-quantize';
+} from '../../src/ops/vector-quantize';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);

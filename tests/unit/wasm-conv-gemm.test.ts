@@ -1,4 +1,4 @@
-// Conv2D on the wasm backend as im2col + our GEMM (src/tf/wasm-conv-gemm), on one thread with
+// Conv2D on the wasm backend as im2col + our GEMM (src/backends/wasm/wasm-conv-gemm), on one thread with
 // fused multiply-adds (Node 20 has relaxed SIMD behind a flag), checked against the pure-JS cpu
 // backend's Conv2D: strides, 'same' / 'valid' / explicit padding, dilation, 1×1 convs, several
 // blocks of images; the shapes it leaves to XNNPACK; and the full gradients of a small conv net
@@ -8,14 +8,17 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { installWasmKernels } from '../../src/tf/wasm-kernels';
-import '../../src/tf/conv-wasm-gradients';
+import { installWasmKernels } from '../../src/backends/wasm/wasm-kernels';
+import '../../src/backends/wasm/conv-wasm-gradients';
 import {
   setWasmConvBlockFloats,
   setWasmConvGemmEnabled,
   wasmConvGemmStats,
-} from '../../src/tf/wasm-conv-gemm';
-import { prepareSingleThreadGemm, setParallelMatMulMode } from '../../src/tf/wasm-parallel-matmul';
+} from '../../src/backends/wasm/wasm-conv-gemm';
+import {
+  prepareSingleThreadGemm,
+  setParallelMatMulMode,
+} from '../../src/backends/wasm/wasm-parallel-matmul';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 

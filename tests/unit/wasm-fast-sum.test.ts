@@ -1,11 +1,11 @@
-// Sum over leading axes on wasm as 1ᴺ · X (src/tf/wasm-fast-sum), checked against the CPU
+// Sum over leading axes on wasm as 1ᴺ · X (src/backends/wasm/wasm-fast-sum), checked against the CPU
 // backend, plus the cases it hands back to the package's kernel.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import '../../src/tf/register-gradients';
-import { installFastWasmSum, sumWasm } from '../../src/tf/wasm-fast-sum';
+import '../../src/ops/register-gradients';
+import { installFastWasmSum, sumWasm } from '../../src/backends/wasm/wasm-fast-sum';
 
 /** Deterministic values in [-1, 1) (a small LCG), so both backends get identical inputs. */
 function values(n: number, seed: number): Float32Array {

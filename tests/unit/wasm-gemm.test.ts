@@ -1,5 +1,5 @@
-// The generated WebAssembly SIMD GEMM (src/tf/gemm) against a plain JS triple loop, and the
-// two-thread BatchMatMul route (src/tf/wasm-parallel-matmul) against the cpu backend. Node has no
+// The generated WebAssembly SIMD GEMM (src/backends/gemm) against a plain JS triple loop, and the
+// two-thread BatchMatMul route (src/backends/wasm/wasm-parallel-matmul) against the cpu backend. Node has no
 // cross-origin isolation, so the route runs here with an inline helper (both shares on this
 // thread, same split); tests/browser/parallel-matmul.test.mjs runs it on a real second thread.
 import { setFlagsFromString } from 'node:v8';
@@ -8,8 +8,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGemmModule, MR, NR, scratchBytes } from '../../src/tf/gemm/gemm-module';
-import { GemmTeam, splitWork, type GemmFn } from '../../src/tf/gemm/gemm-team';
+import { buildGemmModule, MR, NR, scratchBytes } from '../../src/backends/gemm/gemm-module';
+import { GemmTeam, splitWork, type GemmFn } from '../../src/backends/gemm/gemm-team';
 
 /** Seeded values in [-1, 1). */
 function fill(n: number, seed: number): Float32Array {
@@ -164,7 +164,7 @@ describe('generated wasm SIMD GEMM', () => {
 describe('BatchMatMul routes on wasm with our GEMM', () => {
   afterAll(async () => {
     const { stopParallelMatMul, setParallelMatMulMode } =
-      await import('../../src/tf/wasm-parallel-matmul');
+      await import('../../src/backends/wasm/wasm-parallel-matmul');
     stopParallelMatMul();
     setParallelMatMulMode('auto');
   });
@@ -182,7 +182,7 @@ describe('BatchMatMul routes on wasm with our GEMM', () => {
     mode: 'one-thread' | 'two-threads',
     counter: 'zeroCopyCalls' | 'sharedCalls',
   ) {
-    const parallel = await import('../../src/tf/wasm-parallel-matmul');
+    const parallel = await import('../../src/backends/wasm/wasm-parallel-matmul');
     parallel.setParallelMatMulMode(mode);
     for (const [i, c] of cases.entries())
       for (const ta of [false, true])
@@ -213,21 +213,21 @@ describe('BatchMatMul routes on wasm with our GEMM', () => {
   }
 
   it('one thread, in place in TF.js memory (fused multiply-adds): matches cpu, keeps numTensors', async () => {
-    const { installWasmKernels } = await import('../../src/tf/wasm-kernels');
-    const parallel = await import('../../src/tf/wasm-parallel-matmul');
+    const { installWasmKernels } = await import('../../src/backends/wasm/wasm-kernels');
+    const parallel = await import('../../src/backends/wasm/wasm-parallel-matmul');
     installWasmKernels();
     expect(await parallel.prepareSingleThreadGemm()).toBe(true);
     await checkAgainstCpu('one-thread', 'zeroCopyCalls');
   });
 
   it('two shares through the shared memory (inline helper): matches cpu, keeps numTensors', async () => {
-    const parallel = await import('../../src/tf/wasm-parallel-matmul');
+    const parallel = await import('../../src/backends/wasm/wasm-parallel-matmul');
     expect(await parallel.startParallelMatMul({ inline: true })).toBe(true);
     await checkAgainstCpu('two-threads', 'sharedCalls');
   });
 
   it('leaves small and batched products, and everything when off, to the stock route', async () => {
-    const parallel = await import('../../src/tf/wasm-parallel-matmul');
+    const parallel = await import('../../src/backends/wasm/wasm-parallel-matmul');
     expect(await tf.setBackend('wasm')).toBe(true);
     parallel.setParallelMatMulMode('auto');
     const total = () => {

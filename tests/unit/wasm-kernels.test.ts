@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { oneHotFloat } from '../../src/tf/one-hot';
+import { oneHotFloat } from '../../src/ops/one-hot';
 
 async function onBackend<T>(name: string, f: () => Promise<T>): Promise<T> {
   expect(await tf.setBackend(name)).toBe(true);
@@ -44,7 +44,7 @@ describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, t
     { a: [2, 6, 4], b: [1, 6, 5], ta: true, tb: false }, // batch broadcast
   ];
   it('matches the cpu backend for every transpose combination and frees its temporaries', async () => {
-    const { installWasmKernels } = await import('../../src/tf/wasm-kernels');
+    const { installWasmKernels } = await import('../../src/backends/wasm/wasm-kernels');
     installWasmKernels();
     installWasmKernels(); // idempotent
     for (const [i, c] of cases.entries()) {
@@ -89,7 +89,7 @@ describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, t
         )([x, w]);
         return g.map((t) => Array.from(t.dataSync()));
       });
-    await import('../../src/tf/register-gradients');
+    await import('../../src/ops/register-gradients');
     const cpu = await onBackend('cpu', async () => grads());
     const wasm = await onBackend('wasm', async () => grads());
     for (let k = 0; k < 2; k++) {
@@ -101,7 +101,7 @@ describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, t
 
 describe('GatherV2 on wasm through installWasmKernels (row copies along axis 0)', () => {
   it('matches the cpu backend for axis 0 (2-D, 3-D, repeated indices), other axes and int32 data', async () => {
-    const { installWasmKernels } = await import('../../src/tf/wasm-kernels');
+    const { installWasmKernels } = await import('../../src/backends/wasm/wasm-kernels');
     installWasmKernels();
     const cases = [
       { shape: [6, 5], idx: [5, 0, 0, 3], axis: 0, dtype: 'float32' as const },

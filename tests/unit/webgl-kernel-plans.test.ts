@@ -1,7 +1,7 @@
-// The plans behind our webgl kernels (src/tf/webgl-*.ts; webgl itself cannot run in Node, so
+// The plans behind our webgl kernels (src/backends/webgl/webgl-*.ts; webgl itself cannot run in Node, so
 // the shaders are checked against the cpu backend in tests/browser/webgl-kernels.test.mjs):
-// the interleave hook of conv2DBackpropInputByPhases (src/tf/conv-interleave) implemented here
-// in plain JS from its formula, which the webgl shader (src/tf/webgl-interleave-phases) also
+// the interleave hook of conv2DBackpropInputByPhases (src/backends/shared/conv-interleave) implemented here
+// in plain JS from its formula, which the webgl shader (src/backends/webgl/webgl-interleave-phases) also
 // implements, against the stock cpu kernel; and the route rules and splits.
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,11 +11,11 @@ import {
   type KernelBackend,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import type { Interleave } from '../../src/tf/conv-interleave';
-import { conv2DBackpropInputByPhases } from '../../src/tf/conv-input-by-phases';
-import { convByTapsApplies } from '../../src/tf/webgl-conv-by-taps';
-import { GROUP_POSITIONS, imagesPerGroup } from '../../src/tf/webgl-filter-by-im2col';
-import { reducesAllButLast, splitRows } from '../../src/tf/webgl-sum-by-matmul';
+import type { Interleave } from '../../src/backends/shared/conv-interleave';
+import { conv2DBackpropInputByPhases } from '../../src/backends/shared/conv-input-by-phases';
+import { convByTapsApplies } from '../../src/backends/webgl/webgl-conv-by-taps';
+import { GROUP_POSITIONS, imagesPerGroup } from '../../src/backends/webgl/webgl-filter-by-im2col';
+import { reducesAllButLast, splitRows } from '../../src/backends/webgl/webgl-sum-by-matmul';
 import { tf, useCpu } from './tf-setup';
 
 type Shape4 = [number, number, number, number];

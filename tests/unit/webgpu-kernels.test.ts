@@ -1,25 +1,25 @@
-// Pure parts of our webgpu kernels (src/tf/webgpu-*): the product's dimensions and tiling plan,
+// Pure parts of our webgpu kernels (src/backends/webgpu/webgpu-*): the product's dimensions and tiling plan,
 // the convolutions' matrix views and dispatch, the reduction plan, AddN's grouping. The kernels themselves run in Chromium
 // (tests/browser/webgpu-kernels.test.mjs).
 import { describe, expect, it } from 'vitest';
 import { backend_util } from '@tensorflow/tfjs-core';
-import { groupsOf } from '../../src/tf/webgpu-add-n';
+import { groupsOf } from '../../src/backends/webgpu/webgpu-add-n';
 import {
   convDispatch,
   convLoopBounds,
   convMatrix,
   convProgram,
   TILE_M,
-} from '../../src/tf/webgpu-conv-programs';
-import { matMulDims } from '../../src/tf/webgpu-matmul';
+} from '../../src/backends/webgpu/webgpu-conv-programs';
+import { matMulDims } from '../../src/backends/webgpu/webgpu-matmul';
 import {
   matMulDispatch,
   matMulProgram,
   planMatMul,
   vec4MatMulFits,
   type MatMulDims,
-} from '../../src/tf/webgpu-matmul-program';
-import { planReduce } from '../../src/tf/webgpu-sum';
+} from '../../src/backends/webgpu/webgpu-matmul-program';
+import { planReduce } from '../../src/backends/webgpu/webgpu-sum';
 
 const dims = (m: number, n: number, k: number, extra: Partial<MatMulDims> = {}): MatMulDims => ({
   batchA: 1,

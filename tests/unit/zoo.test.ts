@@ -2,8 +2,8 @@
 // numTensors unchanged, the same seed gives the same first losses, and the reported terms are
 // exactly the catalog's.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MODEL_CATALOG, MODEL_KINDS } from '../../src/models/catalog';
-import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/train/config';
+import { MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { Trainer } from '../../src/train/trainer';
 import { VqVae } from '../../src/models/vq-vae';
 import { codeUsage } from '../../src/core/codebook-stats';

@@ -5,7 +5,7 @@
  * (conv layouts in conv-image-nets.ts; conv models need 28×28 inputs).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation, Architecture } from '../../train/config';
+import type { Activation, Architecture } from '../../contracts/config';
 import { CONV_FEATURES, ConvFeatures, ConvImageDecoder } from './conv-image-nets';
 import { Dense } from './dense';
 import { Mlp } from './mlp';

@@ -3,7 +3,7 @@
  * and decoders:   x [B, in] → act(x W₁ + b₁) [B, H] → · W₂ + b₂ [B, out]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Activation } from '../../train/config';
+import type { Activation } from '../../contracts/config';
 import { Dense } from './dense';
 
 export class Mlp {

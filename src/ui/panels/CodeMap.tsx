@@ -5,7 +5,7 @@
  * its indices row by row.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import type { ImageBatch, InspectAnswer } from '../../train/inspect-types';
+import type { ImageBatch, InspectAnswer } from '../../contracts/inspect';
 import { codeColour, inkOn } from '../code-palette';
 import { codeRowsText } from '../code-usage';
 import { ImageGrid } from './ImageGrid';

@@ -3,7 +3,7 @@
  * index or most used first. Pointing at a tile names its code and how often it is used.
  */
 import { useId, useMemo, useState, type MouseEvent } from 'react';
-import type { ImageBatch } from '../../train/inspect-types';
+import type { ImageBatch } from '../../contracts/inspect';
 import { usageByCount } from '../code-usage';
 import { ImageGrid } from './ImageGrid';
 

@@ -5,15 +5,15 @@
  */
 import { useMemo } from 'react';
 import type { Settings } from '../../state/settings';
-import type { InspectCapabilities } from '../../train/inspect-types';
+import type { InspectCapabilities } from '../../contracts/inspect';
 import { codeColour } from '../code-palette';
 import { restartMarks, usageByCount, usageSummary } from '../code-usage';
 import { perplexityValue } from '../diagnostic-format';
-import { straightThroughTex } from '../mechanism-tex';
+import { straightThroughTex } from '../tex/mechanism-tex';
 import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
-import type { TrainingState } from '../training-store';
-import { TexBlock } from './TexBlock';
+import type { TrainingState } from '../../state/training-store';
+import { TexBlock } from '../tex/TexBlock';
 import { Panel } from './Panel';
 
 type Codes = NonNullable<InspectCapabilities['codes']>;

@@ -4,7 +4,7 @@
  * on top as large outlined markers. Asked of the model again after every evaluation.
  */
 import { useMemo } from 'react';
-import type { InspectAnswer } from '../../train/inspect-types';
+import type { InspectAnswer } from '../../contracts/inspect';
 import { codeColour } from '../code-palette';
 import { count } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';

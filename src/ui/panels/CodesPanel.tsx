@@ -2,8 +2,8 @@
  * What the codes are (VQ-VAE, dVAE, categorical VAE): the code map of eight probe digits and the
  * codebook atlas, both asked of the model again after every evaluation.
  */
-import type { InspectCapabilities } from '../../train/inspect-types';
-import type { TrainingState } from '../training-store';
+import type { InspectCapabilities } from '../../contracts/inspect';
+import type { TrainingState } from '../../state/training-store';
 import { useInspection, type Inspect } from '../use-inspection';
 import { CodebookAtlas } from './CodebookAtlas';
 import { CodeMap } from './CodeMap';

@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { centreLikeMnist } from '../../core/mnist-centre';
-import type { ImageBatch } from '../../train/inspect-types';
+import type { ImageBatch } from '../../contracts/inspect';
 import type { Inspect } from '../use-inspection';
 import { useInspection } from '../use-inspection';
 import { DrawPad, PAD_PX, type DrawPadHandle } from './DrawPad';

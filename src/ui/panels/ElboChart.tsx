@@ -1,12 +1,12 @@
 /** The running model's loss terms over training: per-step train values and per-evaluation test values. */
 import { useMemo } from 'react';
 import { downsampleMean } from '../../core/downsample';
-import type { TermInfo } from '../../models/catalog';
+import type { TermInfo } from '../../contracts/catalog';
 import { termColour } from '../palette';
 import { nats } from '../format';
 import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
-import type { Series } from '../training-store';
+import type { Series } from '../../state/training-store';
 
 /** Points per train curve on screen; longer runs are shown as bucket means. */
 const MAX_POINTS = 600;

@@ -6,17 +6,17 @@
  */
 import { useId, useMemo, useState } from 'react';
 import type { Settings } from '../../state/settings';
-import type { InspectCapabilities } from '../../train/inspect-types';
+import type { InspectCapabilities } from '../../contracts/inspect';
 import { scheduleValue } from '../diagnostic-format';
 import { gumbelTable } from '../gumbel-rows';
 import { logPosition, logValue, type LogScale } from '../log-scale';
-import { gumbelSoftmaxTex } from '../mechanism-tex';
-import type { TrainingState } from '../training-store';
+import { gumbelSoftmaxTex } from '../tex/mechanism-tex';
+import type { TrainingState } from '../../state/training-store';
 import { useInspection, type Inspect } from '../use-inspection';
 import { GumbelTable, SoftHardChart } from './GumbelTable';
 import { InspectionNote } from './InspectionNote';
 import { ScheduleChart } from './ScheduleChart';
-import { TexBlock } from './TexBlock';
+import { TexBlock } from '../tex/TexBlock';
 import { Panel } from './Panel';
 
 /** τ slider for the table: 0.05 to 5, log scale. */

@@ -4,7 +4,7 @@
  * traversal, samples, codebook atlas). Tiles are drawn at `scale` CSS pixels per image pixel.
  */
 import { useEffect, useRef } from 'react';
-import type { ImageBatch } from '../../train/inspect-types';
+import type { ImageBatch } from '../../contracts/inspect';
 
 export interface ImageGridProps {
   images: ImageBatch | null;

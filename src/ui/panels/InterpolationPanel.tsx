@@ -7,7 +7,7 @@
  * quantisation next to the same path snapped to the codebook. Continuous latents and VQ-VAE.
  */
 import { useRef, useState } from 'react';
-import type { DigitRef, ImageBatch } from '../../train/inspect-types';
+import type { DigitRef, ImageBatch } from '../../contracts/inspect';
 import type { Inspect } from '../use-inspection';
 import { useInspection } from '../use-inspection';
 import { DigitSelect } from './DigitSelect';

@@ -6,9 +6,9 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { ModelKind } from '../../models/catalog';
-import type { ImageBatch, InspectAnswer } from '../../train/inspect-types';
-import type { EvalResult } from '../../train/metrics';
+import type { ModelKind } from '../../contracts/catalog';
+import type { ImageBatch, InspectAnswer } from '../../contracts/inspect';
+import type { EvalResult } from '../../contracts/metrics';
 import type { Inspect } from '../use-inspection';
 import { ImageGrid } from './ImageGrid';
 import { DIGIT_COLOURS } from '../palette';

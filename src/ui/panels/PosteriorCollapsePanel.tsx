@@ -7,11 +7,11 @@ import { useId, useMemo, useState } from 'react';
 import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
-import { reparameterisationTex } from '../mechanism-tex';
+import { reparameterisationTex } from '../tex/mechanism-tex';
 import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
-import type { Series, TrainingState } from '../training-store';
-import { TexBlock } from './TexBlock';
+import type { Series, TrainingState } from '../../state/training-store';
+import { TexBlock } from '../tex/TexBlock';
 import { Panel } from './Panel';
 
 const last = (v: number[] | undefined) => v?.[v.length - 1];

@@ -4,7 +4,7 @@
  * as A"; the pressed one is the current choice. Tab reaches the row, Enter/Space picks.
  */
 import { useEffect, useRef } from 'react';
-import type { ImageBatch } from '../../train/inspect-types';
+import type { ImageBatch } from '../../contracts/inspect';
 import { drawImage } from './ImageGrid';
 import type { DigitChoice } from './generative-digits';
 

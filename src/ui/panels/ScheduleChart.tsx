@@ -3,7 +3,7 @@ import { useMemo } from 'react';
 import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { PlotlyChart } from '../plots/PlotlyChart';
-import type { Series } from '../training-store';
+import type { Series } from '../../state/training-store';
 
 const last = (v: number[] | undefined) => v?.[v.length - 1];
 

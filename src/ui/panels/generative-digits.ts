@@ -2,7 +2,7 @@
  * Which digit a generative panel starts from (one of the fixed probe digits or the user's own
  * drawing), and the small conversions between the page's images and the inspector's batches.
  */
-import type { DigitRef, ImageBatch } from '../../train/inspect-types';
+import type { DigitRef, ImageBatch } from '../../contracts/inspect';
 
 /** A probe digit's index, or the digit drawn in the "Draw your own digit" panel. */
 export type DigitChoice = number | 'drawing';

@@ -1,6 +1,6 @@
 /** What every lecture panel receives from the App. */
 import type { Settings } from '../../state/settings';
-import type { TrainingState } from '../training-store';
+import type { TrainingState } from '../../state/training-store';
 import type { Inspect } from '../use-inspection';
 
 export interface PanelProps {

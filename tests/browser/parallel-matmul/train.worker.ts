@@ -3,14 +3,14 @@
 /**
  * Trains the MLP VAE (784-512-2, batch 128) on the wasm backend exactly as the app's worker
  * starts it (startOnlyBackend + installWasmKernels + our .wasm paths), on synthetic 28×28 images:
- * STEPS steps from the same seed in each mode of src/tf/wasm-parallel-matmul (off = XNNPACK,
+ * STEPS steps from the same seed in each mode of src/backends/wasm/wasm-parallel-matmul (off = XNNPACK,
  * one thread, two threads, auto), then, when asked, training rates and single-product GFLOP/s in
  * each mode, alternating. Posts one report.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '../../../src/data/image-dataset';
-import { TRAIN_DEFAULTS } from '../../../src/train/config';
-import { startOnlyBackend } from '../../../src/train/backend';
+import { TRAIN_DEFAULTS } from '../../../src/contracts/config';
+import { startOnlyBackend } from '../../../src/backends/setup';
 import { measureTrainingRate } from '../../../src/train/measure-rate';
 import { Trainer } from '../../../src/train/trainer';
 import {
@@ -19,8 +19,8 @@ import {
   setParallelMatMulMode,
   type ParallelMatMulMode,
   startParallelMatMul,
-} from '../../../src/tf/wasm-parallel-matmul';
-import { configureWasmPaths } from '../../../src/worker/wasm-paths';
+} from '../../../src/backends/wasm/wasm-parallel-matmul';
+import { configureWasmPaths } from '../../../src/backends/wasm/wasm-paths';
 
 declare const self: DedicatedWorkerGlobalScope;
 

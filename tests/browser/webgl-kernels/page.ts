@@ -1,18 +1,18 @@
 /**
  * Test page of tests/browser/webgl-kernels.test.mjs: conv2d and conv2dTranspose losses and
- * gradients on the webgl backend with our kernels (src/tf/webgl-kernels) against the stock cpu
+ * gradients on the webgl backend with our kernels (src/backends/webgl/webgl-kernels) against the stock cpu
  * backend, on the same inputs, small shapes (SwiftShader is slow); and sums over all but the
- * last axis (src/tf/webgl-sum-by-matmul). Shows one JSON report.
+ * last axis (src/backends/webgl/webgl-sum-by-matmul). Shows one JSON report.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { backend_util } from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
-import '../../../src/tf/register-gradients';
-import { installWebglKernels } from '../../../src/tf/webgl-kernels';
-import { convByTapsApplies } from '../../../src/tf/webgl-conv-by-taps';
-import { inputByTapsApplies } from '../../../src/tf/webgl-input-by-taps';
-import { reducesAllButLast } from '../../../src/tf/webgl-sum-by-matmul';
+import '../../../src/ops/register-gradients';
+import { installWebglKernels } from '../../../src/backends/webgl/webgl-kernels';
+import { convByTapsApplies } from '../../../src/backends/webgl/webgl-conv-by-taps';
+import { inputByTapsApplies } from '../../../src/backends/webgl/webgl-input-by-taps';
+import { reducesAllButLast } from '../../../src/backends/webgl/webgl-sum-by-matmul';
 
 type Shape4 = [number, number, number, number];
 interface Case {
@@ -51,7 +51,7 @@ const CASES: Case[] = [
     pad: 'valid',
   },
   {
-    // dW by im2col in N = 3 groups of G = 2 images (src/tf/webgl-filter-by-im2col).
+    // dW by im2col in N = 3 groups of G = 2 images (src/backends/webgl/webgl-filter-by-im2col).
     name: 'conv 3×3/1 same, grouped',
     op: 'conv2d',
     a: [6, 10, 20, 4],
@@ -60,7 +60,7 @@ const CASES: Case[] = [
     pad: 'same',
   },
   {
-    // Few output channels: Conv2D by tap products (src/tf/webgl-conv-by-taps), strided.
+    // Few output channels: Conv2D by tap products (src/backends/webgl/webgl-conv-by-taps), strided.
     name: 'conv 3×3/2 same, 2 out',
     op: 'conv2d',
     a: [2, 9, 9, 32],

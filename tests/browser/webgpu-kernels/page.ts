@@ -1,13 +1,13 @@
-// Test page of tests/browser/webgpu-kernels.test.mjs: our webgpu kernels (src/tf/webgpu-kernels)
+// Test page of tests/browser/webgpu-kernels.test.mjs: our webgpu kernels (src/backends/webgpu/webgpu-kernels)
 // against TF.js's cpu backend on the same inputs. Starts webgpu the app's way, runs every case
 // there, then again on cpu, and shows the largest relative error of each case.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '../../../src/tf/register-gradients';
-import { describeGpu, startOnlyBackend } from '../../../src/train/backend';
-import { webgpuBiasAddCalls } from '../../../src/tf/webgpu-bias-add';
-import { webgpuConvCalls } from '../../../src/tf/webgpu-conv';
-import { webgpuMatMulCalls } from '../../../src/tf/webgpu-matmul';
+import '../../../src/ops/register-gradients';
+import { describeGpu, startOnlyBackend } from '../../../src/backends/setup';
+import { webgpuBiasAddCalls } from '../../../src/backends/webgpu/webgpu-bias-add';
+import { webgpuConvCalls } from '../../../src/backends/webgpu/webgpu-conv';
+import { webgpuMatMulCalls } from '../../../src/backends/webgpu/webgpu-matmul';
 
 const out = document.getElementById('out') as HTMLElement;
 

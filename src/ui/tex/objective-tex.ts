@@ -1,0 +1,131 @@
+/**
+ * TeX of the running model's objective with its latest test values, plus the same in words
+ * (the text alternative). The values are rounded exactly as the status line rounds them.
+ */
+import type { ModelKind } from '../../contracts/catalog';
+import type { Settings } from '../../state/settings';
+import type { TestTerms } from '../../contracts/metrics';
+import { nats } from '../format';
+
+export type ObjectiveSettings = Pick<
+  Settings,
+  | 'beta'
+  | 'likelihood'
+  | 'sigma'
+  | 'freeBits'
+  | 'warmup'
+  | 'commitment'
+  | 'ema'
+  | 'codebookSize'
+  | 'classes'
+>;
+
+/** A number for TeX: the status line's rounding, or a dash in text mode when unknown. */
+const natsTex = (v: number | undefined) => {
+  const s = nats(v);
+  return s === '–' ? String.raw`\text{--}` : s;
+};
+
+/** Squared distances (VQ terms) to 3 significant digits. */
+export function distance(v: number | undefined): string {
+  return v === undefined || !Number.isFinite(v) ? '–' : String(Number(v.toPrecision(3)));
+}
+const distanceTex = (v: number | undefined) => {
+  const s = distance(v);
+  return s === '–' ? String.raw`\text{--}` : s;
+};
+
+/** TeX of −log p(x | z) for the chosen likelihood, with C shown for the Gaussian. */
+function reconTex(s: Pick<Settings, 'likelihood' | 'sigma'>): string {
+  if (s.likelihood === 'bernoulli') {
+    return String.raw`-\textstyle\sum_p \left[x_p \log \hat x_p + (1 - x_p)\log(1 - \hat x_p)\right]`;
+  }
+  const c = (1 / (2 * s.sigma * s.sigma)).toPrecision(3);
+  return String.raw`C\,\lVert x - \hat x\rVert^2 + \tfrac{P}{2}\log(2\pi\sigma^2),\quad C = \tfrac{1}{2\sigma^2} = ${c}`;
+}
+
+/** "−ELBO = 103.2 = 78.1 (reconstruction) + 25.1 (KL)": the live line of the ELBO models. */
+function elboLive(test: TestTerms): { tex: string; text: string } {
+  return {
+    tex: String.raw`-\mathrm{ELBO} = ${natsTex(test.negElbo)} = ${natsTex(test.recon)}\ (\text{reconstruction}) + ${natsTex(test.kl)}\ (\text{KL})\ \text{nats per image (test)}`,
+    text: `−ELBO = ${nats(test.negElbo)} = ${nats(test.recon)} (reconstruction) + ${nats(test.kl)} (KL) nats per image on the test digits.`,
+  };
+}
+
+/** TeX of the objective and, when `test` is known, its live values; plus a plain-text version. */
+export function objectiveTex(
+  model: ModelKind,
+  test: TestTerms | null,
+  s: ObjectiveSettings,
+): { tex: string; text: string } {
+  const lines: string[] = [];
+  let text: string;
+  const bernoulliOnly = model === 'dvae' || model === 'catvae';
+  if (model === 'vae' || bernoulliOnly) {
+    if (model === 'vae') {
+      lines.push(
+        String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`,
+      );
+    } else {
+      const K = model === 'dvae' ? s.codebookSize : s.classes;
+      lines.push(
+        String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(c\mid x)}\!\left[-\log p_\theta(x\mid c)\right]}_{\text{reconstruction}} + \underbrace{\textstyle\sum_i \mathrm{KL}\!\left(q_\phi(c_i\mid x)\,\|\,\mathcal{U}\{1, \dots, ${K}\}\right)}_{\text{KL}}`,
+      );
+    }
+    const live = test ? elboLive(test) : null;
+    if (live) lines.push(live.tex);
+    const weighted =
+      s.beta !== 1 ||
+      (model !== 'catvae' && s.warmup !== 'none') ||
+      (model === 'vae' && s.freeBits > 0);
+    if (weighted) {
+      const kl =
+        model === 'vae' && s.freeBits > 0
+          ? String.raw`\sum_d \max(\lambda, \mathrm{KL}_d),\ \lambda = ${s.freeBits}`
+          : String.raw`\mathrm{KL}`;
+      lines.push(
+        model === 'catvae'
+          ? String.raw`\text{minimised: reconstruction} + \beta\,\mathrm{KL},\quad \beta = ${s.beta}`
+          : String.raw`\text{minimised: reconstruction} + w(t)\,${kl},\quad w \to \beta = ${s.beta}`,
+      );
+    }
+    text =
+      live?.text ??
+      'Negative ELBO equals expected reconstruction loss plus KL divergence to the prior.';
+  } else if (model === 'vqvae') {
+    lines.push(
+      String.raw`\mathcal{L}(x) = \underbrace{-\log p_\theta(x\mid z_q)}_{\text{reconstruction}} + \underbrace{\lVert \operatorname{sg}[z_e] - z_q\rVert^2}_{\text{codebook}} + \beta\,\underbrace{\lVert z_e - \operatorname{sg}[z_q]\rVert^2}_{\text{commitment}},\quad \beta = ${s.commitment}`,
+    );
+    if (test) {
+      lines.push(
+        String.raw`\mathcal{L} = ${natsTex(test.recon)}\ (\text{reconstruction, nats}) + ${distanceTex(test.codebook)}\ (\text{codebook}) + ${s.commitment} \times ${distanceTex(test.commitment)}\ (\text{commitment})\ \text{per image (test)}`,
+      );
+    }
+    if (s.ema) {
+      lines.push(
+        String.raw`\text{EMA codebook: the codes follow moving averages of } z_e\text{; the codebook term is shown, not minimised}`,
+      );
+    }
+    text = test
+      ? `Loss = ${nats(test.recon)} (reconstruction, nats) + ${distance(test.codebook)} (codebook) + ${s.commitment} × ${distance(test.commitment)} (commitment) per image on the test digits.`
+      : 'Loss = reconstruction + codebook + β × commitment (squared distances between encoder outputs and their codes).';
+  } else {
+    lines.push(
+      String.raw`\mathcal{L}(x) = -\log p_\theta\big(x \mid \hat z\big),\quad \hat z = f_\phi(x)`,
+    );
+    if (test)
+      lines.push(
+        String.raw`\text{reconstruction} = ${natsTex(test.recon)}\ \text{nats per image (test)}`,
+      );
+    text = test
+      ? `Reconstruction = ${nats(test.recon)} nats per image on the test digits.`
+      : 'Reconstruction loss of the deterministic code.';
+  }
+  lines.push(
+    String.raw`\text{reconstruction: } ${reconTex(bernoulliOnly ? { likelihood: 'bernoulli', sigma: s.sigma } : s)}`,
+  );
+  return {
+    tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+    text,
+  };
+}
