@@ -17,9 +17,38 @@ const UI_LIBS = [
 ];
 const TFJS = ['@tensorflow/*'];
 
-const restrict = (patterns, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
-});
+/** Layers from the bottom up, with the folders each may import (besides itself and its libraries). */
+const LAYERS = {
+  core: { may: [], libs: [] },
+  contracts: { may: ['core'], libs: [] },
+  ops: { may: ['core', 'contracts'], libs: ['tfjs'] },
+  backends: { may: ['core', 'contracts'], libs: ['tfjs'] },
+  data: { may: ['core', 'contracts'], libs: [] },
+  models: { may: ['core', 'contracts', 'ops'], libs: ['tfjs'] },
+  train: { may: ['core', 'contracts', 'ops', 'models', 'data'], libs: ['tfjs'] },
+  worker: {
+    may: ['core', 'contracts', 'ops', 'models', 'data', 'train', 'backends'],
+    libs: ['tfjs'],
+  },
+  state: { may: ['core', 'contracts', 'data', 'worker'], libs: [] },
+  ui: { may: ['core', 'contracts', 'data', 'worker', 'state'], libs: ['ui'] },
+};
+const FOLDERS = [...Object.keys(LAYERS), 'cli', 'bench'];
+
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, { may, libs }]) => {
+    const banned = FOLDERS.filter((f) => f !== layer && !may.includes(f));
+    const groups = banned.flatMap((f) => [`**/${f}/*`, `**/${f}/**`, `../${f}`]);
+    if (!libs.includes('tfjs')) groups.push(...TFJS);
+    if (!libs.includes('ui')) groups.push(...UI_LIBS);
+    const message =
+      `src/${layer} may import ${may.length ? may.join(', ') : 'nothing of ours'}` +
+      ` (README "How it is built"): no import runs upward or sideways.`;
+    const rule = { 'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }] };
+    // The worker client runs on the page: it may not pull TF.js or the training code in.
+    return { files: [`src/${layer}/**`], rules: rule };
+  });
+}
 
 export default tseslint.config(
   {
@@ -39,35 +68,9 @@ export default tseslint.config(
       ],
     },
   },
-  {
-    files: ['src/core/**'],
-    rules: restrict([...UI_LIBS, ...TFJS, '../*'], 'src/core is pure: no imports outside core.'),
-  },
-  {
-    files: ['src/tf/**', 'src/models/**', 'src/data/**', 'src/train/**'],
-    rules: restrict(
-      [...UI_LIBS, '**/ui/*', '**/worker/*', '**/state/*'],
-      'Math, models, data and training import TF.js and core only: no React, DOM libraries or UI.',
-    ),
-  },
-  {
-    files: ['src/state/**'],
-    rules: restrict([...UI_LIBS, ...TFJS, '**/ui/*'], 'State is plain data: no TF.js, no UI.'),
-  },
-  {
-    files: ['src/ui/**', 'src/main.tsx'],
-    rules: restrict(
-      [
-        ...TFJS,
-        '**/train/trainer',
-        '**/train/backend',
-        '**/models/*',
-        '!**/models/catalog',
-        '**/tf/*',
-      ],
-      'The page never imports TF.js: training lives in the worker.',
-    ),
-  },
+  // The layers (README "How it is built"): each folder imports only the layers listed for it, so
+  // no import runs upward. Entries (main.tsx, worker entry, cli/, bench/) may import anything.
+  ...layerRules(),
   {
     files: ['scripts/**/*.mjs', 'tests/**/*.mjs', '*.js'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

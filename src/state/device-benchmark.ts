@@ -5,18 +5,12 @@
  * (src/state/device-benchmark-storage.ts) so a lecturer's machine remembers its fastest backend.
  */
 import { BACKENDS, type BackendName } from '../contracts/config';
+import type { BackendRate } from '../worker/device-benchmark-protocol';
+
+export type { BackendRate };
 
 export const BENCHMARK_FORMAT = 'latent-lab-device-benchmark';
 export const BENCHMARK_VERSION = 1;
-
-/** One backend's result: images/s, or why there is none. */
-export interface BackendRate {
-  backend: BackendName;
-  /** Median training images/s; null when the backend failed or was too slow to finish. */
-  imagesPerSec: number | null;
-  /** What it ran on (e.g. "SwiftShader (software)", "SIMD, 1 thread"), or why it failed. */
-  detail: string;
-}
 
 export interface DeviceBenchmark {
   /** The fastest backend (see fastestBackend). */

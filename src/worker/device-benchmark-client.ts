@@ -4,9 +4,9 @@
  * context, buffers and kernels are gone before the next starts; with a hard time cap per
  * backend. The training worker and its run are not touched.
  */
-import type { BackendRate } from '../state/device-benchmark';
 import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import type {
+  BackendRate,
   BenchmarkRequest,
   BenchmarkResponse,
   BenchmarkStage,

@@ -39,3 +39,12 @@ export type BenchmarkResponse =
       stepMs: number[];
     }
   | { type: 'failed'; backend: BackendName; error: string };
+
+/** One backend's result in the device benchmark: images/s, or why there is none. */
+export interface BackendRate {
+  backend: BackendName;
+  /** Median training images/s; null when the backend failed or was too slow to finish. */
+  imagesPerSec: number | null;
+  /** What it ran on (e.g. "SwiftShader (software)", "SIMD, 1 thread"), or why it failed. */
+  detail: string;
+}

@@ -26,7 +26,7 @@
 import { Conv2DBackpropFilter, getKernel, registerKernel } from '@tensorflow/tfjs-core';
 import { conv2DBackpropFilterByConv } from '../shared/conv-filter-by-conv';
 // ∂L/∂W needs the gradient functions themselves registered (tfjs-core registers none).
-import '../../ops/register-gradients';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 const WASM = 'wasm';
 

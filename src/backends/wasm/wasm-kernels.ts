@@ -3,6 +3,8 @@
  * '@tensorflow/tfjs-backend-wasm' package is imported (before or after the backend starts);
  * calling again does nothing. Conv2DBackpropFilter is added on import of ./conv-wasm-gradients.
  */
+// Conv2DBackpropFilter, which tfjs-backend-wasm lacks (side effect: registers it for 'wasm').
+import './conv-wasm-gradients';
 import { installFastWasmConvBackpropInput } from './conv-wasm-backprop-input';
 import { installWasmConvGemm } from './wasm-conv-gemm';
 import { installFastWasmGather } from './wasm-fast-gather';

@@ -2,11 +2,10 @@
  * Convolution layers (NHWC) with seeded initialisation, as plain tf.Variables.
  *   Conv2d:          x [B,H,W,Cin] * W [k,k,Cin,Cout] (stride s, 'same') + b → [B,⌈H/s⌉,⌈W/s⌉,Cout]
  *   ConvTranspose2d: x [B,H,W,Cin] ⊛ᵀ W [k,k,Cout,Cin] (stride s, 'same') + b → [B,H·s,W·s,Cout]
- * On the wasm backend their gradients come from src/backends/wasm/conv-wasm-gradients.ts; on webgl the app
+ * On the wasm backend their filter gradients come from src/backends/wasm/conv-wasm-gradients.ts; on webgl the app
  * replaces two gradient kernels at start-up (src/backends/webgl/webgl-kernels.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '../../backends/wasm/conv-wasm-gradients';
 
 let convCount = 0;
 
