@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { MODEL_CATALOG } from '../contracts/catalog';
 import { activeUnits } from '../core/active-units';
 import { codeUsage, perplexity } from '../core/codebook-stats';
 import { mulberry32 } from '../core/rng';
@@ -21,7 +22,6 @@ import { installCpuKernels } from '../backends/cpu/cpu-kernels';
 import { installWasmKernels } from '../backends/wasm/wasm-kernels';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
-import type { TrainConfig } from '../contracts/config';
 import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
 import { parseCliArgs } from './args';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
   const trainer = new Trainer(dataset, config);
   const variance = pixelVariance(dataset.train.images);
   console.error(
-    `training ${describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
+    `training ${MODEL_CATALOG[config.model].describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
   );
   await trainer.prepare();
   if (opts.profile > 0) {
@@ -214,21 +214,6 @@ function pixelVariance(images: Uint8Array): number {
   }
   const mean = sum / images.length;
   return sq / images.length - mean * mean;
-}
-
-/** "vae (latent 20, hidden 400)", "vqvae (K 128 codes of size 16)" … for the log line. */
-function describe(c: TrainConfig): string {
-  switch (c.model) {
-    case 'vae':
-    case 'ae':
-      return `${c.model} ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`;
-    case 'vqvae':
-      return `vqvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim}, ${c.likelihood})`;
-    case 'dvae':
-      return `dvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim})`;
-    case 'catvae':
-      return `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`;
-  }
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,10 @@
 /**
- * The zoo as plain data: which models exist, the loss terms each reports (in plot order) and
- * which term is the headline number. No TF.js here, so the page may import it.
+ * The zoo as plain data: one row per model with everything the rest of the lab derives from it
+ * (the loss terms it reports, its traits, the CLI's one-line description). No TF.js here, so
+ * the page may import it. Adding a model: its file in src/models, a row here, a case in the zoo
+ * (src/models/zoo.ts), and rows in the settings table for settings only it reads.
  */
+import type { Architecture, Likelihood, TrainConfig } from './config';
 
 export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
@@ -9,6 +12,26 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 export interface TermInfo {
   key: string;
   label: string;
+}
+
+/** What a model is, as the panels, the objective, the divergence hints and the CLI ask it. */
+export interface ModelTraits {
+  /** A continuous latent vector (VAE, AE) or discrete codes (VQ-VAE, dVAE, categorical VAE). */
+  latent: 'continuous' | 'discrete';
+  /** A KL term to a prior in the objective, weighted by β (VAE, dVAE, categorical VAE). */
+  kl: boolean;
+  /** Samples relaxed with the Gumbel-softmax at a temperature τ (dVAE, categorical VAE). */
+  gumbel: boolean;
+  /** A learned codebook of vectors (VQ-VAE); the dVAE's code embeddings count too. */
+  codebook: boolean;
+  /** The codes form a 7×7 grid over the image (VQ-VAE, dVAE), not N free variables. */
+  grid: boolean;
+  /** The likelihoods p(x|z) it offers (the first is the default). */
+  likelihoods: readonly Likelihood[];
+  /** The network types it offers (`arch`); one entry means the setting does not apply. */
+  archs: readonly Architecture[];
+  /** How its Samples panel draws: from the prior, a Gaussian fitted to the codes, or uniform codes. */
+  sampling: 'prior' | 'fitted-gaussian' | 'uniform-codes';
 }
 
 export interface ModelInfo {
@@ -19,6 +42,9 @@ export interface ModelInfo {
   terms: TermInfo[];
   /** The term the status line and the README quote, e.g. −ELBO. */
   headline: TermInfo;
+  traits: ModelTraits;
+  /** One line for the CLI's log: "vae mlp (latent 20, hidden 400, bernoulli)". */
+  describe: (c: TrainConfig) => string;
 }
 
 const negElbo = { key: 'negElbo', label: '−ELBO' };
@@ -26,6 +52,12 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+
+const BOTH_LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
+const BERNOULLI = ['bernoulli'] as const;
+const BOTH_ARCHS = ['mlp', 'conv'] as const;
+const MLP = ['mlp'] as const;
+const CONV = ['conv'] as const;
 
 export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
   vae: {
@@ -35,6 +67,18 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       'Variational autoencoder: Gaussian posterior, standard-normal prior, β-weighted KL.',
     terms: [negElbo, recon, kl],
     headline: negElbo,
+    traits: {
+      latent: 'continuous',
+      kl: true,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'prior',
+    },
+    describe: (c) =>
+      `vae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`,
   },
   ae: {
     kind: 'ae',
@@ -43,6 +87,17 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       'Deterministic autoencoder: reconstruction loss only; sample by fitting a Gaussian to the codes.',
     terms: [recon],
     headline: recon,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'fitted-gaussian',
+    },
+    describe: (c) => `ae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`,
   },
   vqvae: {
     kind: 'vqvae',
@@ -51,6 +106,18 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       'Vector-quantised VAE: a 7×7 grid of codes from a K-code codebook, straight-through gradients.',
     terms: [recon, codebook, commitment],
     headline: recon,
+    traits: {
+      latent: 'discrete',
+      kl: false,
+      gumbel: false,
+      codebook: true,
+      grid: true,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: CONV,
+      sampling: 'uniform-codes',
+    },
+    describe: (c) =>
+      `vqvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim}, ${c.likelihood})`,
   },
   dvae: {
     kind: 'dvae',
@@ -59,6 +126,17 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       'Discrete VAE as in DALL·E: a 7×7 grid of categorical codes relaxed with the Gumbel-softmax.',
     terms: [negElbo, recon, kl],
     headline: negElbo,
+    traits: {
+      latent: 'discrete',
+      kl: true,
+      gumbel: true,
+      codebook: true,
+      grid: true,
+      likelihoods: BERNOULLI,
+      archs: CONV,
+      sampling: 'uniform-codes',
+    },
+    describe: (c) => `dvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim})`,
   },
   catvae: {
     kind: 'catvae',
@@ -66,5 +144,22 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     description: 'Jang et al. 2016: N categorical variables of K classes, MLP, Gumbel-softmax.',
     terms: [negElbo, recon, kl],
     headline: negElbo,
+    traits: {
+      latent: 'discrete',
+      kl: true,
+      gumbel: true,
+      codebook: false,
+      grid: false,
+      likelihoods: BERNOULLI,
+      archs: MLP,
+      sampling: 'uniform-codes',
+    },
+    describe: (c) =>
+      `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
   },
 };
+
+/** The models with a trait, e.g. `modelsWhere((t) => t.kl)`. */
+export function modelsWhere(test: (t: ModelTraits) => boolean): ModelKind[] {
+  return MODEL_KINDS.filter((k) => test(MODEL_CATALOG[k].traits));
+}

@@ -5,6 +5,7 @@
  * Gumbel-softmax models, a low temperature τ (gradients through the relaxed sample scale ~1/τ;
  * Jang et al. 2017, https://arxiv.org/abs/1611.01144). Plain data in, a sentence out.
  */
+import { MODEL_CATALOG } from './catalog';
 import type { TrainConfig } from './config';
 
 /** What stopped being finite: the read-back loss, or a weight (checked at the same read-back). */
@@ -26,10 +27,6 @@ export const LOW_TAU = 0.1;
 const HIGH_BETA = 20;
 const SMALL_SIGMA = 0.03;
 
-const GUMBEL_MODELS: readonly TrainConfig['model'][] = ['dvae', 'catvae'];
-const KL_MODELS: readonly TrainConfig['model'][] = ['vae', 'dvae', 'catvae'];
-const GAUSSIAN_MODELS: readonly TrainConfig['model'][] = ['vae', 'ae', 'vqvae'];
-
 /** The likely causes, most likely first (empty when no setting stands out). */
 export function divergenceCauses(config: TrainConfig, schedule: Record<string, number>): string[] {
   const causes: string[] = [];
@@ -39,14 +36,14 @@ export function divergenceCauses(config: TrainConfig, schedule: Record<string, n
       `the learning rate ${lr} is far above Adam's usual 0.001: each step moves the weights too far`,
     );
   const tau = schedule.tau;
-  if (GUMBEL_MODELS.includes(config.model) && tau !== undefined && tau < LOW_TAU)
+  if (MODEL_CATALOG[config.model].traits.gumbel && tau !== undefined && tau < LOW_TAU)
     causes.push(
       `the Gumbel-softmax temperature τ = ${Number(tau.toPrecision(3))} is low: relaxed samples are nearly one-hot and their gradients grow like 1/τ (raise "τ end" or anneal over more steps)`,
     );
-  if (KL_MODELS.includes(config.model) && config.beta >= HIGH_BETA)
+  if (MODEL_CATALOG[config.model].traits.kl && config.beta >= HIGH_BETA)
     causes.push(`β = ${config.beta} weights the KL term heavily`);
   if (
-    GAUSSIAN_MODELS.includes(config.model) &&
+    MODEL_CATALOG[config.model].traits.likelihoods.includes('gaussian') &&
     config.likelihood === 'gaussian' &&
     config.sigma < SMALL_SIGMA
   )
