@@ -130,15 +130,6 @@ export function useRunPersistence(
     stateRef.current = state;
   }, [state]);
 
-  // Test hook (?testHooks in the first URL): crash the worker as a real crash would.
-  const [testHooks] = useState(() => new URLSearchParams(window.location.search).has('testHooks'));
-  useEffect(() => {
-    if (!testHooks) return;
-    (window as unknown as { __latentLabTest?: object }).__latentLabTest = {
-      crashWorker: () => clientRef.current?.send({ type: 'crash-for-test' }),
-    };
-  }, [testHooks, clientRef]);
-
   useEffect(() => {
     void refreshList();
   }, [refreshList]);

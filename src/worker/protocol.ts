@@ -81,9 +81,7 @@ export type WorkerRequest =
    * with the current settings. Checked first; on any problem the current run stays as it was.
    * Answered by `dataset`.
    */
-  | { type: 'dataset'; id: number; runId: number; dataset: ImageDataset }
-  /** Test hook: throw an uncaught error in the worker, as a crash would. */
-  | { type: 'crash-for-test' };
+  | { type: 'dataset'; id: number; runId: number; dataset: ImageDataset };
 
 export interface DatasetInfo {
   id: string;
