@@ -1,31 +1,28 @@
 /**
- * React binding of the training worker: one TrainingClient per page, its responses reduced
- * into TrainingState, and the actions the controls need.
+ * React binding of the run session (state/run-session.ts): one session per page, its store
+ * mirrored into React state, its saved runs into the list the Runs panel shows, and the
+ * actions the controls need. Everything that happens to a run is decided in the session.
  */
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { trainConfigOf, type Settings } from '../state/settings';
-import type { TrainConfig } from '../contracts/config';
-import { readCheckpointFiles } from '../state/checkpoint-files';
+import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import type { Settings } from '../state/settings';
+import type { BackendName, TrainConfig } from '../contracts/config';
 import { TrainingClient } from '../worker/client';
-import { isRunFile } from '../state/run-file-io';
-import {
-  BUNDLED_DATASET,
-  useRunPersistence,
-  type RunActions,
-  type RunStorage,
-} from './use-run-persistence';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import type { ImageDataset } from '../data/image-dataset';
-import {
-  applyResponse,
-  initialState,
-  notice,
-  resetRun,
-  type Notice,
-  type TrainingState,
-} from '../state/training-store';
+import { listRuns, loadRun, saveRun, deleteRun, type SavedRunSummary } from '../state/run-db';
+import { exportRun, importRun, importRunFile, replaceDataset } from '../state/run-loads';
+import { RunSession, RunStateCell } from '../state/run-session';
+import { resumableRun, type RunOwner } from '../state/saved-runs';
+import { initialState, notice, type Notice, type TrainingState } from '../state/training-store';
 
-export interface TrainingActions extends RunActions {
+export interface RunStorage {
+  /** Saved runs in the browser, newest first. */
+  savedRuns: SavedRunSummary[];
+  /** The latest saved run, offered for resuming until the run on screen is saved itself. */
+  resumable: SavedRunSummary | null;
+}
+
+export interface TrainingActions {
   play: () => void;
   pause: () => void;
   step: (count?: number) => void;
@@ -43,175 +40,141 @@ export interface TrainingActions extends RunActions {
    * or, when it cannot follow (step 0, data other than bundled MNIST), starts afresh ('restarted').
    */
   switchBackend: (settings: Settings, resume: boolean) => Promise<'moved' | 'restarted'>;
-  /**
-   * Loads a checkpoint (checkpoint.json + weights.bin, as `npm run train -- --save DIR` writes)
-   * in place of the current run. Resolves with its config, or null after a notice saying why not.
-   */
+  /** Loads a checkpoint or a .latentlab file in place of the run. Its config, or null. */
   importRun: (files: File[]) => Promise<TrainConfig | null>;
-  /**
-   * Trains a fresh model (same settings) on other data: an upload or a download. Its buffers move
-   * to the worker. Resolves true once it trains on them, or false after a notice saying why not.
-   */
+  /** Trains a fresh model (same settings) on other data. True once it trains on them. */
   replaceDataset: (dataset: ImageDataset) => Promise<boolean>;
   /** Asks the worker about the current model (decode a grid, interpolate …). */
   inspect: (query: InspectQuery) => Promise<InspectAnswer>;
   addNotice: (kind: Notice['kind'], text: string) => void;
   dismissNotice: (id: number) => void;
+  /** Continues a saved run (its model, step, curves). Resolves with its config, or null. */
+  openSavedRun: (id: string) => Promise<TrainConfig | null>;
+  deleteSavedRun: (id: string) => Promise<void>;
+  /** Downloads the run on screen as one .latentlab file. */
+  exportRun: () => Promise<void>;
+  /** Loads a .latentlab file in place of the run on screen. Resolves with its config, or null. */
+  importRunFile: (file: File) => Promise<TrainConfig | null>;
+  /** After divergence: back to the last autosave, with these (corrected) live settings. */
+  rollback: (settings: Settings) => Promise<void>;
+  /** Moves the run on screen to a new worker on `backend` (see RunSession.moveRun). */
+  moveRun: (backend: BackendName, resume: boolean) => Promise<boolean>;
 }
 
 function datasetsUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
 }
 
+const NOT_RUNNING = () => Promise.reject(new Error('the training worker is not running'));
+
 export function useTrainingSession(
   initial: Settings,
   initialNotices: string[],
   initialBackendIsDefault = false,
 ): [TrainingState, TrainingActions, RunStorage] {
-  const [state, setState] = useState<TrainingState>(() => ({
-    ...initialState(),
-    notices: initialNotices.map((t) => notice('warning', t)),
-  }));
-  const clientRef = useRef<TrainingClient | null>(null);
-  const runIdRef = useRef(0);
-  const initialRef = useRef({ settings: initial, backendIsDefault: initialBackendIsDefault });
-  /** Restarts a crashed worker (or one that lost its GPU) and resumes; set by useRunPersistence. */
-  const recoverRef = useRef<((reason: string) => void) | null>(null);
-  const [runs, runActions] = useRunPersistence(
-    state,
-    setState,
-    clientRef,
-    runIdRef,
-    recoverRef,
-    datasetsUrl,
+  const [store] = useState(
+    () =>
+      new RunStateCell({
+        ...initialState(),
+        notices: initialNotices.map((t) => notice('warning', t)),
+      }),
   );
-
-  const startWorker = useCallback((settings: Settings, backendIsDefault = false) => {
-    runIdRef.current += 1;
-    const runId = runIdRef.current;
-    setState((s) => ({ ...initialState(), runId, notices: s.notices }));
-    clientRef.current?.start({
-      type: 'init',
-      backend: settings.backend,
-      config: trainConfigOf(settings),
-      datasetsUrl: datasetsUrl(),
-      datasetId: BUNDLED_DATASET, // other datasets arrive by replaceDataset (DatasetPanel)
-      runId,
-      backendIsDefault,
-    });
-  }, []);
+  const [state, setState] = useState(() => store.get());
+  const [saved, setSaved] = useState<{ list: SavedRunSummary[]; owner: RunOwner | null }>({
+    list: [],
+    owner: null,
+  });
+  const sessionRef = useRef<RunSession | null>(null);
+  const initialRef = useRef({ settings: initial, backendIsDefault: initialBackendIsDefault });
 
   useEffect(() => {
-    const client = new TrainingClient(
-      (msg) => {
-        if (msg.type === 'device-lost')
-          recoverRef.current?.(`The ${msg.backend} GPU device was lost (${msg.message})`);
-        // Training's steady stream (loss curves, evaluations) re-renders most panels: as a
-        // transition React renders it in slices between input events instead of in one task.
-        if (msg.type === 'metrics' || msg.type === 'eval')
-          startTransition(() => setState((s) => applyResponse(s, msg)));
-        else setState((s) => applyResponse(s, msg));
-      },
-      (message) => recoverRef.current?.(`The training worker crashed (${message})`),
-    );
-    clientRef.current = client;
-    startWorker(initialRef.current.settings, initialRef.current.backendIsDefault);
-    return () => {
-      client.dispose();
-      clientRef.current = null;
+    // Training's steady stream (loss curves, evaluations) re-renders most panels: as a
+    // transition React renders it in slices between input events instead of in one task.
+    const stop = store.listen((s, lowPriority) => {
+      if (lowPriority) startTransition(() => setState(s));
+      else setState(s);
+    });
+    const session = new RunSession({
+      createClient: (onResponse, onCrash) => new TrainingClient(onResponse, onCrash),
+      store,
+      db: { listRuns, loadRun, saveRun, deleteRun },
+      datasetsUrl: datasetsUrl(),
+      onSavedRunsChange: () => setSaved({ list: session.saved.list, owner: session.saved.owner }),
+    });
+    sessionRef.current = session;
+    session.start(initialRef.current.settings, initialRef.current.backendIsDefault);
+    // Hidden or leaving: ask for a snapshot now (it may not land before an unload; the
+    // periodic autosave is the guarantee).
+    const save = () => session.saveNow();
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') save();
     };
-  }, [startWorker]);
+    document.addEventListener('visibilitychange', onVisibility);
+    window.addEventListener('pagehide', save);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', save);
+      session.dispose();
+      sessionRef.current = null;
+      stop();
+    };
+  }, [store]);
 
-  const actions = useMemo<TrainingActions>(
-    () => ({
-      play: () => clientRef.current?.send({ type: 'play' }),
-      pause: () => clientRef.current?.send({ type: 'pause' }),
-      step: (count = 1) => clientRef.current?.send({ type: 'step', count }),
-      reset: (settings) => {
-        runIdRef.current += 1;
-        const runId = runIdRef.current;
-        setState((s) => resetRun(s, runId, settings.model));
-        clientRef.current?.send({ type: 'reset', config: trainConfigOf(settings), runId });
-      },
-      configure: (settings) =>
-        clientRef.current?.send({ type: 'configure', config: trainConfigOf(settings) }),
-      restart: startWorker,
-      switchBackend: async (settings, resume) => {
-        if (await runActions.moveRun(settings.backend, resume)) return 'moved';
-        startWorker(settings);
-        return 'restarted';
-      },
-      importRun: async (files) => {
-        if (isRunFile(files)) return runActions.importRunFile(files[0]!);
-        const fail = (text: string) => {
-          setState((s) => ({ ...s, notices: [...s.notices, notice('error', text)] }));
-          return null;
-        };
-        const client = clientRef.current;
-        if (!client) return fail('The training worker is not running; reload the page.');
-        let read;
-        try {
-          read = await readCheckpointFiles(files);
-        } catch (err) {
-          return fail(`${(err as Error).message} The current run is unchanged.`);
-        }
-        const runId = runIdRef.current + 1;
-        try {
-          const run = await client.importCheckpoint(read.name, read.meta, read.weights, runId);
-          runIdRef.current = runId;
-          setState((s) => ({
-            ...resetRun(s, runId, run.config.model),
-            step: run.step,
-            epoch: run.epoch,
-            notices: [
-              ...s.notices,
-              notice('info', `Loaded ${read.name} (${run.config.model}, step ${run.step}).`),
-            ],
-          }));
-          return run.config;
-        } catch (err) {
-          return fail((err as Error).message);
-        }
-      },
-      replaceDataset: async (dataset) => {
-        const client = clientRef.current;
-        const runId = runIdRef.current + 1;
-        try {
-          if (!client) throw new Error('The training worker is not running; reload the page.');
-          const loaded = await client.replaceDataset(dataset, runId);
-          runIdRef.current = runId;
-          const d = loaded.dataset;
-          setState((s) => ({
-            ...resetRun(s, runId, s.model),
-            dataset: d,
-            probeLabels: loaded.probeLabels,
-            probeImages: loaded.probeImages,
-            notices: [
-              ...s.notices,
-              notice(
-                'info',
-                `Training on ${d.name}: ${d.trainCount.toLocaleString('en')} training and ${d.testCount.toLocaleString('en')} test images; a fresh model started.`,
-              ),
-            ],
-          }));
-          return true;
-        } catch (err) {
-          const text = `${(err as Error).message} The current run is unchanged.`;
-          setState((s) => ({ ...s, notices: [...s.notices, notice('error', text)] }));
-          return false;
-        }
-      },
-      inspect: (query) =>
-        clientRef.current?.inspect(query) ??
-        Promise.reject(new Error('the training worker is not running')),
+  const actions = useMemo<TrainingActions>(() => {
+    const on = <T>(act: (s: RunSession) => T, none: () => T): T => {
+      const session = sessionRef.current;
+      return session ? act(session) : none();
+    };
+    const nothing = () => undefined;
+    const noRun = () => Promise.resolve(null);
+    return {
+      play: () => on((s) => s.play(), nothing),
+      pause: () => on((s) => s.pause(), nothing),
+      step: (count) => on((s) => s.step(count), nothing),
+      reset: (settings) => on((s) => s.reset(settings), nothing),
+      configure: (settings) => on((s) => s.configure(settings), nothing),
+      restart: (settings, isDefault) => on((s) => s.start(settings, isDefault), nothing),
+      switchBackend: (settings, resume) =>
+        on(
+          (s) => s.switchBackend(settings, resume),
+          () => Promise.resolve('restarted' as const),
+        ),
+      importRun: (files) => on((s) => importRun(s, files), noRun),
+      replaceDataset: (dataset) =>
+        on(
+          (s) => replaceDataset(s, dataset),
+          () => Promise.resolve(false),
+        ),
+      inspect: (query) => on((s) => s.inspect(query), NOT_RUNNING),
       addNotice: (kind, text) =>
-        setState((s) => ({ ...s, notices: [...s.notices, notice(kind, text)] })),
+        store.update((s) => ({ ...s, notices: [...s.notices, notice(kind, text)] })),
       dismissNotice: (id) =>
-        setState((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })),
-      ...runActions,
-    }),
-    [startWorker, runActions],
-  );
+        store.update((s) => ({ ...s, notices: s.notices.filter((n) => n.id !== id) })),
+      openSavedRun: (id) => on((s) => s.openSavedRun(id), noRun),
+      deleteSavedRun: (id) =>
+        on(
+          (s) => s.deleteSavedRun(id),
+          () => Promise.resolve(),
+        ),
+      exportRun: () =>
+        on(
+          (s) => exportRun(s),
+          () => Promise.resolve(),
+        ),
+      importRunFile: (file) => on((s) => importRunFile(s, file), noRun),
+      rollback: (settings) =>
+        on(
+          (s) => s.rollback(settings),
+          () => Promise.resolve(),
+        ),
+      moveRun: (backend, resume) =>
+        on(
+          (s) => s.moveRun(backend, resume),
+          () => Promise.resolve(false),
+        ),
+    };
+  }, [store]);
 
-  return [state, actions, runs];
+  const resumable = resumableRun(saved.list, saved.owner, state.runId);
+  return [state, actions, { savedRuns: saved.list, resumable }];
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import type { RunSnapshot } from '../../src/contracts/run-file';
 import { applyResponse, initialState, resetRun } from '../../src/state/training-store';
-import { historyOf, nextBackend } from '../../src/ui/use-run-persistence';
+import { nextBackend } from '../../src/state/run-session';
+import { historyOf } from '../../src/state/saved-runs';
 
 const snapshot = (step: number): RunSnapshot => ({
   meta: {
