@@ -275,23 +275,40 @@ test(
   },
 );
 
+/**
+ * Crashes the training worker from outside, as a real crash would: an error thrown in one of its
+ * tasks and caught by nothing, which the page's client sees as the worker's `error` event. (The
+ * device-benchmark workers run the same script under another name.)
+ * @param {import('playwright-core').Page} page
+ */
+async function crashTrainingWorker(page) {
+  for (const worker of page.workers()) {
+    const name = await worker.evaluate(() => self.name).catch(() => null);
+    if (name !== 'latent-lab-trainer') continue;
+    await worker.evaluate(() => {
+      setTimeout(() => {
+        throw new Error('injected crash');
+      });
+    });
+    return;
+  }
+  throw new Error('no training worker on the page');
+}
+
 test(
   'a crashed worker restarts on the next backend and resumes from the last autosave',
   { timeout: 12 * MINUTE },
   async () => {
     const browser = await launch();
     try {
-      const { page, errors } = await openPage(
-        browser.context,
-        `${server.url}/?${SETTINGS}&testHooks`,
-      );
+      const { page, errors } = await openPage(browser.context, `${server.url}/?${SETTINGS}`);
       const toggle = await ready(page);
       assert.equal(await text(page, 'backend'), 'wasm');
       await trainUntil(page, toggle, 100);
       await waitFor(async () => (await savedRunCount(page)) >= 1, 2 * MINUTE, 'an autosave');
       const before = await stepOf(page);
 
-      await page.evaluate(() => /** @type {any} */ (window).__latentLabTest.crashWorker());
+      await crashTrainingWorker(page);
       const said = await waitFor(
         async () => {
           const m = /worker crashed.*?Restarted on the cpu backend from step ([\d,]+)/.exec(
