@@ -91,7 +91,6 @@ export class TrainingSession {
 
   /** The first run of this worker, on `dataset` (the backend is up). Returns its probes. */
   async begin(dataset: ImageDataset, config: TrainConfig, runId: number) {
-    this.runId = runId;
     await this.swapIn(freshRun(dataset, config, runId));
     const t = this.trainer!;
     return { probeLabels: t.probeLabels.slice(), probeImages: t.probeImages.slice() };
