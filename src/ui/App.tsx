@@ -65,7 +65,7 @@ export function App() {
         const next = new Set(closed);
         if (next.has(id)) next.delete(id);
         else next.add(id);
-        const value = PANEL_IDS.filter((p) => next.has(p)).join(','); // page order, as links keep it
+        const value = PANEL_IDS.filter((p) => next.has(p)).join(','); // in PANEL_IDS order, as links keep it
         onChange({ ...settings, closedPanels: value }, 'closedPanels');
       },
     };
