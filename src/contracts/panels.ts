@@ -1,6 +1,9 @@
 /**
- * The lecture panels by id, in page order, for the `closed` setting (which panels a link shows
- * folded). Plain data: the page and the settings table both read it.
+ * The lecture panels by id, for the `closed` setting (which panels a link shows folded), in the
+ * order links list them. Plain data: the settings table and the page read it. Each id has one
+ * row in the page's panel registry (src/ui/panels/registry.tsx, keyed by PanelId, so the compiler
+ * asks for a row for every id here and an id here for every row); the registry gives the page's
+ * order, titles and which models each panel is for.
  */
 export const PANEL_IDS = [
   'elbo',

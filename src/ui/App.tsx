@@ -1,27 +1,20 @@
-/** The lab page: controls, status, notices and the first panels, wired to the training worker. */
+/** The lab page: controls, status, notices and the lecture panels, wired to the training worker. */
 import { useCallback, useMemo, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
-import { MODEL_CATALOG } from '../contracts/catalog';
 import { RESET_KEYS, type TrainConfig } from '../contracts/config';
 import type { Settings } from '../state/settings';
-import { CodebookViewPanel } from './panels/CodebookViewPanel';
 import { Controls } from './controls/Controls';
 import { DatasetPanel } from './controls/DatasetPanel';
 import { DeviceBenchmark } from './controls/DeviceBenchmark';
-import { DiagnosticPanels } from './panels/DiagnosticPanels';
-import { GenerativePanels } from './panels/GenerativePanels';
-import { ElboChart } from './panels/ElboChart';
-import { LatentScatter } from './panels/LatentScatter';
+import { LecturePanels } from './panels/LecturePanels';
 import { Notices } from './controls/Notices';
-import { ObjectiveMath } from './panels/ObjectiveMath';
-import { ReconstructionGrid } from './panels/ReconstructionGrid';
 import { RunFiles } from './controls/RunFiles';
 import { RunRecovery, SavedRunsList } from './controls/SavedRuns';
 import { StatusLine } from './controls/StatusLine';
 import { readInitialPage, useBackendChoice } from './use-backend-choice';
 import { useTrainingSession } from './use-training-session';
 import { useUrlSettings } from './use-url-settings';
-import { Panel, PanelFoldingContext, type PanelFolding } from './panels/Panel';
+import { PanelFoldingContext, type PanelFolding } from './panels/Panel';
 
 export function App() {
   const [initial] = useState(() => readInitialPage(window.location));
@@ -33,7 +26,6 @@ export function App() {
   );
   const backendChoice = useBackendChoice(initial, settings, setSettings, state, actions);
   const { chosen: backendChosen, fromLink } = backendChoice;
-  const [drawnPoint, setDrawnPoint] = useState<[number, number] | null>(null);
 
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
@@ -73,7 +65,7 @@ export function App() {
         const next = new Set(closed);
         if (next.has(id)) next.delete(id);
         else next.add(id);
-        const value = PANEL_IDS.filter((p) => next.has(p)).join(','); // page order, as links keep it
+        const value = PANEL_IDS.filter((p) => next.has(p)).join(','); // in PANEL_IDS order, as links keep it
         onChange({ ...settings, closedPanels: value }, 'closedPanels');
       },
     };
@@ -155,56 +147,12 @@ export function App() {
             onResume={openSavedRun}
             onRollback={() => void actions.rollback(settings)}
           />
-          <div className="panels">
-            <Panel id="elbo" title="Loss terms">
-              <ElboChart
-                train={state.train}
-                test={state.test}
-                terms={MODEL_CATALOG[state.model].terms}
-              />
-            </Panel>
-            <Panel id="latent" title="Latent space">
-              <LatentScatter
-                result={state.latestEval}
-                labels={state.probeLabels}
-                model={state.model}
-                runId={state.runId}
-                inspect={actions.inspect}
-                drawnPoint={drawnPoint}
-                canDecode={(state.capabilities?.latentDim ?? 0) > 0}
-              />
-            </Panel>
-            <Panel id="recon" title="Reconstructions" wide>
-              <ReconstructionGrid
-                originals={state.probeImages}
-                reconstructions={state.latestEval?.reconstructions ?? null}
-                height={ds?.height ?? 28}
-                width={ds?.width ?? 28}
-                step={state.latestEval?.step ?? null}
-              />
-            </Panel>
-            <CodebookViewPanel state={state} settings={settings} inspect={actions.inspect} />
-            <GenerativePanels
-              state={state}
-              settings={settings}
-              inspect={actions.inspect}
-              onSettings={onChange}
-              onDrawnPoint={setDrawnPoint}
-            />
-            <DiagnosticPanels
-              state={state}
-              settings={settings}
-              inspect={actions.inspect}
-              onSettings={onChange}
-            />
-            <Panel id="math" title="Objective" wide>
-              <ObjectiveMath
-                model={state.model}
-                test={state.latestEval?.test ?? null}
-                settings={settings}
-              />
-            </Panel>
-          </div>
+          <LecturePanels
+            state={state}
+            settings={settings}
+            inspect={actions.inspect}
+            onSettings={onChange}
+          />
         </main>
         <footer>
           {ds ? (

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { runnerImport } from 'vite';
 import {
   launch,
   longTasksSince,
@@ -23,23 +25,13 @@ after(async () => {
 });
 
 const MINUTE = 60_000;
-/** Every foldable panel (src/contracts/panels.ts), for tests that need none of them drawn. */
-const ALL_PANELS = [
-  'elbo',
-  'latent',
-  'codebook-view',
-  'manifold',
-  'interp',
-  'traversal',
-  'samples',
-  'draw',
-  'collapse',
-  'codebook',
-  'codes',
-  'gumbel',
-  'recon',
-  'math',
-].join(',');
+/**
+ * Every foldable panel, for tests that need none of them drawn: the ids of the `closed` setting,
+ * read from src/contracts/panels.ts itself (Vite compiles the TypeScript for Node).
+ */
+const PANELS_TS = fileURLToPath(new URL('../../src/contracts/panels.ts', import.meta.url));
+const { PANEL_IDS } = (await runnerImport(PANELS_TS)).module;
+const ALL_PANELS = PANEL_IDS.join(',');
 
 test(
   'trains a 2-D VAE on WASM: test −ELBO falls below 200 nats, 2,000 digits in 10 colours',

@@ -3,6 +3,7 @@
  * with labels. Only settings the running model uses are shown (see ModelOptions).
  */
 import { useId } from 'react';
+import { MODEL_CATALOG } from '../../contracts/catalog';
 import { type Settings } from '../../state/settings';
 import { runHint, SettingField, settingsFor, type SetSetting } from './ModelOptions';
 
@@ -37,7 +38,7 @@ export function Controls({
     <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
   );
   const gaussian =
-    (settings.model === 'vae' || settings.model === 'ae' || settings.model === 'vqvae') &&
+    MODEL_CATALOG[settings.model].traits.likelihoods.includes('gaussian') &&
     settings.likelihood === 'gaussian';
   return (
     <section className="controls" aria-label="Training controls">

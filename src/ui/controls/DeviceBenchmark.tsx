@@ -38,10 +38,10 @@ export interface DeviceBenchmarkProps {
   onResult: (benchmark: DeviceBenchmark, wasTraining: boolean) => Promise<string>;
 }
 
-/** The model measured, e.g. "VAE (MLP), batch 128". */
+/** The model measured, e.g. "VAE (MLP), batch 128"; the network only where the model offers two. */
 export function workloadOf(s: Settings): string {
-  const arch =
-    s.model === 'vae' || s.model === 'ae' ? ` (${s.arch === 'mlp' ? 'MLP' : 'conv'})` : '';
+  const choosesArch = MODEL_CATALOG[s.model].traits.archs.length > 1;
+  const arch = choosesArch ? ` (${s.arch === 'mlp' ? 'MLP' : 'conv'})` : '';
   return `${MODEL_CATALOG[s.model].label}${arch}, batch ${s.batchSize}`;
 }
 

@@ -4,6 +4,7 @@
  * straight-through estimator that trains through the quantiser.
  */
 import { useMemo } from 'react';
+import type { ModelTraits } from '../../contracts/catalog';
 import type { Settings } from '../../state/settings';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import { codeColour } from '../code-palette';
@@ -14,6 +15,7 @@ import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { TrainingState } from '../../state/training-store';
 import { TexBlock } from '../tex/TexBlock';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 type Codes = NonNullable<InspectCapabilities['codes']>;
@@ -146,10 +148,14 @@ function PerplexityHistoryChart({ state, K }: { state: TrainingState; K: number 
 }
 
 export function CodebookUsagePanel({
+  heading,
+  traits,
   state,
   settings,
   codes,
 }: {
+  heading: PanelHeading;
+  traits: ModelTraits;
   state: TrainingState;
   settings: Settings;
   codes: Codes;
@@ -157,18 +163,19 @@ export function CodebookUsagePanel({
   const d = state.latestEval?.diagnostics;
   const usage = d?.codeUsage ?? null;
   const K = usage?.length ?? codes.size;
-  const st =
-    state.model === 'vqvae'
-      ? straightThroughTex({
-          gridHeight: codes.gridHeight,
-          gridWidth: codes.gridWidth,
-          codebookSize: K,
-          codeDim: settings.codeDim,
-          perplexity: d?.perplexity,
-        })
-      : null;
+  // A codebook picked by nearest neighbour, not sampled (VQ-VAE): its gradient is straight-through.
+  const nearestCode = traits.codebook && !traits.gumbel;
+  const st = nearestCode
+    ? straightThroughTex({
+        gridHeight: codes.gridHeight,
+        gridWidth: codes.gridWidth,
+        codebookSize: K,
+        codeDim: settings.codeDim,
+        perplexity: d?.perplexity,
+      })
+    : null;
   return (
-    <Panel id="codebook" title="Codebook usage" wide>
+    <Panel {...heading}>
       <p className="diag-readout">
         <strong data-testid="perplexity" className="diag-value">
           {perplexityValue(d?.perplexity)}

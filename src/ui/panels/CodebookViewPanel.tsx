@@ -4,33 +4,39 @@
  * on top as large outlined markers. Asked of the model again after every evaluation.
  */
 import { useMemo } from 'react';
-import type { InspectAnswer } from '../../contracts/inspect';
+import type { ModelTraits } from '../../contracts/catalog';
+import type { InspectAnswer, InspectCapabilities } from '../../contracts/inspect';
+import type { Settings } from '../../state/settings';
+import type { TrainingState } from '../../state/training-store';
 import { codeColour } from '../code-palette';
 import { count } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';
-import { useInspection } from '../use-inspection';
+import { useInspection, type Inspect } from '../use-inspection';
 import { InspectionNote } from './InspectionNote';
-import type { PanelProps } from './panel-props';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 type View = Extract<InspectAnswer, { kind: 'codebookView' }>;
 
-/** Test digits whose encoder outputs are shown (64 · 49 positions, subsampled by the worker). */
 /** The encoder outputs' trace (index 0) is drawn on the chart's canvas. */
 const CANVAS_TRACES = [0];
+/** Test digits whose encoder outputs are shown (64 · 49 positions, subsampled by the worker). */
 const VIEW_PROBES = 64;
 
 /** Marks codes that no shown encoder output picks (Okabe & Ito vermillion, plus its own symbol). */
 const UNUSED_COLOUR = '#D55E00';
 
-/** How the two models name their vectors (VQ-VAE: zₑ and eₖ; dVAE: Σ q e and Eₖ). */
+/**
+ * How a model names its vectors: by how it picks a code. Nearest code (VQ-VAE: zₑ and eₖ), or a
+ * Gumbel-softmax posterior over the codes (dVAE: Σ q e and Eₖ).
+ */
 const WORDS = {
-  vqvae: {
+  nearest: {
     encoder: 'encoder outputs zₑ',
     codes: 'code vectors eₖ',
     pick: 'nearest code',
   },
-  dvae: {
+  posterior: {
     encoder: 'expected embeddings Σₖ q(k|x) eₖ',
     codes: 'embedding rows Eₖ',
     pick: 'most likely code',
@@ -119,22 +125,30 @@ function traces(
   ];
 }
 
-export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
-  const codes = state.capabilities?.codes ?? null;
-  const model = state.model === 'vqvae' || state.model === 'dvae' ? state.model : null;
+export interface CodebookViewPanelProps {
+  heading: PanelHeading;
+  traits: ModelTraits;
+  state: TrainingState;
+  settings: Settings;
+  inspect: Inspect;
+  codes: NonNullable<InspectCapabilities['codes']>;
+}
+
+export function CodebookViewPanel(props: CodebookViewPanelProps) {
+  const { heading, traits, state, settings, inspect, codes } = props;
+  const pick = traits.gumbel ? 'posterior' : 'nearest';
   const probes = Math.min(VIEW_PROBES, state.probeLabels?.length ?? 0);
-  const shown = codes !== null && model !== null;
   const key = `${state.runId}:${state.latestEval?.step ?? 'none'}`;
   const view = useInspection(
     inspect,
     'codebookView',
-    shown && probes > 0 ? { kind: 'codebookView', probes } : null,
+    probes > 0 ? { kind: 'codebookView', probes } : null,
     key,
   );
   const answer = view.answer;
   const counts = useMemo(() => (answer ? countsOf(answer) : null), [answer]);
-  const words = WORDS[model ?? 'vqvae'];
-  const gridWidth = codes?.gridWidth ?? 1;
+  const words = WORDS[pick];
+  const gridWidth = codes.gridWidth;
   const data = useMemo(
     () => (answer && counts ? traces(answer, counts, words, state.probeLabels, gridWidth) : []),
     [answer, counts, words, state.probeLabels, gridWidth],
@@ -150,8 +164,6 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
     }),
     [answer, v1, v2],
   );
-  if (!shown) return null;
-
   const K = answer?.codebookSize ?? codes.size;
   const M = answer?.codeOf.length ?? 0;
   const unused = counts?.filter((c) => c === 0).length ?? 0;
@@ -164,7 +176,7 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
       ` shown${unused > 0 ? ' (open diamonds)' : ''}.`
     : 'Waiting for the model.';
   return (
-    <Panel id="codebook-view" title="Codebook and encoder outputs (PCA)">
+    <Panel {...heading}>
       <PlotlyChart
         testId="codebook-view"
         title="Code vectors and encoder outputs on two principal components"
@@ -181,7 +193,7 @@ export function CodebookViewPanel({ state, settings, inspect }: PanelProps) {
         answered={answer !== null}
       />
       <p className="diag-caption">
-        {model === 'vqvae'
+        {pick === 'nearest'
           ? 'Each dot is the encoder output zₑ at one position of one test digit, coloured by its nearest code; each outlined circle is a code vector eₖ in the same colour. Training pulls the codes into the clouds of zₑ (codebook loss) and zₑ towards its code (commitment loss); a code far from every cloud is dead.'
           : 'Each dot is the expected embedding Σₖ q(k|x) eₖ at one position of one test digit, coloured by its most likely code; each outlined circle is an embedding row Eₖ. Where q(c|x) is confident a dot sits on its code; dots between codes are positions the encoder is unsure about.'}{' '}
         One PCA is fitted to the codes and the outputs together, so both share the plane; it keeps

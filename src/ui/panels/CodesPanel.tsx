@@ -8,16 +8,19 @@ import { useInspection, type Inspect } from '../use-inspection';
 import { CodebookAtlas } from './CodebookAtlas';
 import { CodeMap } from './CodeMap';
 import { InspectionNote } from './InspectionNote';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 /** Probe digits whose codes are mapped (the first eight of the fixed test digits). */
 const MAP_PROBES = [0, 1, 2, 3, 4, 5, 6, 7];
 
 export function CodesPanel({
+  heading,
   state,
   inspect,
   codes,
 }: {
+  heading: PanelHeading;
   state: TrainingState;
   inspect: Inspect;
   codes: NonNullable<InspectCapabilities['codes']>;
@@ -28,7 +31,7 @@ export function CodesPanel({
   const ds = state.dataset;
   const gridText = `${codes.gridHeight} × ${codes.gridWidth}`;
   return (
-    <Panel id="codes" title="Code map and codebook atlas" wide>
+    <Panel {...heading}>
       <h3 className="diag-h3">Codes of eight test digits</h3>
       <CodeMap
         answer={map.answer}

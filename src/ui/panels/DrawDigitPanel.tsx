@@ -14,12 +14,14 @@ import { DrawPad, PAD_PX, type DrawPadHandle } from './DrawPad';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import { coord, singleImage, type Drawing, type LiveStep } from './generative-digits';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 /** Soft-brush fringes below this are paper when finding the ink's box. */
 const INK_THRESHOLD = 0.05;
 
 export interface DrawDigitPanelProps {
+  heading: PanelHeading;
   inspect: Inspect;
   live: LiveStep;
   probes: ImageBatch | null;
@@ -32,7 +34,7 @@ export interface DrawDigitPanelProps {
 }
 
 export function DrawDigitPanel(props: DrawDigitPanelProps) {
-  const { inspect, live, probes, labels, drawing, onDrawing, onDrawnPoint } = props;
+  const { heading, inspect, live, probes, labels, drawing, onDrawing, onDrawnPoint } = props;
   const pad = useRef<DrawPadHandle>(null);
   const [copied, setCopied] = useState('');
 
@@ -78,7 +80,7 @@ export function DrawDigitPanel(props: DrawDigitPanelProps) {
       : 'Draw a digit to see where the model puts it.';
 
   return (
-    <Panel id="draw" title="Draw your own digit">
+    <Panel {...heading}>
       <div className="gen-draw">
         <DrawPad ref={pad} onInk={onInk} describedBy="draw-help" />
         <div className="gen-draw-side">

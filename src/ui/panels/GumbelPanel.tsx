@@ -17,6 +17,7 @@ import { GumbelTable, SoftHardChart } from './GumbelTable';
 import { InspectionNote } from './InspectionNote';
 import { ScheduleChart } from './ScheduleChart';
 import { TexBlock } from '../tex/TexBlock';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 /** τ slider for the table: 0.05 to 5, log scale. */
@@ -27,11 +28,13 @@ const TOP = 8;
 const PROBES = 16;
 
 export function GumbelPanel({
+  heading,
   state,
   settings,
   inspect,
   codes,
 }: {
+  heading: PanelHeading;
   state: TrainingState;
   settings: Settings;
   inspect: Inspect;
@@ -76,7 +79,7 @@ export function GumbelPanel({
   });
 
   return (
-    <Panel id="gumbel" title="Gumbel-softmax" wide>
+    <Panel {...heading}>
       <div className="diag-controls">
         <label className="field" htmlFor={`${id}-probe`}>
           Probe digit

@@ -24,6 +24,7 @@ import {
   type LiveStep,
 } from './generative-digits';
 import { downloadFiguresPng } from './interpolation-export';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const STEPS = [5, 7, 9, 11, 13] as const;
@@ -31,6 +32,7 @@ const GRID_SIZES = [5, 7, 9] as const;
 const CORNER_NAMES = ['top left', 'top right', 'bottom left', 'bottom right'] as const;
 
 export interface InterpolationPanelProps {
+  heading: PanelHeading;
   inspect: Inspect;
   live: LiveStep;
   probes: ImageBatch | null;
@@ -60,7 +62,7 @@ function PathFigure({
 }
 
 export function InterpolationPanel(props: InterpolationPanelProps) {
-  const { inspect, live, probes, labels, drawing, preQuantised } = props;
+  const { heading, inspect, live, probes, labels, drawing, preQuantised } = props;
   const probeCount = probes?.count ?? 0;
   const [defaults] = useState(() => distinctProbes(labels, probeCount, 4));
   const [a, setA] = useState<DigitChoice>(defaults[0]!);
@@ -113,7 +115,7 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
   };
 
   return (
-    <Panel id="interp" title="Interpolation" wide>
+    <Panel {...heading}>
       {probes ? (
         <div className="gen-pickers">
           <ProbePicker

@@ -6,7 +6,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { flushSync } from 'react-dom';
-import type { ModelKind } from '../../contracts/catalog';
+import type { ModelTraits } from '../../contracts/catalog';
 import type { ImageBatch, InspectAnswer } from '../../contracts/inspect';
 import type { EvalResult } from '../../contracts/metrics';
 import type { Inspect } from '../use-inspection';
@@ -54,7 +54,7 @@ function probePair(a: ProbeImages, i: number): ImageBatch {
 export const LatentScatter = memo(function LatentScatter({
   result,
   labels,
-  model,
+  traits,
   runId = 0,
   inspect,
   drawnPoint = null,
@@ -62,7 +62,8 @@ export const LatentScatter = memo(function LatentScatter({
 }: {
   result: EvalResult | null;
   labels: Uint8Array | null;
-  model: ModelKind;
+  /** The model's catalog traits: what a point is (a posterior mean or a code) and the prior. */
+  traits: ModelTraits;
   /** The run on screen: kept reconstructions of another run are never shown. */
   runId?: number;
   inspect?: Inspect;
@@ -214,9 +215,11 @@ export const LatentScatter = memo(function LatentScatter({
   }, [result, labels, drawnPoint]);
 
   const pca = result?.latentKind === 'pca';
-  // What a point is: a VAE's posterior mean (with the N(0, I) prior drawn), or an AE's code.
-  const what = model === 'vae' ? 'posterior mean' : 'code';
-  const prior = model === 'vae' && !pca;
+  // What a point is: the mean of a Gaussian posterior (a continuous latent with a KL to the
+  // N(0, I) prior, which is drawn: the VAE), or a code (AE, discrete models).
+  const gaussianPosterior = traits.latent === 'continuous' && traits.kl;
+  const what = gaussianPosterior ? 'posterior mean' : 'code';
+  const prior = gaussianPosterior && !pca;
   const layout = useMemo(
     () => ({
       xaxis: {

@@ -10,18 +10,20 @@ import { useInspection } from '../use-inspection';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import { coord, type LiveStep } from './generative-digits';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const SIZES = [8, 12, 16, 20] as const;
 type Plane = 'pca' | 'dims';
 
 export interface ManifoldPanelProps {
+  heading: PanelHeading;
   inspect: Inspect;
   live: LiveStep;
   latentDim: number;
 }
 
-export function ManifoldPanel({ inspect, live, latentDim }: ManifoldPanelProps) {
+export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPanelProps) {
   const [n, setN] = useState<number>(12);
   const [plane, setPlane] = useState<Plane>('pca');
   const [dimX, setDimX] = useState(0);
@@ -66,7 +68,7 @@ export function ManifoldPanel({ inspect, live, latentDim }: ManifoldPanelProps) 
     </option>
   ));
   return (
-    <Panel id="manifold" title="Manifold">
+    <Panel {...heading}>
       <div className="fields gen-fields">
         <label className="field">
           Grid

@@ -4,6 +4,7 @@
  * setting (`closed` in the URL), so a lecturer's link opens with the same panels.
  */
 import { createContext, useContext, useId, type ReactNode } from 'react';
+import type { PanelHeading } from './panel-props';
 
 export interface PanelFolding {
   closed: ReadonlySet<string>;
@@ -20,12 +21,7 @@ export function Panel({
   title,
   wide = false,
   children,
-}: {
-  id: string;
-  title: string;
-  wide?: boolean;
-  children: ReactNode;
-}) {
+}: PanelHeading & { children: ReactNode }) {
   const { closed, toggle } = useContext(PanelFoldingContext);
   const open = !closed.has(id);
   const body = useId();

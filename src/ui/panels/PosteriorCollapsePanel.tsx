@@ -12,6 +12,7 @@ import { lineMode } from '../plots/line-mode';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series, TrainingState } from '../../state/training-store';
 import { TexBlock } from '../tex/TexBlock';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const last = (v: number[] | undefined) => v?.[v.length - 1];
@@ -139,9 +140,11 @@ function ActiveUnitsChart({
 }
 
 export function PosteriorCollapsePanel({
+  heading,
   state,
   latentDim,
 }: {
+  heading: PanelHeading;
   state: TrainingState;
   latentDim: number;
 }) {
@@ -157,7 +160,7 @@ export function PosteriorCollapsePanel({
     activeUnits: active,
   });
   return (
-    <Panel id="collapse" title="Posterior collapse" wide>
+    <Panel {...heading}>
       <div className="diag-bar">
         <p className="diag-readout">
           <strong data-testid="active-units" className="diag-value">

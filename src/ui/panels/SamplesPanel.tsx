@@ -9,12 +9,21 @@ import { useInspection } from '../use-inspection';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import type { LiveStep } from './generative-digits';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const COUNT = 32;
 const COLUMNS = 8;
 
-export function SamplesPanel({ inspect, live }: { inspect: Inspect; live: LiveStep }) {
+export function SamplesPanel({
+  heading,
+  inspect,
+  live,
+}: {
+  heading: PanelHeading;
+  inspect: Inspect;
+  live: LiveStep;
+}) {
   const [seed, setSeed] = useState(1);
   const { answer, error, pending } = useInspection(
     inspect,
@@ -26,7 +35,7 @@ export function SamplesPanel({ inspect, live }: { inspect: Inspect; live: LiveSt
     ? `${answer.images.count} samples from ${answer.source} at step ${live.step ?? 0} (seed ${seed}).`
     : 'Samples appear once the model answers.';
   return (
-    <Panel id="samples" title="Samples">
+    <Panel {...heading}>
       <div className="buttons gen-fields">
         <button type="button" onClick={() => setSeed((s) => s + 1)}>
           New samples

@@ -20,6 +20,7 @@ import {
   type Drawing,
   type LiveStep,
 } from './generative-digits';
+import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const RANGE = 3;
@@ -37,6 +38,7 @@ export function defaultTraversalDims(latentDim: number, kl: number[] | undefined
 }
 
 export interface TraversalPanelProps {
+  heading: PanelHeading;
   inspect: Inspect;
   live: LiveStep;
   latentDim: number;
@@ -48,7 +50,16 @@ export interface TraversalPanelProps {
 }
 
 export function TraversalPanel(props: TraversalPanelProps) {
-  const { inspect, live, latentDim, klPerDimension: kl, probeCount, labels, drawing } = props;
+  const {
+    heading,
+    inspect,
+    live,
+    latentDim,
+    klPerDimension: kl,
+    probeCount,
+    labels,
+    drawing,
+  } = props;
   const [digit, setDigit] = useState<DigitChoice>(0);
   /** null: follow the default (largest KL); else the user's choice, in index order. */
   const [chosen, setChosen] = useState<number[] | null>(null);
@@ -97,7 +108,7 @@ export function TraversalPanel(props: TraversalPanelProps) {
     : 'The traversal appears once the model answers.';
 
   return (
-    <Panel id="traversal" title="Latent traversal">
+    <Panel {...heading}>
       <div className="fields gen-fields">
         <DigitSelect
           label="Start from"

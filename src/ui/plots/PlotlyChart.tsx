@@ -11,80 +11,14 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChartLegend, legendEntries, type LegendEntry, type LegendMode } from './ChartLegend';
-import { asCanvasTrace, drawCanvasMarkers, extentTrace, type MarkerLayout } from './canvas-markers';
-import { bindCanvasHover } from './bind-canvas-hover';
+import { asCanvasTrace, drawCanvasMarkers, extentTrace } from './canvas-markers';
 import type { IndexedTrace } from './canvas-hover';
+import { CANVAS_PLOTLY_CONFIG, chartLayout, PLOTLY_CONFIG } from './chart-layout';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
-import type { PlotData, PlotLayout, PlotlyApi } from './plotly-types';
-
-let plotlyPromise: Promise<PlotlyApi> | null = null;
-function loadPlotly(): Promise<PlotlyApi> {
-  plotlyPromise ??= import('./plotly-bundle').then((m) => {
-    warmUp(m.default);
-    return m.default;
-  });
-  return plotlyPromise;
-}
-
-/**
- * Runs Plotly's drawing code once, off screen, while the page is idle: a line, a dotted line
- * with markers, a log axis and a second y axis, like the loss charts. The browser compiles a
- * function the first time it runs, so without this the first draw of real curves (the moment
- * training starts) took twice as long as later ones, the longest main-thread task of training.
- */
-function warmUp(plotly: PlotlyApi): void {
-  const idle = (globalThis as { requestIdleCallback?: (f: () => void) => number })
-    .requestIdleCallback;
-  const run = () => {
-    const div = document.createElement('div');
-    div.setAttribute('aria-hidden', 'true');
-    Object.assign(div.style, { position: 'fixed', left: '-10000px', top: '0', width: '600px' });
-    document.body.appendChild(div);
-    const x = [1, 2, 3, 4, 5, 6, 7, 8];
-    const y = [300, 200, 150, 120, 110, 105, 102, 101];
-    const done = plotly.react(
-      div,
-      [
-        { type: 'scatter', mode: 'lines', name: 'a', x, y, line: { width: 1 }, opacity: 0.5 },
-        {
-          type: 'scatter',
-          mode: 'lines+markers',
-          name: 'b',
-          x,
-          y: y.map((v) => v / 2),
-          line: { dash: 'dot', shape: 'hv' },
-          marker: { symbol: 'diamond', size: 6 },
-        },
-        { type: 'scatter', mode: 'lines', name: 'c', x, y: x, yaxis: 'y2' },
-      ],
-      {
-        height: 200,
-        showlegend: false,
-        yaxis: { type: 'log', title: { text: 'y' }, ticklabeloverflow: 'allow' },
-        yaxis2: { overlaying: 'y', side: 'right', showgrid: false },
-        xaxis: { title: { text: 'x' }, rangemode: 'tozero', ticklabeloverflow: 'allow' },
-      },
-      CONFIG,
-    );
-    const clear = () => {
-      plotly.purge(div);
-      div.remove();
-    };
-    done.then(clear, clear);
-  };
-  if (idle) idle(run);
-  else setTimeout(run, 0);
-}
-
-const CONFIG = {
-  displaylogo: false,
-  responsive: true,
-  modeBarButtonsToRemove: ['select2d', 'lasso2d'],
-};
-/** A chart with canvas markers: Plotly's PNG download would leave them out. */
-const CANVAS_CONFIG = { ...CONFIG, modeBarButtonsToRemove: ['select2d', 'lasso2d', 'toImage'] };
-const TRANSPARENT = 'rgba(0,0,0,0)';
-const CANVAS_GRID = 'rgba(0,0,0,0.07)';
+import { bindChartEvents, type HoverHit } from './plot-events';
+import { loadPlotly } from './plotly-loader';
+import type { GraphDiv, PlotData, PlotLayout, PlotlyApi } from './plotly-types';
+import { usePlotClick } from './use-plot-click';
 
 /** Least time between two redraws of a chart on screen, unless the chart says otherwise. */
 const DEFAULT_MIN_INTERVAL_MS = 400;
@@ -100,7 +34,7 @@ export interface PlotlyChartProps {
   /** Minimum time between redraws; updates in between are merged into the next one. */
   minIntervalMs?: number;
   /** Pointer over point `pointIndex` of trace `curveNumber` (null when it leaves). */
-  onHoverPoint?: (hit: { curveNumber: number; pointIndex: number } | null) => void;
+  onHoverPoint?: (hit: HoverHit) => void;
   /** A click anywhere in the plot area, in data coordinates. */
   onPlotClick?: (x: number, y: number) => void;
   /**
@@ -117,46 +51,6 @@ export interface PlotlyChartProps {
   htmlLegend?: LegendMode;
   /** The HTML legend's heading. */
   legendTitle?: string;
-}
-
-/** The parts of Plotly's graph div we read for events (not in the public typings). */
-interface GraphDiv extends HTMLElement {
-  on?: (
-    event: string,
-    handler: (e: { points?: { curveNumber: number; pointIndex: number }[] }) => void,
-  ) => void;
-  removeAllListeners?: (event: string) => void;
-  _fullLayout?: MarkerLayout & {
-    _size: { l: number; t: number; w: number; h: number };
-    xaxis: { range: [number, number] };
-    yaxis: { range: [number, number] };
-  };
-}
-
-const AXIS_KEY = /^[xy]axis\d*$/;
-
-/**
- * The layout Plotly gets: height, default margins, no per-label overflow measuring, and a see-
- * through background over canvas markers.
- */
-function chartLayout(
-  layout: PlotLayout,
-  height: number,
-  canvas: boolean,
-  htmlLegend: boolean,
-): PlotLayout {
-  const out: PlotLayout = { height, margin: { l: 60, r: 16, t: 8, b: 48 }, ...layout };
-  if (htmlLegend) out.showlegend = false;
-  if (canvas) Object.assign(out, { paper_bgcolor: TRANSPARENT, plot_bgcolor: TRANSPARENT });
-  for (const [key, axis] of Object.entries(out))
-    if (AXIS_KEY.test(key) && axis && typeof axis === 'object')
-      out[key] = {
-        ticklabeloverflow: 'allow',
-        // Over canvas markers a grid line must not hide them: Plotly's #eee, but see-through.
-        ...(canvas ? { gridcolor: CANVAS_GRID } : {}),
-        ...(axis as Record<string, unknown>),
-      };
-  return out;
 }
 
 export function PlotlyChart({
@@ -279,7 +173,7 @@ export function PlotlyChart({
           if (extent) sent.push(extent); // last, so the other traces keep their curveNumber
         }
         // The config only once: passing it again makes Plotly rebuild and compare it every time.
-        const config = canvasSet.size ? CANVAS_CONFIG : CONFIG;
+        const config = canvasSet.size ? CANVAS_PLOTLY_CONFIG : PLOTLY_CONFIG;
         const done = plotly.react(node, sent, l, first ? config : undefined);
         drawn.current = done;
         // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
@@ -291,27 +185,15 @@ export function PlotlyChart({
         first = false;
         // Hover events, bound once the graph div has its event methods (after the first draw).
         void done.then(() => {
-          if (slot.current !== s || !node.on) return;
-          if (canvasSet.size) {
-            paint(); // later draws, zooms, pans and resizes repaint from Plotly's own events
-            node.on('plotly_relayouting', paint);
-            for (const event of ['plotly_afterplot', 'plotly_relayout']) node.on(event, paintSoon);
-            unbindHover = bindCanvasHover(
-              node,
-              tip.current,
-              () => onCanvasNow,
-              (hit) => hover.current?.(hit),
-            );
-          }
-          node.on('plotly_hover', (e) => {
-            const p = e.points?.[0];
-            if (p) hover.current?.({ curveNumber: p.curveNumber, pointIndex: p.pointIndex });
-          });
-          node.on('plotly_unhover', () => hover.current?.(null));
+          if (slot.current !== s) return;
+          const markers = canvasSet.size
+            ? { paint, paintSoon, tip: tip.current, traces: () => onCanvasNow }
+            : null;
+          unbindEvents = bindChartEvents(node, (hit) => hover.current?.(hit), markers);
         });
       },
     };
-    let unbindHover = () => {};
+    let unbindEvents = () => {};
     slot.current = s;
     addSlot(s);
     const io =
@@ -327,17 +209,9 @@ export function PlotlyChart({
     io?.observe(node);
     return () => {
       io?.disconnect();
-      unbindHover();
+      unbindEvents();
       removeSlot(s);
       slot.current = null;
-      for (const event of [
-        'plotly_hover',
-        'plotly_unhover',
-        'plotly_afterplot',
-        'plotly_relayouting',
-        'plotly_relayout',
-      ])
-        node.removeAllListeners?.(event);
       // Purging while a draw is still running (its auto-margin redraw) throws inside Plotly:
       // let the last draw finish, then free the WebGL context.
       const last = drawn.current ?? Promise.resolve();
@@ -360,24 +234,7 @@ export function PlotlyChart({
     if (slot.current) requestDraw(slot.current);
   }, [shown, full, plotly]);
 
-  useEffect(() => {
-    const gd = el.current as GraphDiv | null;
-    if (!plotly || !gd || !onPlotClick) return;
-    const click = (ev: MouseEvent) => {
-      const fl = gd._fullLayout;
-      if (!fl) return;
-      const box = gd.getBoundingClientRect();
-      const { l, t, w, h } = fl._size;
-      const fx = (ev.clientX - box.left - l) / w;
-      const fy = (ev.clientY - box.top - t) / h;
-      if (fx < 0 || fx > 1 || fy < 0 || fy > 1) return; // on an axis, the legend or the margin
-      const [x0, x1] = fl.xaxis.range;
-      const [y0, y1] = fl.yaxis.range;
-      onPlotClick(x0 + fx * (x1 - x0), y1 - fy * (y1 - y0));
-    };
-    gd.addEventListener('click', click);
-    return () => gd.removeEventListener('click', click);
-  }, [plotly, onPlotClick]);
+  usePlotClick(el, plotly, onPlotClick);
 
   const graph = (
     <div

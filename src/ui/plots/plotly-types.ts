@@ -1,6 +1,8 @@
 /**
  * The small part of Plotly's API we use, typed by hand (the partial bundle ships no types).
  */
+import type { MarkerLayout } from './canvas-markers';
+
 export type PlotData = Record<string, unknown>;
 export type PlotLayout = Record<string, unknown>;
 export type PlotConfig = Record<string, unknown>;
@@ -15,4 +17,18 @@ export interface PlotlyApi {
   purge: (el: HTMLElement) => void;
   register: (modules: unknown[]) => void;
   Plots: { resize: (el: HTMLElement) => Promise<unknown> };
+}
+
+/** The parts of Plotly's graph div we read for events (not in the public typings). */
+export interface GraphDiv extends HTMLElement {
+  on?: (
+    event: string,
+    handler: (e: { points?: { curveNumber: number; pointIndex: number }[] }) => void,
+  ) => void;
+  removeAllListeners?: (event: string) => void;
+  _fullLayout?: MarkerLayout & {
+    _size: { l: number; t: number; w: number; h: number };
+    xaxis: { range: [number, number] };
+    yaxis: { range: [number, number] };
+  };
 }

@@ -1,0 +1,108 @@
+// The lecture panels' registry: which panels each model gets (the README's "Lecture panels"
+// table), that its rows are exactly the ids of the `closed` setting, and that each row draws its
+// panel under its own heading.
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { MODEL_CATALOG, MODEL_KINDS, type ModelKind } from '../../src/contracts/catalog';
+import type { InspectCapabilities } from '../../src/contracts/inspect';
+import { PANEL_IDS, type PanelId } from '../../src/contracts/panels';
+import { defaultSettings } from '../../src/state/settings';
+import { initialState } from '../../src/state/training-store';
+import type { PanelPage } from '../../src/ui/panels/panel-props';
+import { LECTURE_PANELS, panelsFor } from '../../src/ui/panels/registry';
+
+/**
+ * What each model's worker reports (tests/unit/inspector.test.ts checks these values against
+ * the real models; the sizes here are the defaults').
+ */
+const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
+const CAPS: Record<ModelKind, InspectCapabilities> = {
+  vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
+  dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
+  catvae: {
+    latentDim: 0,
+    codes: { positions: 30, gridHeight: 1, gridWidth: 30, size: 10 },
+    gumbel: true,
+    preQuantised: false,
+  },
+};
+
+const ALL = MODEL_KINDS;
+/**
+ * The README's table, row by row (its "Codebook" row is two panels here: usage, and the code
+ * map with the atlas; Reconstructions is not in the table and shows for every model).
+ */
+const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
+  ['elbo', 'Loss terms', ALL],
+  ['latent', 'Latent space', ALL],
+  ['recon', 'Reconstructions', ALL],
+  ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
+  ['manifold', 'Manifold', ['vae', 'ae']],
+  ['samples', 'Samples', ALL],
+  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
+  ['traversal', 'Latent traversal', ['vae', 'ae']],
+  ['draw', 'Draw your own digit', ALL],
+  ['collapse', 'Posterior collapse', ['vae']],
+  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],
+  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae']],
+  ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
+  ['math', 'Objective', ALL],
+];
+
+const idsOf = (rows: readonly { id: PanelId }[]) => rows.map((r) => r.id);
+
+describe('panel registry', () => {
+  it('has one row per id of the closed setting, titled and ordered as on the page', () => {
+    expect(LECTURE_PANELS.map((r) => [r.id, r.title])).toEqual(EXPECTED.map(([id, t]) => [id, t]));
+    expect([...idsOf(LECTURE_PANELS)].sort()).toEqual([...PANEL_IDS].sort());
+  });
+
+  it.each(MODEL_KINDS)('%s gets the panels of the README table', (model) => {
+    const shown = panelsFor({ traits: MODEL_CATALOG[model].traits, caps: CAPS[model] });
+    const expected = EXPECTED.filter(([, , models]) => models.includes(model)).map(([id]) => id);
+    expect(idsOf(shown)).toEqual(expected);
+  });
+
+  it.each(MODEL_KINDS)(
+    '%s, before the worker answers: only panels that ask it nothing',
+    (model) => {
+      const shown = panelsFor({ traits: MODEL_CATALOG[model].traits, caps: null });
+      expect(idsOf(shown)).toEqual(
+        model === 'vae'
+          ? ['elbo', 'latent', 'recon', 'collapse', 'math']
+          : ['elbo', 'latent', 'recon', 'math'],
+      );
+    },
+  );
+
+  it.each(MODEL_KINDS)('%s: each panel is drawn under its own heading', (model) => {
+    const traits = MODEL_CATALOG[model].traits;
+    const caps = CAPS[model];
+    const page: PanelPage = {
+      state: { ...initialState(), model, capabilities: caps },
+      settings: { ...defaultSettings(), model },
+      inspect: () => new Promise(() => {}),
+      traits,
+      caps,
+      live: { key: '0:init', step: null },
+      probes: null,
+      drawing: null,
+      onDrawing: () => {},
+      drawnPoint: null,
+      onDrawnPoint: () => {},
+    };
+    for (const row of panelsFor({ traits, caps })) {
+      const html = renderToStaticMarkup(
+        row.render({ id: row.id, title: row.title, wide: row.wide }, page),
+      );
+      const section = new RegExp(
+        `^<section class="panel${row.wide ? ' wide' : ''}" aria-labelledby="${row.id}-h" data-panel="${row.id}">`,
+      );
+      expect(html, row.id).toMatch(section);
+      expect(html, row.id).toContain(`data-testid="panel-toggle-${row.id}"`);
+      expect(html, row.id).toContain(`</span> ${row.title}</button></h2>`);
+    }
+  });
+});
