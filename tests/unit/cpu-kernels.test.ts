@@ -23,7 +23,7 @@ import {
   Sum,
   Tanh,
 } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGemmModule } from '../../src/backends/gemm/gemm-module';
 import { countRoutes, withStockKernels } from './kernel-spy';
 import { tf, useCpu } from './tf-setup';

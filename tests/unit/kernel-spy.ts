@@ -77,7 +77,7 @@ export function spyOnStock(
 /** Runs `fn` with the stock kernels `kernelNames` (our overrides removed), then re-installs ours. */
 export function withStockKernels<T>(
   backendName: string,
-  kernelNames: string[],
+  kernelNames: readonly string[],
   install: () => unknown,
   fn: () => T,
 ): T {
@@ -122,7 +122,7 @@ export function spyOnRoutes(
 /** Runs `fn` with every kernel of `kernelNames` spied on; its result and the summed counts. */
 export function countRoutes<T>(
   backendName: string,
-  kernelNames: string[],
+  kernelNames: readonly string[],
   install: () => unknown,
   fn: () => T,
 ): { result: T; ours: number; stock: number } {

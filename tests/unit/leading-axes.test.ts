@@ -28,10 +28,19 @@ describe('leadingAxes', () => {
   it('gives the shape TF.js gives, with and without keepDims', async () => {
     await useCpu();
     const cases: [number[], number | number[]][] = [
-      [[2, 3, 4, 5], [0, 1, 2]],
+      [
+        [2, 3, 4, 5],
+        [0, 1, 2],
+      ],
       [[7, 5], 0],
-      [[5, 7, 3], [1, 0]],
-      [[4, 6, 5], [-3, -2]],
+      [
+        [5, 7, 3],
+        [1, 0],
+      ],
+      [
+        [4, 6, 5],
+        [-3, -2],
+      ],
     ];
     for (const [shape, axis] of cases) {
       const r = leadingAxes(axis, shape)!;
