@@ -62,10 +62,7 @@ function values(backend: CpuBackendLike, t: TensorInfo): Float32Array | null {
 }
 
 /** The three kernels: a new cpu tensor, or null for the stock kernel. */
-const FAST: Record<
-  string,
-  (backend: CpuBackendLike, args: KernelArgs) => TensorInfo | null
-> = {
+const FAST: Record<string, (backend: CpuBackendLike, args: KernelArgs) => TensorInfo | null> = {
   [Conv2D]: (backend, { inputs, attrs }) => {
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
     const a = attrs as unknown as Conv2DAttrs;
