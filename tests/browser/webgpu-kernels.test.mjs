@@ -69,7 +69,8 @@ test('our webgpu kernels match the cpu backend', { timeout: 10 * MINUTE }, async
   const size = Math.max(2, r.maxBuffers - 1);
   for (const { name, inputs, stockCalls } of r.errors) {
     let calls = 0;
-    for (let n = inputs; n > size; n = Math.ceil(n / size)) calls += Math.floor(n / size) + (n % size > 1 ? 1 : 0);
+    for (let n = inputs; n > size; n = Math.ceil(n / size))
+      calls += Math.floor(n / size) + (n % size > 1 ? 1 : 0);
     assert.equal(stockCalls, calls + 1, `${name}: TF.js's AddN once per group, then once more`);
   }
   assert.ok(r.maxBuffers > 11 || r.errors[0].stockCalls > 1, 'AddN of 11 went through our groups');
