@@ -74,7 +74,7 @@ export function spyOnStock(
   };
 }
 
-/** Runs `fn` with the stock kernels `kernelNames` (our overrides removed), then re-installs ours. */
+/** Runs `fn` (synchronous) with the stock kernels `kernelNames` (our overrides removed), then re-installs ours. */
 export function withStockKernels<T>(
   backendName: string,
   kernelNames: readonly string[],
