@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { syntheticDigits } from '../data/synthetic-digits';
-import { cpuMatMulStats } from '../backends/cpu/cpu-fast-matmul';
+import { cpuGemmStatus } from '../backends/cpu/cpu-fast-matmul';
 import { describeGpu, startOnlyBackend } from '../backends/setup';
 import { measureTrainingRate } from '../train/measure-rate';
 import type { BenchmarkRequest, BenchmarkResponse } from './device-benchmark-protocol';
@@ -17,7 +17,7 @@ import { configureWasmPaths } from '../backends/wasm/wasm-paths';
 async function describeRunning(backend: 'wasm' | 'cpu'): Promise<string> {
   if (backend === 'cpu') {
     // Our cpu kernels send products and convolutions to a wasm SIMD GEMM where it compiled.
-    return cpuMatMulStats().ready ? 'JavaScript, products in WASM SIMD' : 'plain JavaScript';
+    return cpuGemmStatus().ready ? 'JavaScript, products in WASM SIMD' : 'plain JavaScript';
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');

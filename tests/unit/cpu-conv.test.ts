@@ -1,8 +1,10 @@
 // Our cpu-backend Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter (src/backends/cpu/cpu-fast-conv:
 // im2col / col2im around the wasm SIMD GEMM) against the stock cpu kernels, which stay reachable
-// with setCpuConvEnabled(false). Vitest runs each file in its own context: the install here
-// leaves the other files' cpu reference stock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// by removing our overrides for a moment (./kernel-spy). Vitest runs each file in its own
+// context: the install here leaves the other files' cpu reference stock.
+import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { countRoutes, withStockKernels } from './kernel-spy';
 import { tf, useCpu } from './tf-setup';
 
 /** Seeded values in [-1, 1). */
@@ -62,20 +64,20 @@ describe('cpu conv kernels through installCpuKernels', async () => {
   const conv = await import('../../src/backends/cpu/cpu-fast-conv');
   const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
-  afterAll(() => conv.setCpuConvEnabled(true));
+  const CONVS = [
+    'cpu',
+    [Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter],
+    installCpuKernels,
+  ] as const;
 
   /** Runs f with the stock kernels and with ours: both results, our fast calls, no leaks. */
   function both(f: () => Float32Array[]) {
-    conv.setCpuConvEnabled(false);
-    const stock = f();
-    conv.setCpuConvEnabled(true);
-    const before = conv.cpuConvStats();
+    const stock = withStockKernels(...CONVS, f);
     const tensors = tf.memory().numTensors;
-    const ours = f();
+    const routes = countRoutes(...CONVS, f);
     expect(tf.memory().numTensors).toBe(tensors);
-    const after = conv.cpuConvStats();
-    expect(after.stockCalls).toBe(before.stockCalls);
-    return { stock, ours, fastCalls: after.fastCalls - before.fastCalls };
+    expect(routes.stock).toBe(0);
+    return { stock, ours: routes.result, fastCalls: routes.ours };
   }
 
   it('conv2d and its gradients (∂x: Conv2DBackpropInput, ∂W: Conv2DBackpropFilter) match stock', () => {
@@ -167,27 +169,29 @@ describe('cpu conv kernels through installCpuKernels', async () => {
   });
 
   it('leaves NCHW and empty inputs to the stock kernels', () => {
-    const before = conv.cpuConvStats();
     const w = rand([3, 3, 2, 4], 5);
-    const empty = tf.tidy(
-      () => tf.conv2d(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').shape,
-    );
-    expect(empty).toEqual([0, 4, 4, 4]);
-    // NCHW against NHWC (ours) of the same numbers.
     const x = rand([2, 5, 6, 2], 6);
-    const nchw = tf.tidy(() => {
-      const y = tf.conv2d(
-        tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D,
-        w as tf.Tensor4D,
-        1,
-        'same',
-        'NCHW',
+    const routes = countRoutes(...CONVS, () => {
+      const empty = tf.tidy(
+        () => tf.conv2d(tf.zeros([0, 4, 4, 2]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').shape,
       );
-      return tf.transpose(y, [0, 2, 3, 1]).dataSync() as Float32Array;
+      // NCHW against NHWC (ours) of the same numbers.
+      const nchw = tf.tidy(() => {
+        const y = tf.conv2d(
+          tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D,
+          w as tf.Tensor4D,
+          1,
+          'same',
+          'NCHW',
+        );
+        return tf.transpose(y, [0, 2, 3, 1]).dataSync() as Float32Array;
+      });
+      return { empty, nchw };
     });
-    const after = conv.cpuConvStats();
-    expect(after.fastCalls).toBe(before.fastCalls);
-    expect(after.stockCalls - before.stockCalls).toBe(2);
+    const { empty, nchw } = routes.result;
+    expect(empty).toEqual([0, 4, 4, 4]);
+    expect(routes.ours).toBe(0);
+    expect(routes.stock).toBe(2);
     const nhwc = tf.tidy(
       () => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same').dataSync() as Float32Array,
     );

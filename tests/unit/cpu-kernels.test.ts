@@ -1,11 +1,31 @@
 // Our cpu-backend BatchMatMul (src/backends/cpu/cpu-fast-matmul: the wasm SIMD GEMM over its own memory)
-// against the stock cpu kernel it replaces, which stays reachable with setCpuGemmEnabled(false).
+// and elementwise, unary and Sum kernels against the stock cpu kernels they replace, which stay
+// reachable by removing our overrides for a moment (./kernel-spy: withStockKernels; countRoutes
+// tells which route each call took).
 // Vitest runs each test file in its own context, so installing here leaves the other files'
 // cpu reference stock; the first test checks that merely importing src/backends/setup does not.
 import { setFlagsFromString } from 'node:v8';
-import { BatchMatMul, getKernel } from '@tensorflow/tfjs-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  Add,
+  BatchMatMul,
+  Exp,
+  getKernel,
+  Log,
+  Log1p,
+  Multiply,
+  Neg,
+  RealDiv,
+  Relu,
+  Sigmoid,
+  Sqrt,
+  Step,
+  Sub,
+  Sum,
+  Tanh,
+} from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGemmModule } from '../../src/backends/gemm/gemm-module';
+import { countRoutes, withStockKernels } from './kernel-spy';
 import { tf, useCpu } from './tf-setup';
 
 // Node 20 has relaxed SIMD (the fused multiply-add variant browsers get) behind a flag.
@@ -24,6 +44,9 @@ function fill(n: number, seed: number): Float32Array {
 }
 
 const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
+
+/** The cpu backend, these kernels, and how to install ours: the first arguments of ./kernel-spy's. */
+const cpu = (kernels: string[], install: () => unknown) => ['cpu', kernels, install] as const;
 
 interface Case {
   a: number[];
@@ -66,7 +89,7 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
   await useCpu();
   const mm = await import('../../src/backends/cpu/cpu-fast-matmul');
   const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
-  afterAll(() => mm.setCpuGemmEnabled(true));
+  const MATMUL = cpu([BatchMatMul], installCpuKernels);
 
   it('is installed by register(cpu) only: importing src/backends/setup keeps the stock kernel', async () => {
     const stock = getKernel(BatchMatMul, 'cpu');
@@ -79,7 +102,7 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
     await installCpuKernels();
     expect(getKernel(BatchMatMul, 'cpu')?.kernelFunc.name).not.toBe('batchMatMul');
     await installCpuKernels(); // idempotent
-    expect(mm.cpuMatMulStats().ready).toBe(true);
+    expect(mm.cpuGemmStatus().ready).toBe(true);
   });
 
   for (const relaxed of [false, true]) {
@@ -88,20 +111,17 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
       async () => {
         mm.resetCpuGemm();
         expect(await mm.prepareCpuGemm({ relaxed })).toBe(true);
-        expect(mm.cpuMatMulStats().relaxed).toBe(relaxed);
+        expect(mm.cpuGemmStatus().relaxed).toBe(relaxed);
         for (const [i, c] of CASES.entries()) {
-          mm.setCpuGemmEnabled(false);
-          const stock = product(c, 10 + i);
-          mm.setCpuGemmEnabled(true);
-          const before = mm.cpuMatMulStats();
+          const stock = withStockKernels(...MATMUL, () => product(c, 10 + i));
           const tensors = tf.memory().numTensors;
-          const ours = product(c, 10 + i);
+          const { result: ours, ours: gemmCalls } = countRoutes(...MATMUL, () =>
+            product(c, 10 + i),
+          );
           expect(tf.memory().numTensors).toBe(tensors);
           const k = c.ta ? c.a.at(-2)! : c.a.at(-1)!;
           const tiny = 2 * size(ours.shape) * k < mm.MIN_FLOPS;
-          expect(mm.cpuMatMulStats().gemmCalls - before.gemmCalls, JSON.stringify(c)).toBe(
-            tiny ? 0 : 1,
-          );
+          expect(gemmCalls, JSON.stringify(c)).toBe(tiny ? 0 : 1);
           expect(ours.shape).toEqual(stock.shape);
           ours.values.forEach((v, j) => {
             // float32 sums of k terms in [-1, 1) in another order: error grows like k·ε.
@@ -113,19 +133,20 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
   }
 
   it('leaves non-float32 and empty products to the stock kernel', () => {
-    const before = mm.cpuMatMulStats();
-    const ints = tf.tidy(() =>
-      Array.from(
-        tf
-          .matMul(tf.ones([40, 40], 'int32'), tf.ones([40, 40], 'int32'))
-          .dataSync()
-          .slice(0, 3),
-      ),
-    );
-    expect(ints).toEqual([40, 40, 40]);
-    const empty = tf.tidy(() => tf.matMul(tf.zeros([40, 0]), tf.zeros([0, 40])).dataSync());
-    expect(Array.from(empty.slice(0, 3))).toEqual([0, 0, 0]);
-    expect(mm.cpuMatMulStats().gemmCalls).toBe(before.gemmCalls);
+    const { ours: gemmCalls } = countRoutes(...MATMUL, () => {
+      const ints = tf.tidy(() =>
+        Array.from(
+          tf
+            .matMul(tf.ones([40, 40], 'int32'), tf.ones([40, 40], 'int32'))
+            .dataSync()
+            .slice(0, 3),
+        ),
+      );
+      expect(ints).toEqual([40, 40, 40]);
+      const empty = tf.tidy(() => tf.matMul(tf.zeros([40, 0]), tf.zeros([0, 40])).dataSync());
+      expect(Array.from(empty.slice(0, 3))).toEqual([0, 0, 0]);
+    });
+    expect(gemmCalls).toBe(0);
   });
 
   it('gives the same gradients as the stock kernel and leaks no tensors', () => {
@@ -136,15 +157,12 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
         const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.matMul(a, b))));
         return g([x, w]).map((t) => t.dataSync() as Float32Array);
       });
-    mm.setCpuGemmEnabled(false);
-    const stock = grads();
-    mm.setCpuGemmEnabled(true);
-    const before = mm.cpuMatMulStats().gemmCalls;
+    const stock = withStockKernels(...MATMUL, grads);
     const tensors = tf.memory().numTensors;
-    const ours = grads();
+    const { result: ours, ours: gemmCalls } = countRoutes(...MATMUL, grads);
     expect(tf.memory().numTensors).toBe(tensors);
     // Forward, ∂/∂x = dy·wᵀ (transposeB) and ∂/∂w = xᵀ·dy (transposeA).
-    expect(mm.cpuMatMulStats().gemmCalls - before).toBe(3);
+    expect(gemmCalls).toBe(3);
     ours.forEach((g, i) =>
       g.forEach((v, j) => {
         const ref = stock[i]![j]!;
@@ -157,12 +175,10 @@ describe('cpu BatchMatMul through installCpuKernels', async () => {
 
 describe('cpu Add, Sub, Multiply, RealDiv through installCpuKernels', async () => {
   await useCpu();
-  const ew = await import('../../src/backends/cpu/cpu-fast-elementwise');
   const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   // In a hook: describe bodies all run before any test, and the first test above must see the
   // registry before any install.
   beforeAll(installCpuKernels);
-  afterAll(() => ew.setCpuElementwiseEnabled(true));
 
   // [a shape, b shape, handled by our loops]
   const shapes: [number[], number[], boolean][] = [
@@ -180,6 +196,7 @@ describe('cpu Add, Sub, Multiply, RealDiv through installCpuKernels', async () =
     [[3, 1, 11], [3, 5, 1], false],
   ];
   const ops = { add: tf.add, sub: tf.sub, mul: tf.mul, div: tf.div } as const;
+  const kernels = { add: Add, sub: Sub, mul: Multiply, div: RealDiv } as const;
 
   function run(op: keyof typeof ops, as: number[], bs: number[], seed: number) {
     return tf.tidy(() => {
@@ -197,34 +214,34 @@ describe('cpu Add, Sub, Multiply, RealDiv through installCpuKernels', async () =
   it('gives bit-identical results to the stock kernels and leaks no tensors', () => {
     for (const op of Object.keys(ops) as (keyof typeof ops)[]) {
       for (const [i, [as, bs, handled]] of shapes.entries()) {
-        ew.setCpuElementwiseEnabled(false);
-        const stock = run(op, as, bs, 100 + i);
-        ew.setCpuElementwiseEnabled(true);
-        const before = ew.cpuElementwiseStats().fastCalls;
+        const on = cpu([kernels[op]], installCpuKernels);
+        const stock = withStockKernels(...on, () => run(op, as, bs, 100 + i));
         const tensors = tf.memory().numTensors;
-        const ours = run(op, as, bs, 100 + i);
+        const { result: ours, ours: fastCalls } = countRoutes(...on, () =>
+          run(op, as, bs, 100 + i),
+        );
         expect(tf.memory().numTensors).toBe(tensors);
         const what = `${op} ${JSON.stringify(as)} ${JSON.stringify(bs)}`;
-        expect(ew.cpuElementwiseStats().fastCalls - before, what).toBe(handled ? 1 : 0);
+        expect(fastCalls, what).toBe(handled ? 1 : 0);
         expect(ours, what).toEqual(stock);
       }
     }
   });
 
   it('leaves int32 operands to the stock kernels', () => {
-    const before = ew.cpuElementwiseStats().fastCalls;
-    const y = tf.tidy(() => Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), 3).dataSync()));
+    const { result: y, ours: fastCalls } = countRoutes(...cpu([Add], installCpuKernels), () =>
+      tf.tidy(() => Array.from(tf.add(tf.tensor1d([1, 2], 'int32'), 3).dataSync())),
+    );
     expect(y).toEqual([4, 5]);
-    expect(ew.cpuElementwiseStats().fastCalls).toBe(before);
+    expect(fastCalls).toBe(0);
   });
 });
 
 describe('cpu unary kernels through installCpuKernels', async () => {
   await useCpu();
-  const un = await import('../../src/backends/cpu/cpu-fast-unary');
   const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
-  afterAll(() => un.setCpuUnaryEnabled(true));
+  const UNARY = [Sqrt, Exp, Log, Log1p, Neg, Relu, Step, Sigmoid, Tanh];
 
   const ops: Record<string, (x: tf.Tensor) => tf.Tensor> = {
     sqrt: tf.sqrt,
@@ -251,32 +268,30 @@ describe('cpu unary kernels through installCpuKernels', async () => {
     for (const [name, op] of Object.entries(ops)) {
       const run = () =>
         tf.tidy(() => Array.from(op(tf.tensor2d(xs, [5, xs.length / 5])).dataSync()));
-      un.setCpuUnaryEnabled(false);
-      const stock = run();
-      un.setCpuUnaryEnabled(true);
-      const before = un.cpuUnaryStats().fastCalls;
+      const on = cpu(UNARY, installCpuKernels);
+      const stock = withStockKernels(...on, run);
       const tensors = tf.memory().numTensors;
-      const ours = run();
+      const { result: ours, ours: fastCalls } = countRoutes(...on, run);
       expect(tf.memory().numTensors).toBe(tensors);
-      expect(un.cpuUnaryStats().fastCalls - before, name).toBe(1);
+      expect(fastCalls, name).toBe(1);
       expect(ours, name).toEqual(stock); // toEqual tells 0 from −0 and matches NaN to NaN
     }
   });
 
   it('leaves int32 inputs to the stock kernels', () => {
-    const before = un.cpuUnaryStats().fastCalls;
-    const y = tf.tidy(() => Array.from(tf.neg(tf.tensor1d([1, -2], 'int32')).dataSync()));
+    const { result: y, ours: fastCalls } = countRoutes(...cpu(UNARY, installCpuKernels), () =>
+      tf.tidy(() => Array.from(tf.neg(tf.tensor1d([1, -2], 'int32')).dataSync())),
+    );
     expect(y).toEqual([-1, 2]);
-    expect(un.cpuUnaryStats().fastCalls).toBe(before);
+    expect(fastCalls).toBe(0);
   });
 });
 
 describe('cpu Sum over leading axes through installCpuKernels', async () => {
   await useCpu();
-  const sum = await import('../../src/backends/cpu/cpu-fast-sum');
   const { installCpuKernels } = await import('../../src/backends/cpu/cpu-kernels');
   beforeAll(installCpuKernels);
-  afterAll(() => sum.setCpuSumEnabled(true));
+  const on = cpu([Sum], installCpuKernels);
 
   // [shape, axis, keepDims, handled by our loop]
   const cases: [number[], number | number[] | undefined, boolean, boolean][] = [
@@ -306,15 +321,12 @@ describe('cpu Sum over leading axes through installCpuKernels', async () => {
           );
           return { shape: y.shape, values: Array.from(y.dataSync()) };
         });
-      sum.setCpuSumEnabled(false);
-      const stock = run();
-      sum.setCpuSumEnabled(true);
-      const before = sum.cpuSumStats().fastCalls;
+      const stock = withStockKernels(...on, run);
       const tensors = tf.memory().numTensors;
-      const ours = run();
+      const { result: ours, ours: fastCalls } = countRoutes(...on, run);
       expect(tf.memory().numTensors).toBe(tensors);
       const what = `${JSON.stringify(shape)} ${JSON.stringify(axis)} ${keepDims}`;
-      expect(sum.cpuSumStats().fastCalls - before, what).toBe(handled ? 1 : 0);
+      expect(fastCalls, what).toBe(handled ? 1 : 0);
       expect(ours, what).toEqual(stock);
     }
   });

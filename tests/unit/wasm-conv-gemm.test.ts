@@ -10,17 +10,18 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { installWasmKernels } from '../../src/backends/wasm/wasm-kernels';
 import '../../src/backends/wasm/conv-wasm-gradients';
-import {
-  setWasmConvBlockFloats,
-  setWasmConvGemmEnabled,
-  wasmConvGemmStats,
-} from '../../src/backends/wasm/wasm-conv-gemm';
+import { setWasmConvBlockFloats } from '../../src/backends/wasm/wasm-conv-gemm';
 import {
   prepareSingleThreadGemm,
   setParallelMatMulMode,
 } from '../../src/backends/wasm/wasm-parallel-matmul';
 
+import { countRoutes } from './kernel-spy';
+
 setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+/** The wasm Conv2D and how to install ours: the first arguments of ./kernel-spy's. */
+const CONV = ['wasm', ['Conv2D'], installWasmKernels] as const;
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
@@ -99,9 +100,8 @@ describe('wasm Conv2D by im2col + GEMM', () => {
         const ref = conv(x, w, s, pad, d, 10 + i);
         await tf.setBackend('wasm');
         const before = tf.memory().numTensors;
-        const calls = wasmConvGemmStats().gemmCalls;
-        const got = conv(x, w, s, pad, d, 10 + i);
-        expect(wasmConvGemmStats().gemmCalls, `case ${i}`).toBe(calls + 1);
+        const { result: got, ours } = countRoutes(...CONV, () => conv(x, w, s, pad, d, 10 + i));
+        expect(ours, `case ${i}`).toBe(1);
         expect(tf.memory().numTensors).toBe(before);
         expectClose(got, ref, `case ${i}, block ${blocks}`);
       }
@@ -112,9 +112,7 @@ describe('wasm Conv2D by im2col + GEMM', () => {
   it('leaves thin, small and off-mode convs to XNNPACK', async () => {
     await tf.setBackend('wasm');
     const stock = (f: () => void) => {
-      const calls = wasmConvGemmStats().stockCalls;
-      f();
-      expect(wasmConvGemmStats().stockCalls).toBe(calls + 1);
+      expect(countRoutes(...CONV, f).stock).toBe(1);
     };
     stock(() => conv([8, 28, 28, 1], [3, 3, 1, 32], 2, 'same', 1, 1)); // KK = 9
     stock(() => conv([8, 28, 28, 32], [3, 3, 32, 1], 1, 'same', 1, 2)); // Co = 1
@@ -142,11 +140,9 @@ describe('wasm Conv2D by im2col + GEMM', () => {
     await tf.setBackend('cpu');
     const ref = grads();
     await tf.setBackend('wasm');
-    setWasmConvGemmEnabled(true);
-    const calls = wasmConvGemmStats().gemmCalls;
     const before = tf.memory().numTensors;
-    const got = grads();
-    expect(wasmConvGemmStats().gemmCalls).toBeGreaterThan(calls);
+    const { result: got, ours } = countRoutes(...CONV, grads);
+    expect(ours).toBeGreaterThan(0);
     expect(tf.memory().numTensors).toBe(before);
     expectClose(got[0]!, ref[0]!, 'dW1');
     expectClose(got[1]!, ref[1]!, 'dW2');

@@ -20,43 +20,27 @@
  * 16 MiB of cols; the chunks' dW are summed.
  */
 import {
-  backend_util,
   Conv2D,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
   type Conv2DAttrs,
   type Conv2DBackpropFilterAttrs,
   type Conv2DBackpropInputAttrs,
-  type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 import { col2im, geometry, im2col, type Geometry } from '../shared/conv-im2col';
+import { conv2DInfo, filterGradInfo, inputGradInfo, matchesOutput } from '../shared/conv-geometry';
+import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { copyIn, cpuGemm } from './cpu-fast-matmul';
 
 const CPU = 'cpu';
 /** The most floats of cols (or dcols) built at once: 16 MiB (see inChunks). */
 let maxCols = 4 << 20;
 
-let installed = false;
-let enabled = true;
-const stats = { fastCalls: 0, stockCalls: 0 };
-
-/** Sends every call to the stock kernels while false (tests compare the two). */
-export function setCpuConvEnabled(on: boolean): void {
-  enabled = on;
-}
-
 /** Sets how many floats of cols one chunk may take (tests: several chunks on small tensors). */
 export function setCpuConvChunkFloats(floats: number): void {
   maxCols = floats;
-}
-
-export function cpuConvStats() {
-  return { ...stats };
 }
 
 /**
@@ -78,24 +62,14 @@ function values(backend: CpuBackendLike, t: TensorInfo): Float32Array | null {
 }
 
 /** The three kernels: a new cpu tensor, or null for the stock kernel. */
-const FAST: Record<
-  string,
-  (backend: CpuBackendLike, args: Parameters<KernelFunc>[0]) => TensorInfo | null
-> = {
+const FAST: Record<string, (backend: CpuBackendLike, args: KernelArgs) => TensorInfo | null> = {
   [Conv2D]: (backend, { inputs, attrs }) => {
     const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
     const a = attrs as unknown as Conv2DAttrs;
     const xv = values(backend, x);
     const wv = values(backend, filter);
     if (xv === null || wv === null || a.dataFormat !== 'NHWC') return null;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      a.strides,
-      a.dilations,
-      a.pad,
-      a.dimRoundingMode,
-    );
+    const info = conv2DInfo(x.shape, filter.shape, a);
     const g = geometry(info);
     if (g === null) return null;
     const P = g.OH * g.OW;
@@ -116,17 +90,9 @@ const FAST: Record<
     const dyv = values(backend, dy);
     const wv = values(backend, filter);
     if (dyv === null || wv === null || a.dataFormat !== 'NHWC') return null;
-    const inShape = a.inputShape as [number, number, number, number];
-    const info = backend_util.computeConv2DInfo(
-      inShape,
-      filter.shape as [number, number, number, number],
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
+    const info = inputGradInfo(filter.shape, a);
     const g = geometry(info);
-    if (g === null || dy.shape.join() !== info.outShape.join()) return null;
+    if (g === null || !matchesOutput(dy.shape, info)) return null;
     const P = g.OH * g.OW;
     const KK = g.KH * g.KW * g.Ci;
     const dx = new Float32Array(g.B * g.H * g.W * g.Ci);
@@ -138,7 +104,7 @@ const FAST: Record<
       const out = (heap: Float32Array, at: number) => col2im(heap, at, g, dx, b0, b1);
       return cpuGemm({ ...spec, ...fill }, out) !== null;
     });
-    return done ? backend.makeTensorInfo(inShape, 'float32', dx) : null;
+    return done ? backend.makeTensorInfo(info.inShape, 'float32', dx) : null;
   },
   [Conv2DBackpropFilter]: (backend, { inputs, attrs }) => {
     const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
@@ -146,16 +112,9 @@ const FAST: Record<
     const xv = values(backend, x);
     const dyv = values(backend, dy);
     if (xv === null || dyv === null || a.dataFormat !== 'NHWC') return null;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterShape,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
+    const info = filterGradInfo(x.shape, a);
     const g = geometry(info);
-    if (g === null || dy.shape.join() !== info.outShape.join()) return null;
+    if (g === null || !matchesOutput(dy.shape, info)) return null;
     const P = g.OH * g.OW;
     const KK = g.KH * g.KW * g.Ci;
     const dw = new Float32Array(KK * g.Co);
@@ -174,28 +133,17 @@ const FAST: Record<
 };
 
 /**
- * Installs the wrappers (once) over the kernels registered for the cpu backend; returns false
+ * Installs the overrides (once) over the kernels registered for the cpu backend; returns false
  * when the cpu backend package is not loaded yet. A kernel left out of the build is skipped.
  */
 export function installCpuFastConv(): boolean {
-  if (installed) return true;
-  if (getKernel(Conv2D, CPU) === undefined) return false;
+  let any = false;
   for (const [name, fast] of Object.entries(FAST)) {
-    const original = getKernel(name, CPU);
-    if (original === undefined) continue;
-    const kernelFunc: KernelFunc = (args) => {
+    const ok = overrideKernel(CPU, name, () => (args) => {
       const backend = args.backend as unknown as CpuBackendLike;
-      const ours = enabled ? fast(backend, args) : null;
-      if (ours !== null) {
-        stats.fastCalls++;
-        return ours;
-      }
-      stats.stockCalls++;
-      return original.kernelFunc(args);
-    };
-    unregisterKernel(name, CPU);
-    registerKernel({ ...original, kernelFunc });
+      return fast(backend, args);
+    });
+    any ||= ok;
   }
-  installed = true;
-  return true;
+  return any;
 }

@@ -19,21 +19,9 @@
  * Everything else (other dtypes, other broadcasts such as [R, 1] against [R, L]) goes to the
  * stock kernel.
  */
-import {
-  Add,
-  backend_util,
-  getKernel,
-  Multiply,
-  RealDiv,
-  registerKernel,
-  Sub,
-  unregisterKernel,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Add, backend_util, Multiply, RealDiv, Sub, type TensorInfo } from '@tensorflow/tfjs-core';
+import { overrideKernel } from '../shared/override-kernel';
 import { type CpuBackendLike, float32Values } from './cpu-backend-like';
-
-const CPU = 'cpu';
 
 type F32 = Float32Array;
 
@@ -94,19 +82,6 @@ const LOOPS: Record<string, Loops> = {
   },
 };
 
-let installed = false;
-let enabled = true;
-const stats = { fastCalls: 0, stockCalls: 0 };
-
-/** Sends every call to the stock kernels while false (tests compare the two). */
-export function setCpuElementwiseEnabled(on: boolean): void {
-  enabled = on;
-}
-
-export function cpuElementwiseStats() {
-  return { ...stats };
-}
-
 /**
  * Whether `small` repeats along the leading axes of `out`: its shape, leading 1s dropped, is the
  * end of `out`'s shape. Then small[j] pairs with out[r·L + j], L = small's size.
@@ -138,32 +113,21 @@ function fast(loops: Loops, backend: CpuBackendLike, a: TensorInfo, b: TensorInf
       for (let o = 0; o < n; o += av.length) loops.both(av, 0, bv, o, out, o, av.length);
     } else return null;
   }
-  stats.fastCalls++;
   return backend.makeTensorInfo(shape, 'float32', out);
 }
 
 /**
- * Installs the wrappers (once) over the kernels registered for the cpu backend; returns false
+ * Installs the overrides (once) over the kernels registered for the cpu backend; returns false
  * when the cpu backend package is not loaded yet. A kernel left out of the build is skipped.
  */
 export function installCpuFastElementwise(): boolean {
-  if (installed) return true;
-  if (getKernel(Add, CPU) === undefined) return false;
-  for (const name of Object.keys(LOOPS)) {
-    const original = getKernel(name, CPU);
-    if (original === undefined) continue;
-    const loops = LOOPS[name]!;
-    const kernelFunc: KernelFunc = (args) => {
+  let any = false;
+  for (const [name, loops] of Object.entries(LOOPS)) {
+    const ok = overrideKernel('cpu', name, () => (args) => {
       const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-      const backend = args.backend as unknown as CpuBackendLike;
-      const ours = enabled ? fast(loops, backend, a, b) : null;
-      if (ours !== null) return ours;
-      stats.stockCalls++;
-      return original.kernelFunc(args);
-    };
-    unregisterKernel(name, CPU);
-    registerKernel({ ...original, kernelFunc });
+      return fast(loops, args.backend as unknown as CpuBackendLike, a, b);
+    });
+    any ||= ok;
   }
-  installed = true;
-  return true;
+  return any;
 }

@@ -22,15 +22,11 @@
 import {
   BatchMatMul,
   broadcast_util,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
   util,
   type BatchMatMulAttrs,
-  type KernelConfig,
-  type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { overrideKernel } from '../shared/override-kernel';
 import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 import { buildGemmModule, NR, scratchBytes } from '../gemm/gemm-module';
 import type { GemmFn } from '../gemm/gemm-team';
@@ -49,9 +45,6 @@ interface Gemm {
 
 let gemm: Gemm | null = null;
 let preparing: Promise<boolean> | null = null;
-let installed = false;
-let enabled = true;
-const stats = { gemmCalls: 0, stockCalls: 0 };
 
 const align = (n: number) => Math.ceil(n / 64) * 64;
 
@@ -85,14 +78,9 @@ export function resetCpuGemm(): void {
   preparing = null;
 }
 
-/** Sends every product to the stock kernel while false (tests compare the two). */
-export function setCpuGemmEnabled(on: boolean): void {
-  enabled = on;
-}
-
-/** Whether the GEMM is ready and whether it fuses; products computed each way since start. */
-export function cpuMatMulStats() {
-  return { ready: gemm !== null, relaxed: gemm?.relaxed ?? false, ...stats };
+/** Whether the GEMM is ready and whether it fuses multiply-adds. */
+export function cpuGemmStatus(): { ready: boolean; relaxed: boolean } {
+  return { ready: gemm !== null, relaxed: gemm?.relaxed ?? false };
 }
 
 /** Writes an operand, as stored, into `heap` from float index `at` on. */
@@ -102,7 +90,7 @@ export type Fill = (heap: Float32Array, at: number) => void;
  * `batch` products C[bi] = op(A[bi % batchA]) · op(B[bi % batchB]), each [m, n], in our memory.
  * A is stored [m, k] ([k, m] with transposeA), B [k, n] ([n, k] with transposeB), batches
  * back to back. `read` gets the heap and the float index of C [batch, m, n] (valid until the
- * next product). Null when the GEMM is not ready or disabled, or the operands do not fit.
+ * next product). Null when the GEMM is not ready or the operands do not fit.
  */
 export interface GemmSpec {
   m: number;
@@ -118,7 +106,7 @@ export interface GemmSpec {
 
 export function cpuGemm<R>(p: GemmSpec, read: (heap: Float32Array, at: number) => R): R | null {
   const g = gemm;
-  if (!enabled || g === null) return null;
+  if (g === null) return null;
   const { m, k, n, transposeA, transposeB } = p;
   const batchA = p.batchA ?? 1;
   const batchB = p.batchB ?? 1;
@@ -150,7 +138,6 @@ export function cpuGemm<R>(p: GemmSpec, read: (heap: Float32Array, at: number) =
     const cOff = C + bi * m * n * 4;
     g.gemm(aOff, sam, sak, bOff, sbk, sbn, cOff, n * 4, n, k, 0, m, 0, panels, pbuf, tmp);
   }
-  stats.gemmCalls++;
   return read(heap, C / 4);
 }
 
@@ -193,23 +180,12 @@ function gemmMatMul(
   return values === null ? null : backend.makeTensorInfo(outShape, 'float32', values);
 }
 
-/** Installs the wrapper; returns false when the cpu backend package is not loaded yet. */
+/** Installs the override (once); returns false when the cpu backend package is not loaded yet. */
 export function installCpuFastMatMul(): boolean {
-  if (installed) return true;
-  const original = getKernel(BatchMatMul, CPU);
-  if (original === undefined) return false;
-  const kernelFunc: KernelFunc = (args) => {
+  return overrideKernel(CPU, BatchMatMul, () => (args) => {
     const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     const backend = args.backend as unknown as CpuBackendLike;
-    const ours = gemmMatMul(backend, a, b, transposeA, transposeB);
-    if (ours !== null) return ours;
-    stats.stockCalls++;
-    return original.kernelFunc(args);
-  };
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel(BatchMatMul, CPU);
-  registerKernel(config);
-  installed = true;
-  return true;
+    return gemmMatMul(backend, a, b, transposeA, transposeB);
+  });
 }

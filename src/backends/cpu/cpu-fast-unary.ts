@@ -12,24 +12,19 @@
  */
 import {
   Exp,
-  getKernel,
   Log,
   Log1p,
   Neg,
-  registerKernel,
   Relu,
   Sigmoid,
   Sqrt,
   Step,
   Tanh,
-  unregisterKernel,
-  type KernelFunc,
   type StepAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { type CpuBackendLike } from './cpu-backend-like';
-
-const CPU = 'cpu';
+import { overrideKernel } from '../shared/override-kernel';
+import { type CpuBackendLike, float32Values } from './cpu-backend-like';
 
 type Loop = (x: Float32Array, out: Float32Array, attrs: Record<string, unknown>) => void;
 
@@ -69,46 +64,23 @@ const LOOPS: Record<string, Loop> = {
   },
 };
 
-let installed = false;
-let enabled = true;
-const stats = { fastCalls: 0, stockCalls: 0 };
-
-/** Sends every call to the stock kernels while false (tests compare the two). */
-export function setCpuUnaryEnabled(on: boolean): void {
-  enabled = on;
-}
-
-export function cpuUnaryStats() {
-  return { ...stats };
-}
-
 /**
- * Installs the wrappers (once) over the kernels registered for the cpu backend; returns false
+ * Installs the overrides (once) over the kernels registered for the cpu backend; returns false
  * when the cpu backend package is not loaded yet. A kernel left out of the build is skipped.
  */
 export function installCpuFastUnary(): boolean {
-  if (installed) return true;
-  if (getKernel(Sqrt, CPU) === undefined) return false;
-  for (const name of Object.keys(LOOPS)) {
-    const original = getKernel(name, CPU);
-    if (original === undefined) continue;
-    const loop = LOOPS[name]!;
-    const kernelFunc: KernelFunc = (args) => {
+  let any = false;
+  for (const [name, loop] of Object.entries(LOOPS)) {
+    const ok = overrideKernel('cpu', name, () => (args) => {
       const { x } = args.inputs as { x: TensorInfo };
       const backend = args.backend as unknown as CpuBackendLike;
-      const values = x.dtype === 'float32' ? backend.data.get(x.dataId).values : null;
-      if (enabled && values instanceof Float32Array) {
-        const out = new Float32Array(values.length);
-        loop(values, out, args.attrs ?? {});
-        stats.fastCalls++;
-        return backend.makeTensorInfo(x.shape, 'float32', out);
-      }
-      stats.stockCalls++;
-      return original.kernelFunc(args);
-    };
-    unregisterKernel(name, CPU);
-    registerKernel({ ...original, kernelFunc });
+      const values = float32Values(backend, x);
+      if (values === null) return null;
+      const out = new Float32Array(values.length);
+      loop(values, out, args.attrs ?? {});
+      return backend.makeTensorInfo(x.shape, 'float32', out);
+    });
+    any ||= ok;
   }
-  installed = true;
-  return true;
+  return any;
 }

@@ -28,7 +28,6 @@
  * float32 only. Every intermediate is freed with backend.disposeData before returning.
  */
 import {
-  backend_util,
   Conv2D,
   PadV2,
   Slice,
@@ -41,6 +40,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { runBackendKernel } from './run-kernel';
+import { filterGradInfo, matchesOutput } from './conv-geometry';
 
 /** Conv2DBackpropFilter for backend `name`: dW from the layer input x and output gradient dy. */
 export function conv2DBackpropFilterByConv(name: string): KernelFunc {
@@ -56,8 +56,8 @@ export function conv2DBackpropFilterByConv(name: string): KernelFunc {
     if (x === undefined || dy === undefined) {
       throw new Error(`Conv2DBackpropFilter (${name}): expected inputs x and dy.`);
     }
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      attrs as unknown as Conv2DBackpropFilterAttrs;
+    const a = attrs as unknown as Conv2DBackpropFilterAttrs;
+    const { dataFormat } = a;
     if (dataFormat !== 'NHWC') {
       throw new Error(
         `Conv2DBackpropFilter (${name}) supports dataFormat 'NHWC' only, got '${dataFormat}'.`,
@@ -73,19 +73,12 @@ export function conv2DBackpropFilterByConv(name: string): KernelFunc {
         `Conv2DBackpropFilter (${name}) needs rank-4 x and dy, got ${x.shape}, ${dy.shape}.`,
       );
     }
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
+    const info = filterGradInfo(x.shape, a);
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
     const { outHeight: OH, outWidth: OW, filterHeight: KH, filterWidth: KW } = info;
     const { strideHeight: sh, strideWidth: sw } = info;
     const { top: pt, left: pl } = info.padInfo;
-    if (dy.shape.join() !== info.outShape.join()) {
+    if (!matchesOutput(dy.shape, info)) {
       throw new Error(
         `Conv2DBackpropFilter (${name}): dy shape ${dy.shape} does not match the conv output ${info.outShape}.`,
       );
@@ -102,7 +95,7 @@ export function conv2DBackpropFilterByConv(name: string): KernelFunc {
     const padR = WP - pl - keepW;
     if (keepH <= 0 || keepW <= 0 || pt < 0 || pl < 0) {
       throw new Error(
-        `Conv2DBackpropFilter (${name}): unsupported padding ${JSON.stringify(pad)}.`,
+        `Conv2DBackpropFilter (${name}): unsupported padding ${JSON.stringify(a.pad)}.`,
       );
     }
 

@@ -24,7 +24,6 @@
  * freed with backend.disposeData; nothing is recorded on the gradient tape.
  */
 import {
-  backend_util,
   Conv2D,
   Fill,
   Pack,
@@ -43,6 +42,7 @@ import { planAxis, phaseConvAttrs } from './conv-phases';
 import type { Interleave } from './conv-interleave';
 import { runBackendKernel } from './run-kernel';
 import { nhwcFloat32Pair } from './conv-inputs';
+import { inputGradInfo, matchesOutput } from './conv-geometry';
 
 export function conv2DBackpropInputByPhases(
   name: string,
@@ -51,23 +51,15 @@ export function conv2DBackpropInputByPhases(
 ): KernelFunc {
   return (args) => {
     const backend = args.backend as KernelBackend;
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-      args.attrs as unknown as Conv2DBackpropInputAttrs;
-    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, dataFormat);
+    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, attrs.dataFormat);
     if (inputs === null) {
       if (fallback) return fallback(args);
       throw new Error(`Conv2DBackpropInput (${name}): expected NHWC float32 dy and filter.`);
     }
     const [dy, filter] = inputs;
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    if (dy.shape.join() !== info.outShape.join()) {
+    const info = inputGradInfo(filter.shape, attrs);
+    if (!matchesOutput(dy.shape, info)) {
       throw new Error(
         `Conv2DBackpropInput (${name}): dy shape ${dy.shape} does not match the conv output ${info.outShape}.`,
       );

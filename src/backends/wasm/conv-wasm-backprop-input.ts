@@ -48,24 +48,19 @@
  * whose setupFunc the override keeps.
  */
 import {
-  backend_util,
   Conv2D,
   Conv2DBackpropInput,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
   type Conv2DBackpropInputAttrs,
-  type KernelConfig,
-  type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { inputGradInfo } from '../shared/conv-geometry';
+import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { planAxis, type AxisPlan, phaseConvAttrs } from '../shared/conv-phases';
+import { overrideKernel, type FastPath } from '../shared/override-kernel';
 import { runWasmKernel } from './run-wasm-kernel';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 const WASM = 'wasm';
-/** The package's own kernel, for the layouts and dtypes we do not handle; set on install. */
-let original: KernelConfig | null = null;
 
 /** G_(rh,rw) (see the header) for W [KH,KW,Ci,Co]: a new wasm tensor [M_rh, M_rw, Co, Ci]. */
 function phaseFilter(
@@ -144,35 +139,17 @@ function interleave(
   return dx;
 }
 
-/** Conv2DBackpropInput for the wasm backend as XNNPACK Conv2Ds, one per phase (see the header). */
-export const conv2DBackpropInputWasm: KernelFunc = (args) => {
+/**
+ * Conv2DBackpropInput for the wasm backend as XNNPACK Conv2Ds, one per phase (see the header);
+ * null (the package's kernel) for other layouts and dtypes.
+ */
+const conv2DBackpropInputWasm: FastPath = (args) => {
   const backend = args.backend as BackendWasm;
-  const { dy, filter } = args.inputs;
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-    args.attrs as unknown as Conv2DBackpropInputAttrs;
-  if (
-    original !== null &&
-    (dy === undefined ||
-      filter === undefined ||
-      dataFormat !== 'NHWC' ||
-      dy.dtype !== 'float32' ||
-      filter.dtype !== 'float32' ||
-      dy.shape.length !== 4 ||
-      filter.shape.length !== 4)
-  ) {
-    return original.kernelFunc(args);
-  }
-  if (dy === undefined || filter === undefined) {
-    throw new Error('Conv2DBackpropInput (wasm): expected inputs dy and filter.');
-  }
-  const info = backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-  );
+  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+  const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, attrs.dataFormat);
+  if (inputs === null) return null;
+  const [dy, filter] = inputs;
+  const info = inputGradInfo(filter.shape, attrs);
   if (dy.shape.join() !== info.outShape.join()) {
     throw new Error(
       `Conv2DBackpropInput (wasm): dy shape ${dy.shape} does not match the conv output ${info.outShape}.`,
@@ -224,12 +201,5 @@ export const conv2DBackpropInputWasm: KernelFunc = (args) => {
 
 /** Installs the override (idempotent); returns false when the wasm backend package is not loaded. */
 export function installFastWasmConvBackpropInput(): boolean {
-  if (original !== null) return true;
-  const current = getKernel(Conv2DBackpropInput, WASM);
-  if (current === undefined) return false;
-  original = current;
-  const config: KernelConfig = { ...current, kernelFunc: conv2DBackpropInputWasm };
-  unregisterKernel(Conv2DBackpropInput, WASM);
-  registerKernel(config);
-  return true;
+  return overrideKernel(WASM, Conv2DBackpropInput, () => conv2DBackpropInputWasm);
 }

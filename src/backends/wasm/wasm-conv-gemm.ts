@@ -32,19 +32,11 @@
  * MIN_PARALLEL_FLOPS. Everything else (NCHW, other dtypes) runs the package's kernel, whose
  * setupFunc the override keeps.
  */
-import {
-  backend_util,
-  Conv2D,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
-  type Conv2DAttrs,
-  type DataId,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2D, type Conv2DAttrs, type DataId, type TensorInfo } from '@tensorflow/tfjs-core';
 import { geometry, im2col } from '../shared/conv-im2col';
+import { conv2DInfo } from '../shared/conv-geometry';
+import { nhwcFloat32Pair } from '../shared/conv-inputs';
+import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { NR } from '../gemm/gemm-module';
 import { localGemm, MIN_PARALLEL_FLOPS } from './wasm-parallel-matmul';
 
@@ -64,38 +56,18 @@ interface WasmBackendLike {
   disposeData(id: DataId): boolean;
 }
 
-let installed = false;
-let enabled = true;
-const stats = { gemmCalls: 0, stockCalls: 0 };
-
-/** Sends every call to the package's kernel while false (tests compare the two). */
-export function setWasmConvGemmEnabled(on: boolean): void {
-  enabled = on;
-}
-
 /** Sets the floats of cols per block (tests: several blocks on small tensors). */
 export function setWasmConvBlockFloats(floats: number): void {
   blockFloats = floats;
 }
 
-export function wasmConvGemmStats() {
-  return { ...stats };
-}
-
 /** Y as a new wasm tensor through our GEMM, or null for the package's kernel. */
-function viaGemm(args: Parameters<KernelFunc>[0]): TensorInfo | null {
-  const { x, filter } = args.inputs as { x: TensorInfo; filter: TensorInfo };
+function viaGemm(args: KernelArgs): TensorInfo | null {
   const a = args.attrs as unknown as Conv2DAttrs;
-  if (x.dtype !== 'float32' || filter.dtype !== 'float32' || a.dataFormat !== 'NHWC') return null;
-  if (x.shape.length !== 4 || filter.shape.length !== 4) return null;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    a.strides,
-    a.dilations,
-    a.pad,
-    a.dimRoundingMode,
-  );
+  const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.filter, a.dataFormat);
+  if (inputs === null) return null;
+  const [x, filter] = inputs;
+  const info = conv2DInfo(x.shape, filter.shape, a);
   const g = geometry(info);
   if (g === null) return null;
   const P = g.OH * g.OW;
@@ -135,21 +107,5 @@ function viaGemm(args: Parameters<KernelFunc>[0]): TensorInfo | null {
 
 /** Installs the override; returns false when the wasm backend package is not loaded yet. */
 export function installWasmConvGemm(): boolean {
-  if (installed) return true;
-  const original = getKernel(Conv2D, WASM);
-  if (original === undefined) return false;
-  const kernelFunc: KernelFunc = (args) => {
-    const ours = enabled ? viaGemm(args) : null;
-    if (ours !== null) {
-      stats.gemmCalls++;
-      return ours;
-    }
-    stats.stockCalls++;
-    return original.kernelFunc(args);
-  };
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel(Conv2D, WASM);
-  registerKernel(config);
-  installed = true;
-  return true;
+  return overrideKernel(WASM, Conv2D, () => viaGemm);
 }

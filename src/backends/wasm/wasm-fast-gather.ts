@@ -11,19 +11,14 @@
  */
 import {
   GatherV2,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
   util,
   type GatherV2Attrs,
-  type KernelConfig,
-  type KernelFunc,
   type TensorInfo,
   type TypedArray,
 } from '@tensorflow/tfjs-core';
+import { overrideKernel } from '../shared/override-kernel';
 
 const WASM = 'wasm';
-let installed = false;
 
 /** The wasm backend's own methods this kernel uses. */
 interface WasmHeapBackend {
@@ -31,12 +26,9 @@ interface WasmHeapBackend {
   typedArrayFromHeap(t: TensorInfo): TypedArray;
 }
 
+/** Installs the override (once); returns false when the wasm backend package is not loaded yet. */
 export function installFastWasmGather(): boolean {
-  if (installed) return true;
-  const original = getKernel(GatherV2, WASM);
-  if (original === undefined) return false;
-
-  const kernelFunc: KernelFunc = (args) => {
+  return overrideKernel(WASM, GatherV2, () => (args) => {
     const { x, indices } = args.inputs as { x: TensorInfo; indices: TensorInfo };
     const { axis, batchDims } = args.attrs as unknown as GatherV2Attrs;
     const parsedAxis = util.parseAxisParam(axis, x.shape)[0];
@@ -47,7 +39,7 @@ export function installFastWasmGather(): boolean {
       indices.dtype !== 'int32' ||
       util.sizeFromShape(x.shape) === 0
     ) {
-      return original.kernelFunc(args);
+      return null;
     }
     const backend = args.backend as unknown as WasmHeapBackend;
     const rows = x.shape[0]!;
@@ -68,11 +60,5 @@ export function installFastWasmGather(): boolean {
       dst.set(src.subarray(r * S, (r + 1) * S), i * S);
     }
     return out;
-  };
-
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel(GatherV2, WASM);
-  registerKernel(config);
-  installed = true;
-  return true;
+  });
 }

@@ -22,19 +22,16 @@
 import {
   BatchMatMul,
   getKernel,
-  registerKernel,
   Transpose,
-  unregisterKernel,
   type BatchMatMulAttrs,
   type KernelBackend,
-  type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { tryWasmGemm } from './wasm-parallel-matmul';
 
 const WASM = 'wasm';
-let installed = false;
 
 /** perm that swaps the last two axes of a rank-r tensor. */
 function swapLastTwo(rank: number): number[] {
@@ -44,23 +41,17 @@ function swapLastTwo(rank: number): number[] {
   return perm;
 }
 
-/** Installs the wrapper; returns false when the wasm backend package is not loaded yet. */
-export function installFastWasmMatMul(): boolean {
-  if (installed) return true;
-  const original = getKernel(BatchMatMul, WASM);
-  const transpose = getKernel(Transpose, WASM);
-  if (original === undefined || transpose === undefined) return false;
-
-  /** Explicit transposes, then XNNPACK (or, batched, the original loop). */
-  const stock = (args: Parameters<KernelFunc>[0]): TensorInfo => {
+/** Explicit transposes, then XNNPACK (or, batched, the original loop). */
+function transposedFirst(original: KernelFunc, transpose: KernelFunc) {
+  return (args: KernelArgs): TensorInfo => {
     const { inputs, backend: anyBackend, attrs } = args;
     const { transposeA, transposeB } = attrs as unknown as BatchMatMulAttrs;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
-    if (!transposeA && !transposeB) return original.kernelFunc(args) as TensorInfo;
+    if (!transposeA && !transposeB) return original(args) as TensorInfo;
     const backend = anyBackend as KernelBackend;
     const temps: TensorInfo[] = [];
     const flip = (t: TensorInfo): TensorInfo => {
-      const out = transpose.kernelFunc({
+      const out = transpose({
         inputs: { x: t },
         backend,
         attrs: { perm: swapLastTwo(t.shape.length) },
@@ -69,7 +60,7 @@ export function installFastWasmMatMul(): boolean {
       return out;
     };
     try {
-      return original.kernelFunc({
+      return original({
         inputs: { a: transposeA ? flip(a) : a, b: transposeB ? flip(b) : b },
         backend,
         attrs: { ...attrs, transposeA: false, transposeB: false },
@@ -78,19 +69,21 @@ export function installFastWasmMatMul(): boolean {
       for (const t of temps) backend.disposeData(t.dataId);
     }
   };
+}
 
-  const kernelFunc: KernelFunc = (args) => {
-    const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
-    const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-    // Our own GEMM (./wasm-parallel-matmul) where it is ready: on two threads on
-    // cross-origin-isolated pages, on one with fused multiply-adds where the engine has them.
-    const ours = tryWasmGemm(args.backend, a, b, transposeA, transposeB, () => stock(args));
-    return ours ?? stock(args);
-  };
-
-  const config: KernelConfig = { ...original, kernelFunc };
-  unregisterKernel(BatchMatMul, WASM);
-  registerKernel(config);
-  installed = true;
-  return true;
+/** Installs the override; returns false when the wasm backend package is not loaded yet. */
+export function installFastWasmMatMul(): boolean {
+  const transpose = getKernel(Transpose, WASM);
+  if (transpose === undefined) return false;
+  return overrideKernel(WASM, BatchMatMul, (original) => {
+    const stock = transposedFirst(original, transpose.kernelFunc);
+    return (args) => {
+      const { transposeA, transposeB } = args.attrs as unknown as BatchMatMulAttrs;
+      const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+      // Our own GEMM (./wasm-parallel-matmul) where it is ready: on two threads on
+      // cross-origin-isolated pages, on one with fused multiply-adds where the engine has them.
+      const ours = tryWasmGemm(args.backend, a, b, transposeA, transposeB, () => stock(args));
+      return ours ?? stock(args);
+    };
+  });
 }

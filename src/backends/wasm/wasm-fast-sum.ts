@@ -20,47 +20,29 @@
  */
 import {
   AvgPool,
-  backend_util,
   getKernel,
-  registerKernel,
   Sum,
-  unregisterKernel,
   util,
-  type KernelConfig,
-  type KernelFunc,
   type SumAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { leadingAxes, reducedShape } from '../shared/leading-axes';
+import { overrideKernel, type FastPath } from '../shared/override-kernel';
 
 const WASM = 'wasm';
-/** The package's own kernel; set on install. */
-let original: KernelConfig | null = null;
 
-/** Sum for the wasm backend: leading-axes reductions as N · AvgPool (see the header). */
-export const sumWasm: KernelFunc = (args) => {
+/** Sum for the wasm backend: leading-axes reductions as N · AvgPool (see the header), else null. */
+const sumWasm: FastPath = (args) => {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: TensorInfo };
   const { axis, keepDims } = args.attrs as unknown as SumAttrs;
-  const rank = x.shape.length;
-  const axes = [...new Set(util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
-  const k = axes.length;
+  const k = leadingAxes(axis, x.shape);
+  const pool = getKernel(AvgPool, WASM);
+  if (k === null || pool === undefined || x.dtype !== 'float32') return null;
   const N = util.sizeFromShape(x.shape.slice(0, k));
   const C = util.sizeFromShape(x.shape.slice(k));
-  const pool = getKernel(AvgPool, WASM);
-  if (
-    original === null ||
-    pool === undefined ||
-    x.dtype !== 'float32' ||
-    !axes.every((a, i) => a === i) || // not a leading block
-    k === 0 ||
-    k === rank || // a full reduction is innermost already
-    N < 2 ||
-    C === 0
-  ) {
-    if (original === null) throw new Error('Sum (wasm): installFastWasmSum() was not called.');
-    return original.kernelFunc(args);
-  }
+  if (N < 2) return null;
   const n1 = x.shape[0]!;
   const n2 = N / n1;
   // The same buffer read as an image [1, n1, n2, C] (as the backends' own Reshape does).
@@ -72,19 +54,11 @@ export const sumWasm: KernelFunc = (args) => {
   }) as TensorInfo;
   const sums = backend.typedArrayFromHeap(out) as Float32Array;
   for (let c = 0; c < C; c++) sums[c]! *= N;
-  const inner = x.shape.slice(k);
-  out.shape = keepDims ? backend_util.expandShapeToKeepDim(inner, axes) : inner;
+  out.shape = reducedShape(x.shape, k, keepDims);
   return out;
 };
 
 /** Installs the override (idempotent); returns false when the wasm backend package is not loaded. */
 export function installFastWasmSum(): boolean {
-  if (original !== null) return true;
-  const current = getKernel(Sum, WASM);
-  if (current === undefined) return false;
-  original = current;
-  const config: KernelConfig = { ...current, kernelFunc: sumWasm };
-  unregisterKernel(Sum, WASM);
-  registerKernel(config);
-  return true;
+  return overrideKernel(WASM, Sum, () => sumWasm);
 }

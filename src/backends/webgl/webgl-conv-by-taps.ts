@@ -21,7 +21,6 @@
  * not specific to software renderers. NHWC float32 only; anything else goes to the stock kernel.
  */
 import {
-  backend_util,
   BatchMatMul,
   Reshape,
   Transpose,
@@ -32,6 +31,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { kernelScratch } from '../shared/run-kernel';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
+import { conv2DInfo, type ConvInfo } from '../shared/conv-geometry';
 
 /** The part of tfjs-backend-webgl's MathBackendWebGL used here (no runtime import). */
 export interface WebglProgramRunner {
@@ -41,8 +41,6 @@ export interface WebglProgramRunner {
     outputDtype: 'float32',
   ): TensorInfo;
 }
-
-type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
 
 /** Whether `info` takes the tap-products route (see the header for the rule). */
 export function convByTapsApplies(info: ConvInfo): boolean {
@@ -81,19 +79,11 @@ function shiftAddProgram(info: ConvInfo) {
 /** Conv2D for webgl: the tap-products route where it applies, else `fallback` (stock). */
 export function conv2DByTaps(name: string, fallback: KernelFunc): KernelFunc {
   return (args) => {
-    const { strides, pad, dataFormat, dilations, dimRoundingMode } =
-      args.attrs as unknown as Conv2DAttrs;
-    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.filter, dataFormat);
+    const attrs = args.attrs as unknown as Conv2DAttrs;
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.filter, attrs.dataFormat);
     if (inputs === null) return fallback(args);
     const [x, filter] = inputs;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      strides,
-      dilations,
-      pad,
-      dimRoundingMode,
-    );
+    const info = conv2DInfo(x.shape, filter.shape, attrs);
     if (!convByTapsApplies(info)) return fallback(args);
     const backend = args.backend as KernelBackend & WebglProgramRunner;
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;

@@ -20,7 +20,6 @@
  * most GROUP_POSITIONS/2 times). Not specific to software renderers. NHWC float32 only.
  */
 import {
-  backend_util,
   BatchMatMul,
   Reshape,
   Sum,
@@ -31,8 +30,7 @@ import {
 import { kernelScratch, runBackendKernel } from '../shared/run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
-
-type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
+import { filterGradInfo, matchesOutput, type ConvInfo } from '../shared/conv-geometry';
 
 /** Upper bound on G·OH·OW, the matmul's reduction length per group. */
 export const GROUP_POSITIONS = 512;
@@ -95,20 +93,12 @@ function im2colProgram(info: ConvInfo, G: number) {
 /** Conv2DBackpropFilter for webgl by grouped im2col; other layouts/dtypes go to `fallback`. */
 export function conv2DBackpropFilterByIm2col(name: string, fallback: KernelFunc): KernelFunc {
   return (args) => {
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, dataFormat);
+    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, attrs.dataFormat);
     if (inputs === null) return fallback(args);
     const [x, dy] = inputs;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    if (dy.shape.join() !== info.outShape.join()) {
+    const info = filterGradInfo(x.shape, attrs);
+    if (!matchesOutput(dy.shape, info)) {
       throw new Error(
         `Conv2DBackpropFilter (${name}): dy shape ${dy.shape} does not match the conv output ${info.outShape}.`,
       );

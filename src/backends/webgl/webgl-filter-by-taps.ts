@@ -20,7 +20,6 @@
  * bigger than 1×1). NHWC float32 only. Not specific to software renderers.
  */
 import {
-  backend_util,
   BatchMatMul,
   Reshape,
   Sum,
@@ -33,8 +32,7 @@ import {
 import { kernelScratch, runBackendKernel } from '../shared/run-kernel';
 import { convByTapsApplies, type WebglProgramRunner } from './webgl-conv-by-taps';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
-
-type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
+import { filterGradInfo, matchesOutput, type ConvInfo } from '../shared/conv-geometry';
 
 /** dY [B, OH, OW, Co] → D [B, H, W, KH·KW·Co] (the spread above). */
 function spreadProgram(info: ConvInfo) {
@@ -70,20 +68,12 @@ function spreadProgram(info: ConvInfo) {
 /** dW by tap spreading where convByTapsApplies, else null (the caller picks another route). */
 export function conv2DBackpropFilterByTaps(name: string) {
   return (args: Parameters<KernelFunc>[0]): TensorInfo | null => {
-    const { strides, pad, dataFormat, dimRoundingMode, filterShape } =
-      args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, dataFormat);
+    const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+    const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, attrs.dataFormat);
     if (inputs === null) return null;
     const [x, dy] = inputs;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filterShape,
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    if (!convByTapsApplies(info) || dy.shape.join() !== info.outShape.join()) return null;
+    const info = filterGradInfo(x.shape, attrs);
+    if (!convByTapsApplies(info) || !matchesOutput(dy.shape, info)) return null;
     const backend = args.backend as KernelBackend & WebglProgramRunner;
     const { batchSize: B, inHeight: H, inWidth: W, inChannels: Ci, outChannels: Co } = info;
     const { filterHeight: KH, filterWidth: KW } = info;

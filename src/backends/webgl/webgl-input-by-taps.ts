@@ -17,7 +17,6 @@
  * takes the phase route). The same arithmetic on any GPU, not specific to software renderers.
  */
 import {
-  backend_util,
   BatchMatMul,
   Reshape,
   type Conv2DBackpropInputAttrs,
@@ -28,8 +27,7 @@ import {
 import { kernelScratch } from '../shared/run-kernel';
 import type { WebglProgramRunner } from './webgl-conv-by-taps';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
-
-type ConvInfo = ReturnType<typeof backend_util.computeConv2DInfo>;
+import { inputGradInfo, matchesOutput, type ConvInfo } from '../shared/conv-geometry';
 
 /** Whether `info` (of the forward conv) takes the tap-products route for ∂x. */
 export function inputByTapsApplies(info: ConvInfo): boolean {
@@ -97,20 +95,12 @@ function gatherAddProgram(info: ConvInfo) {
 /** dX by tap products where inputByTapsApplies, else null (the caller picks another route). */
 export function conv2DBackpropInputByTaps(name: string) {
   return (args: Parameters<KernelFunc>[0]): TensorInfo | null => {
-    const { strides, pad, dataFormat, dimRoundingMode, inputShape } =
-      args.attrs as unknown as Conv2DBackpropInputAttrs;
-    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, dataFormat);
+    const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+    const inputs = nhwcFloat32Pair(args.inputs.dy, args.inputs.filter, attrs.dataFormat);
     if (inputs === null) return null;
     const [dy, filter] = inputs;
-    const info = backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape as [number, number, number, number],
-      strides,
-      1,
-      pad,
-      dimRoundingMode,
-    );
-    if (!inputByTapsApplies(info) || dy.shape.join() !== info.outShape.join()) return null;
+    const info = inputGradInfo(filter.shape, attrs);
+    if (!inputByTapsApplies(info) || !matchesOutput(dy.shape, info)) return null;
     const backend = args.backend as KernelBackend & WebglProgramRunner;
     const { batchSize: B, inChannels: Ci, outChannels: Co, outHeight: OH, outWidth: OW } = info;
     const T = info.filterHeight * info.filterWidth;

@@ -27,17 +27,9 @@
  *   Sum                   sums over all but the last axis (bias gradients) as products with
  *                         ones (./webgl-sum-by-matmul), without the stock kernel's transpose.
  */
-import {
-  Conv2D,
-  Conv2DBackpropFilter,
-  Conv2DBackpropInput,
-  getKernel,
-  registerKernel,
-  Sum,
-  unregisterKernel,
-  type KernelFunc,
-} from '@tensorflow/tfjs-core';
+import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, Sum } from '@tensorflow/tfjs-core';
 import { conv2DBackpropInputByPhases } from '../shared/conv-input-by-phases';
+import { overrideKernel } from '../shared/override-kernel';
 import { conv2DByTaps } from './webgl-conv-by-taps';
 import { conv2DBackpropFilterByIm2col } from './webgl-filter-by-im2col';
 import { conv2DBackpropFilterByTaps } from './webgl-filter-by-taps';
@@ -46,36 +38,22 @@ import { interleavePhasesWebgl } from './webgl-interleave-phases';
 import { sumByMatMul } from './webgl-sum-by-matmul';
 
 const WEBGL = 'webgl';
-let installed = false;
 
 /** Installs our webgl kernels; returns false when the webgl backend package is not loaded yet. */
 export function installWebglKernels(): boolean {
-  if (installed) return true;
-  const stockFilter = getKernel(Conv2DBackpropFilter, WEBGL);
-  const stockInput = getKernel(Conv2DBackpropInput, WEBGL);
-  const stockConv = getKernel(Conv2D, WEBGL);
-  const stockSum = getKernel(Sum, WEBGL);
-  if (
-    stockFilter === undefined ||
-    stockInput === undefined ||
-    stockConv === undefined ||
-    stockSum === undefined
-  ) {
-    return false;
-  }
-  const byIm2col = conv2DBackpropFilterByIm2col(WEBGL, stockFilter.kernelFunc);
-  const byTaps = conv2DBackpropFilterByTaps(WEBGL);
-  const filterKernel: KernelFunc = (args) => byTaps(args) ?? byIm2col(args);
-  unregisterKernel(Conv2DBackpropFilter, WEBGL);
-  registerKernel({ ...stockFilter, kernelFunc: filterKernel });
-  const byPhases = conv2DBackpropInputByPhases(WEBGL, stockInput.kernelFunc, interleavePhasesWebgl);
-  const inputByTaps = conv2DBackpropInputByTaps(WEBGL);
-  unregisterKernel(Conv2DBackpropInput, WEBGL);
-  registerKernel({ ...stockInput, kernelFunc: (args) => inputByTaps(args) ?? byPhases(args) });
-  unregisterKernel(Conv2D, WEBGL);
-  registerKernel({ ...stockConv, kernelFunc: conv2DByTaps(WEBGL, stockConv.kernelFunc) });
-  unregisterKernel(Sum, WEBGL);
-  registerKernel({ ...stockSum, kernelFunc: sumByMatMul(WEBGL, stockSum.kernelFunc) });
-  installed = true;
-  return true;
+  const results = [
+    overrideKernel(WEBGL, Conv2DBackpropFilter, (stock) => {
+      const byTaps = conv2DBackpropFilterByTaps(WEBGL);
+      const byIm2col = conv2DBackpropFilterByIm2col(WEBGL, stock);
+      return (args) => byTaps(args) ?? byIm2col(args);
+    }),
+    overrideKernel(WEBGL, Conv2DBackpropInput, (stock) => {
+      const byTaps = conv2DBackpropInputByTaps(WEBGL);
+      const byPhases = conv2DBackpropInputByPhases(WEBGL, stock, interleavePhasesWebgl);
+      return (args) => byTaps(args) ?? byPhases(args);
+    }),
+    overrideKernel(WEBGL, Conv2D, (stock) => conv2DByTaps(WEBGL, stock)),
+    overrideKernel(WEBGL, Sum, (stock) => sumByMatMul(WEBGL, stock)),
+  ];
+  return results.every(Boolean);
 }

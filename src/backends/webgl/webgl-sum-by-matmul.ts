@@ -25,6 +25,7 @@ import {
   type SumAttrs,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { leadingAxes } from '../shared/leading-axes';
 import { kernelScratch, runBackendKernel } from '../shared/run-kernel';
 
 /** Up to this many reduced rows, one pass (each output fragment loops R/2 times). */
@@ -32,11 +33,12 @@ const SINGLE_PASS_ROWS = 4096;
 /** Smaller inputs keep the stock kernel (nothing to gain). */
 const MIN_SIZE = 16_384;
 
-/** Whether `axis` is every axis but the last of `shape` (rank ≥ 2). */
+/**
+ * Whether `axis` is every axis but the last of `shape` (rank ≥ 2): the leading-axes rule
+ * (../shared/leading-axes) with a single kept axis, so that x's packed layout is kept.
+ */
 export function reducesAllButLast(axis: number | number[], shape: readonly number[]): boolean {
-  const rank = shape.length;
-  const axes = [...new Set(util.parseAxisParam(axis, shape as number[]))].sort((a, b) => a - b);
-  return rank >= 2 && axes.length === rank - 1 && axes.every((a, i) => a === i);
+  return leadingAxes(axis, shape) === shape.length - 1;
 }
 
 /** R1 for R = R1·R2: the divisor of n nearest √n from below with n/R1 even; 1 if none. */
