@@ -2,7 +2,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
 import { MODEL_CATALOG } from '../contracts/catalog';
-import { RESET_KEYS, type TrainConfig } from '../contracts/config';
+import { startsNewRun } from '../contracts/settings';
 import type { Settings } from '../state/settings';
 import { CodebookViewPanel } from './panels/CodebookViewPanel';
 import { Controls } from './controls/Controls';
@@ -42,7 +42,7 @@ export function App() {
       if (key === 'backend') {
         backendChosen();
         actions.restart(next);
-      } else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
+      } else if (startsNewRun(key)) actions.reset(next);
       else actions.configure(next);
     },
     [actions, backendChosen],
