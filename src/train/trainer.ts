@@ -190,7 +190,7 @@ export class Trainer {
       (this.optimizer as unknown as { learningRate: number }).learningRate = config.learningRate;
     }
     this.config = { ...config };
-    this.model.applyLiveConfig?.(this.config);
+    this.model.applyLiveConfig(this.config);
   }
 
   /** The next B indices of the shuffled order; a new shuffle (and epoch) when too few remain. */
