@@ -36,9 +36,8 @@ export function Controls({
   const field = (key: keyof Settings) => (
     <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
   );
-  const gaussian =
-    (settings.model === 'vae' || settings.model === 'ae' || settings.model === 'vqvae') &&
-    settings.likelihood === 'gaussian';
+  // σ is shown exactly when the model reads it and the likelihood is Gaussian.
+  const gaussian = more.includes('sigma');
   return (
     <section className="controls" aria-label="Training controls">
       <div className="buttons">
