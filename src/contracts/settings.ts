@@ -10,6 +10,7 @@
  */
 import type { TrainConfig } from './config';
 import { MODEL_CATALOG, MODEL_KINDS, type ModelKind } from './catalog';
+import { parseDomainValue, type Domain } from './domain';
 import {
   ACTIVATIONS,
   ARCHITECTURES,
@@ -18,23 +19,6 @@ import {
   TAU_SCHEDULES,
   WARMUPS,
 } from './options';
-
-/** The values a setting takes, and how the page offers them. */
-export type Domain =
-  /** A number in [min, max]; the page offers `choices` in a select, else a number box. */
-  | {
-      kind: 'integer' | 'real';
-      min: number;
-      max: number;
-      /** Step of the page's number box. */
-      step?: number;
-      /** Values the page's select offers (a link may name any value in range). */
-      choices?: readonly number[];
-    }
-  /** One of a few names; `text` is what the page's select shows for each. */
-  | { kind: 'option'; options: readonly string[]; text?: (v: string) => string }
-  /** On or off: a checkbox. */
-  | { kind: 'flag' };
 
 /** Where the page shows a setting: beside the buttons, under "Model options", or only in links. */
 export type Place = 'main' | 'more' | 'link';
@@ -55,6 +39,7 @@ export interface SettingRow<T> {
 }
 
 export type SettingKey = keyof TrainConfig;
+export { domainText, type Domain } from './domain';
 export type SettingsTable = { [K in SettingKey]: SettingRow<TrainConfig[K]> };
 
 const int = (min: number, max: number, more: { step?: number; choices?: number[] } = {}) =>
@@ -382,45 +367,11 @@ export function liveSettingsOf(model: ModelKind): SettingKey[] {
   return settingsOf(model).filter((k) => SETTING_ROWS[k].live);
 }
 
-/** A value's range or options in words, e.g. "a whole number from 2 to 64". */
-export function domainText(d: Domain): string {
-  switch (d.kind) {
-    case 'integer':
-      return `a whole number from ${d.min} to ${d.max}`;
-    case 'real':
-      return `a number from ${d.min} to ${d.max}`;
-    case 'option':
-      return `one of ${d.options.join(', ')}`;
-    case 'flag':
-      return 'true or false';
-  }
-}
-
 /** Reads a setting's value from text (URL, CLI), or says what a valid value looks like. */
 export function parseSetting<K extends SettingKey>(
   key: K,
   raw: string,
 ): { value: TrainConfig[K] } | { error: string } {
-  const d = SETTING_ROWS[key].domain;
-  const error = { error: `expected ${domainText(d)}` };
-  switch (d.kind) {
-    case 'integer':
-    case 'real': {
-      const v = Number(raw);
-      const ok =
-        raw.trim() !== '' &&
-        Number.isFinite(v) &&
-        v >= d.min &&
-        v <= d.max &&
-        (d.kind === 'real' || Number.isInteger(v));
-      return ok ? { value: v as TrainConfig[K] } : error;
-    }
-    case 'option':
-      return d.options.includes(raw) ? { value: raw as TrainConfig[K] } : error;
-    case 'flag':
-      if (raw === 'true' || raw === '1' || raw === 'on') return { value: true as TrainConfig[K] };
-      if (raw === 'false' || raw === '0' || raw === 'off')
-        return { value: false as TrainConfig[K] };
-      return error;
-  }
+  return parseDomainValue(SETTING_ROWS[key].domain, raw) as
+    { value: TrainConfig[K] } | { error: string };
 }
