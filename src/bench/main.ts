@@ -5,6 +5,7 @@
  * the worker's BenchRun. The driver calls it once per (backend, model, way).
  */
 import type { BenchFromWorker, BenchRequest, BenchRun, BenchToWorker, BenchWay } from './protocol';
+import { benchModelText } from './models';
 
 declare global {
   interface Window {
@@ -27,7 +28,7 @@ const status = document.getElementById('status')!;
 
 /** One measurement in a fresh worker; rejects (and stops the worker) after `limitSeconds`. */
 function run(request: BenchRequest, way: BenchWay, limitSeconds = Infinity): Promise<BenchRun> {
-  status.textContent = `running ${request.model} on ${request.backend}, ${way}…`;
+  status.textContent = `running ${benchModelText(request.model)} on ${request.backend}, ${way}…`;
   const worker = createWorker(way);
   const send = (msg: BenchToWorker) => worker.postMessage(msg);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,7 +4,8 @@
  *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,
  *    "testSquaredError":…,"testNormalisedMse":…,"step":…}
  * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
- * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only).
+ * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only),
+ * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -24,7 +25,7 @@ import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
-import { parseCliArgs } from './args';
+import { cliHelp, evalIwDue, parseCliArgs } from './args';
 
 const EVAL_SEED = 4242;
 /** Training images used for the active-units statistic (Burda et al. use the whole set; 500 is the issue's choice). */
@@ -55,6 +56,10 @@ function limitTrain(ds: ImageDataset, limit: number | null): ImageDataset {
 
 async function main(): Promise<void> {
   const opts = parseCliArgs(process.argv.slice(2));
+  if (opts.help) {
+    console.log(cliHelp());
+    return;
+  }
   // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
   setWasmPaths(resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   installWasmKernels();
@@ -109,7 +114,8 @@ async function main(): Promise<void> {
     await accumulate();
     const seconds = (performance.now() - start) / 1000;
     const test = await evaluateSplit(trainer.model, testX, EVAL_SEED);
-    if (opts.evalIw > 0 && trainer.model instanceof Vae) {
+    const iwDue = evalIwDue(epoch, opts.epochs, opts.evalIw, opts.evalIwEvery);
+    if (iwDue && trainer.model instanceof Vae) {
       const model = trainer.model;
       const chunk = Math.max(1, Math.floor(20000 / opts.evalIw));
       let sum = 0;

@@ -43,6 +43,11 @@ export interface ModelInfo {
   /** The term the status line and the README quote, e.g. −ELBO. */
   headline: TermInfo;
   traits: ModelTraits;
+  /**
+   * The settings it reads, in the order the options panel shows them (their rows, with `live`
+   * and the conditions for showing them, are in contracts/settings.ts).
+   */
+  settings: readonly (keyof TrainConfig)[];
   /** One line for the CLI's log: "vae mlp (latent 20, hidden 400, bernoulli)". */
   describe: (c: TrainConfig) => string;
 }
@@ -52,6 +57,13 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+
+/** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
+const STEPS = ['learningRate', 'batchSize'] as const;
+/** The AE's and VAE's networks and likelihood. */
+const DECODER = ['arch', 'hiddenDim', 'likelihood', 'sigma', 'binarize', 'activation'] as const;
+const WARMUP = ['warmup', 'warmupSteps'] as const;
+const TAU = ['tauSchedule', 'tauEnd', 'tauSteps', 'tauRate'] as const;
 
 const BOTH_LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
 const BERNOULLI = ['bernoulli'] as const;
@@ -77,6 +89,7 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       archs: BOTH_ARCHS,
       sampling: 'prior',
     },
+    settings: ['model', 'latentDim', ...STEPS, 'beta', 'seed', ...DECODER, ...WARMUP, 'freeBits'],
     describe: (c) =>
       `vae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`,
   },
@@ -97,6 +110,7 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       archs: BOTH_ARCHS,
       sampling: 'fitted-gaussian',
     },
+    settings: ['model', 'latentDim', ...STEPS, 'seed', ...DECODER],
     describe: (c) => `ae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood})`,
   },
   vqvae: {
@@ -116,6 +130,22 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       archs: CONV,
       sampling: 'uniform-codes',
     },
+    settings: [
+      'model',
+      'codebookSize',
+      'codeDim',
+      ...STEPS,
+      'seed',
+      'channels',
+      'commitment',
+      'ema',
+      'emaDecay',
+      'kmeansInit',
+      'deadCodeThreshold',
+      'likelihood',
+      'sigma',
+      'binarize',
+    ],
     describe: (c) =>
       `vqvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim}, ${c.likelihood})`,
   },
@@ -136,6 +166,19 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       archs: CONV,
       sampling: 'uniform-codes',
     },
+    settings: [
+      'model',
+      'codebookSize',
+      'codeDim',
+      ...STEPS,
+      'beta',
+      'seed',
+      'channels',
+      'hard',
+      ...WARMUP,
+      ...TAU,
+      'binarize',
+    ],
     describe: (c) => `dvae (7×7 grid, K ${c.codebookSize} codes of size ${c.codeDim})`,
   },
   catvae: {
@@ -154,6 +197,17 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       archs: MLP,
       sampling: 'uniform-codes',
     },
+    settings: [
+      'model',
+      'categorical',
+      'classes',
+      ...STEPS,
+      'beta',
+      'seed',
+      'hard',
+      ...TAU,
+      'binarize',
+    ],
     describe: (c) =>
       `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
   },

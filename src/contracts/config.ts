@@ -3,40 +3,32 @@
  * No TF.js import here, so the main thread can use these types and defaults freely.
  */
 import type { ModelKind } from './catalog';
+import type {
+  Activation,
+  Architecture,
+  Binarization,
+  Likelihood,
+  TauSchedule,
+  Warmup,
+} from './options';
+import { settingDefaults } from './settings';
 
-/** TF.js backends in the order we prefer them: a real GPU first, then CPU paths. */
-export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
-
-export const LIKELIHOODS = ['bernoulli', 'gaussian'] as const;
-/** p(x|z): Bernoulli logits on pixels in [0, 1], or a Gaussian with fixed σ. */
-export type Likelihood = (typeof LIKELIHOODS)[number];
-
-export const BINARIZATIONS = ['none', 'static', 'dynamic'] as const;
-/**
- * Pixels as given (grey in [0, 1]), binarised once with a fixed seed (static), or re-sampled
- * as Bernoulli(x) every step (dynamic; Salakhutdinov & Murray 2008).
- */
-export type Binarization = (typeof BINARIZATIONS)[number];
-
-export const WARMUPS = ['none', 'linear', 'sigmoid'] as const;
-/** KL warm-up: the KL weight ramps from 0 to β over `warmupSteps` (Bowman et al. 2016; Sønderby et al. 2016). */
-export type Warmup = (typeof WARMUPS)[number];
-
-export const ARCHITECTURES = ['mlp', 'conv'] as const;
-/** AE / VAE networks: MLP, or convolutional (TensorFlow's CVAE tutorial layout). */
-export type Architecture = (typeof ARCHITECTURES)[number];
-
-export const ACTIVATIONS = ['relu', 'linear'] as const;
-/** Hidden-layer activation; a linear autoencoder spans the same subspace as PCA. */
-export type Activation = (typeof ACTIVATIONS)[number];
-
-export const TAU_SCHEDULES = ['constant', 'exp', 'cosine'] as const;
-/**
- * Gumbel-softmax temperature τ(t): constant; Jang et al.'s max(τ_end, exp(−r·t)) updated every
- * 1000 steps; or DALL·E's cosine from 1 to τ_end over `tauSteps` (see core/schedules).
- */
-export type TauSchedule = (typeof TAU_SCHEDULES)[number];
+export {
+  ACTIVATIONS,
+  ARCHITECTURES,
+  BACKENDS,
+  BINARIZATIONS,
+  LIKELIHOODS,
+  TAU_SCHEDULES,
+  WARMUPS,
+  type Activation,
+  type Architecture,
+  type BackendName,
+  type Binarization,
+  type Likelihood,
+  type TauSchedule,
+  type Warmup,
+} from './options';
 
 export interface TrainConfig {
   /** Which model of the zoo. */
@@ -95,57 +87,8 @@ export interface TrainConfig {
   classes: number;
 }
 
-export const TRAIN_DEFAULTS: TrainConfig = {
-  model: 'vae',
-  arch: 'mlp',
-  latentDim: 2,
-  hiddenDim: 512,
-  learningRate: 1e-3,
-  batchSize: 128,
-  beta: 1,
-  seed: 1,
-  likelihood: 'bernoulli',
-  sigma: 0.1,
-  binarize: 'none',
-  warmup: 'none',
-  warmupSteps: 5000,
-  freeBits: 0,
-  activation: 'relu',
-  codebookSize: 64,
-  codeDim: 16,
-  channels: 32,
-  commitment: 0.25,
-  ema: false,
-  emaDecay: 0.99,
-  kmeansInit: true,
-  deadCodeThreshold: 1,
-  tauSchedule: 'cosine',
-  tauEnd: 1 / 16,
-  tauSteps: 10_000,
-  tauRate: 1e-4,
-  hard: false,
-  categorical: 20,
-  classes: 10,
-};
-
-/** Settings whose change needs a fresh model (the others apply to the running one). */
-export const RESET_KEYS: readonly (keyof TrainConfig)[] = [
-  'model',
-  'arch',
-  'latentDim',
-  'hiddenDim',
-  'seed',
-  'likelihood',
-  'binarize',
-  'activation',
-  'codebookSize',
-  'codeDim',
-  'channels',
-  'ema',
-  'kmeansInit',
-  'categorical',
-  'classes',
-];
+/** Every setting at its default, read from the settings table (contracts/settings.ts). */
+export const TRAIN_DEFAULTS: TrainConfig = settingDefaults();
 
 /** Number of fixed test digits drawn in the latent scatter and used for the test −ELBO. */
 export const PROBE_COUNT = 2000;

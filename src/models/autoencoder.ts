@@ -13,10 +13,11 @@ import { fitGaussian, sampleGaussian, type GaussianFit } from '../core/gaussian-
 import { mulberry32 } from '../core/rng';
 import '../ops/register-gradients';
 import { reconstructionNll } from '../ops/reconstruction';
-import type { Activation, Architecture, Likelihood } from '../contracts/config';
+import type { Activation, Architecture, Likelihood, TrainConfig } from '../contracts/config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { decoderNet, encoderBody, type Net } from './layers/bodies';
 import { Dense } from './layers/dense';
+import { withLiveSettings } from './live-config';
 
 export interface AutoencoderConfig {
   arch: Architecture;
@@ -41,7 +42,7 @@ export const AUTOENCODER_DEFAULTS: AutoencoderConfig = {
 };
 
 export class Autoencoder implements LatentModel {
-  readonly config: AutoencoderConfig;
+  config: AutoencoderConfig;
   private readonly body: Net;
   private readonly head: Dense;
   private readonly decoder: Net;
@@ -123,6 +124,10 @@ export class Autoencoder implements LatentModel {
 
   scheduleValues(): Record<string, number> {
     return {};
+  }
+
+  applyLiveConfig(c: TrainConfig): void {
+    this.config = withLiveSettings('ae', this.config, c);
   }
 
   dispose(): void {

@@ -22,6 +22,7 @@ import type { TrainConfig } from '../contracts/config';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { temperatureAt, type TemperatureOptions } from './gumbel-temperature';
 import { Dense } from './layers/dense';
+import { withLiveSettings } from './live-config';
 
 export interface CategoricalVaeConfig extends TemperatureOptions {
   inputDim: number;
@@ -179,8 +180,7 @@ export class CategoricalVae implements LatentModel {
   }
 
   applyLiveConfig(c: TrainConfig): void {
-    const { beta, tauSchedule, tauEnd, tauSteps, tauRate, hard } = c;
-    this.config = { ...this.config, beta, tauSchedule, tauEnd, tauSteps, tauRate, hard };
+    this.config = withLiveSettings('catvae', this.config, c);
   }
 
   dispose(): void {

@@ -25,6 +25,7 @@ import {
 } from '../ops/gumbel';
 import type { TrainConfig } from '../contracts/config';
 import { klWeightFor } from './kl-weight';
+import { withLiveSettings } from './live-config';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { temperatureAt, type TemperatureOptions } from './gumbel-temperature';
 import { ConvDecoder, ConvEncoder, GRID } from './layers/conv-nets';
@@ -232,18 +233,7 @@ export class Dvae implements LatentModel {
   }
 
   applyLiveConfig(c: TrainConfig): void {
-    const { beta, warmup, warmupSteps, tauSchedule, tauEnd, tauSteps, tauRate, hard } = c;
-    this.config = {
-      ...this.config,
-      beta,
-      warmup,
-      warmupSteps,
-      tauSchedule,
-      tauEnd,
-      tauSteps,
-      tauRate,
-      hard,
-    };
+    this.config = withLiveSettings('dvae', this.config, c);
   }
 
   dispose(): void {

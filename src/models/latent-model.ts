@@ -50,8 +50,11 @@ export interface LatentModel {
   reconstruct(x: tf.Tensor2D): tf.Tensor2D;
   /** Schedule values in force at `step` (β, KL weight, τ …), plain numbers for display. */
   scheduleValues(step: number): Record<string, number>;
-  /** Applies the settings that change without a new model (β, warm-up, free bits …). */
-  applyLiveConfig?(c: TrainConfig): void;
+  /**
+   * Applies the live settings it reads (σ, β, warm-up, free bits, commitment …: those its catalog
+   * row lists and the settings table marks live), from the next step on (see live-config.ts).
+   */
+  applyLiveConfig(c: TrainConfig): void;
   /** Called once with the first training batch, before the first step (k-means init). */
   initialize?(x: tf.Tensor2D): void;
   /** The same as initialize, reading back with `await data()` (what Trainer.prepare uses). */

@@ -26,6 +26,7 @@ import type {
   Warmup,
 } from '../contracts/config';
 import { klWeightFor } from './kl-weight';
+import { withLiveSettings } from './live-config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { Dense } from './layers/dense';
 import { decoderNet, encoderBody, type Net } from './layers/bodies';
@@ -221,8 +222,7 @@ export class Vae implements LatentModel {
   }
 
   applyLiveConfig(c: TrainConfig): void {
-    const { beta, warmup, warmupSteps, freeBits } = c;
-    this.config = { ...this.config, beta, warmup, warmupSteps, freeBits };
+    this.config = withLiveSettings('vae', this.config, c);
   }
 
   dispose(): void {

@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../ops/register-gradients';
 import { reconstructionNll } from '../ops/reconstruction';
-import type { Likelihood } from '../contracts/config';
+import type { Likelihood, TrainConfig } from '../contracts/config';
 import { oneHotFloat } from '../ops/one-hot';
 import {
   createEmaState,
@@ -36,6 +36,7 @@ import {
 } from '../ops/vector-quantize';
 import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
 import { ConvDecoder, ConvEncoder, GRID } from './layers/conv-nets';
+import { withLiveSettings } from './live-config';
 
 export interface VqVaeConfig {
   /** K: number of codes. */
@@ -77,7 +78,7 @@ export const VQ_VAE_DEFAULTS: VqVaeConfig = {
 let vqCount = 0;
 
 export class VqVae implements LatentModel {
-  readonly config: VqVaeConfig;
+  config: VqVaeConfig;
   private readonly encoder: ConvEncoder;
   private readonly decoder: ConvDecoder;
   readonly codebook: tf.Variable<tf.Rank.R2>; // [K, D]
@@ -104,16 +105,13 @@ export class VqVae implements LatentModel {
       ),
     ) as tf.Variable<tf.Rank.R2>;
     this.ema = c.ema ? createEmaState(this.codebook) : null;
-    this.usageSinceCheck = tf.variable(
-      tf.zeros([c.codebookSize]),
-      false,
-      `${id}/usage`,
-    ) as tf.Variable<tf.Rank.R1>;
-    this.usageSinceTake = tf.variable(
-      tf.zeros([c.codebookSize]),
-      false,
-      `${id}/usageTake`,
-    ) as tf.Variable<tf.Rank.R1>;
+    // In a tidy, so that the zeros the variables start from are not left behind.
+    const counter = (name: string) =>
+      tf.tidy(() =>
+        tf.variable(tf.zeros([c.codebookSize]), false, `${id}/${name}`),
+      ) as tf.Variable<tf.Rank.R1>;
+    this.usageSinceCheck = counter('usage');
+    this.usageSinceTake = counter('usageTake');
   }
 
   get variables(): tf.Variable[] {
@@ -226,7 +224,7 @@ export class VqVae implements LatentModel {
     const { deadCodeThreshold } = this.config;
     if (deadCodeThreshold <= 0) return [];
     const counts = await this.usageSinceCheck.data();
-    this.usageSinceCheck.assign(tf.zerosLike(this.usageSinceCheck));
+    tf.tidy(() => this.usageSinceCheck.assign(tf.zerosLike(this.usageSinceCheck)));
     const ze = this.encodeFlat(x);
     const restarted = restartDeadCodes(
       this.codebook,
@@ -245,7 +243,7 @@ export class VqVae implements LatentModel {
 
   async takeCodeUsage(): Promise<Float32Array> {
     const counts = (await this.usageSinceTake.data()) as Float32Array;
-    this.usageSinceTake.assign(tf.zerosLike(this.usageSinceTake));
+    tf.tidy(() => this.usageSinceTake.assign(tf.zerosLike(this.usageSinceTake)));
     return counts;
   }
 
@@ -345,6 +343,11 @@ export class VqVae implements LatentModel {
 
   scheduleValues(): Record<string, number> {
     return {};
+  }
+
+  /** σ, commitment β, EMA decay γ and the dead-code threshold apply from the next step on. */
+  applyLiveConfig(c: TrainConfig): void {
+    this.config = withLiveSettings('vqvae', this.config, c);
   }
 
   private disposeLastStep(): void {

@@ -1,24 +1,14 @@
 /**
- * Every user setting in one typed table: default, validation and its URL key, so that any
- * experiment is a link. The settings live in the URL hash (e.g. #backend=wasm&latent=8&beta=4);
+ * Every user setting ↔ the URL, so that any experiment is a link: the training settings come from
+ * the settings table (contracts/settings.ts), the page's own three (backend, dataset, folded
+ * panels) are here. The settings live in the URL hash (e.g. #backend=wasm&latent=8&beta=4);
  * links from before the hash, with the settings in the query (?latent=8), still work: the query
  * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
  * to the default with a notice that says why; unknown keys are ignored.
  */
-import { MODEL_KINDS } from '../contracts/catalog';
 import { parseClosedPanels } from '../contracts/panels';
-import {
-  ACTIVATIONS,
-  ARCHITECTURES,
-  BACKENDS,
-  BINARIZATIONS,
-  LIKELIHOODS,
-  TRAIN_DEFAULTS,
-  TAU_SCHEDULES,
-  WARMUPS,
-  type BackendName,
-  type TrainConfig,
-} from '../contracts/config';
+import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
+import { parseSetting, SETTING_KEYS, SETTING_ROWS, type SettingKey } from '../contracts/settings';
 
 /**
  * Ids of the datasets a link may name: bundled MNIST, and the downloads of
@@ -46,33 +36,6 @@ interface Spec<T> {
   format: (value: T) => string;
 }
 
-function integer(min: number, max: number): Spec<number>['parse'] {
-  return (raw) => {
-    const v = Number(raw);
-    return Number.isInteger(v) && v >= min && v <= max
-      ? { value: v }
-      : { error: `expected a whole number from ${min} to ${max}` };
-  };
-}
-
-function real(min: number, max: number): Spec<number>['parse'] {
-  return (raw) => {
-    const v = Number(raw);
-    return raw.trim() !== '' && Number.isFinite(v) && v >= min && v <= max
-      ? { value: v }
-      : { error: `expected a number from ${min} to ${max}` };
-  };
-}
-
-function flag(): Spec<boolean>['parse'] {
-  return (raw) =>
-    raw === 'true' || raw === '1' || raw === 'on'
-      ? { value: true }
-      : raw === 'false' || raw === '0' || raw === 'off'
-        ? { value: false }
-        : { error: 'expected true or false' };
-}
-
 function oneOf<T extends string>(options: readonly T[]): Spec<T>['parse'] {
   return (raw) =>
     (options as readonly string[]).includes(raw)
@@ -80,8 +43,23 @@ function oneOf<T extends string>(options: readonly T[]): Spec<T>['parse'] {
       : { error: `expected one of ${options.join(', ')}` };
 }
 
-const D = TRAIN_DEFAULTS;
+/** A training setting's spec, read from its row in the settings table. */
+function fromTable<K extends SettingKey>(key: K): Spec<TrainConfig[K]> {
+  const row = SETTING_ROWS[key];
+  return {
+    url: row.url,
+    label: row.label,
+    default: row.default,
+    parse: (raw) => parseSetting(key, raw),
+    format: String,
+  };
+}
 
+const TRAINING = Object.fromEntries(SETTING_KEYS.map((k) => [k, fromTable(k)])) as {
+  [K in SettingKey]: Spec<TrainConfig[K]>;
+};
+
+/** The page's own settings (backend, dataset, folded panels), then the training settings. */
 export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
   backend: {
     url: 'backend',
@@ -104,210 +82,7 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     parse: parseClosedPanels,
     format: String,
   },
-  model: {
-    url: 'model',
-    label: 'Model',
-    default: D.model,
-    parse: oneOf(MODEL_KINDS),
-    format: String,
-  },
-  arch: {
-    url: 'arch',
-    label: 'Architecture',
-    default: D.arch,
-    parse: oneOf(ARCHITECTURES),
-    format: String,
-  },
-  latentDim: {
-    url: 'latent',
-    label: 'Latent size',
-    default: D.latentDim,
-    parse: integer(2, 64),
-    format: String,
-  },
-  hiddenDim: {
-    url: 'hidden',
-    label: 'Hidden units',
-    default: D.hiddenDim,
-    parse: integer(8, 2048),
-    format: String,
-  },
-  learningRate: {
-    url: 'lr',
-    label: 'Learning rate',
-    default: D.learningRate,
-    parse: real(1e-6, 1e3),
-    format: String,
-  },
-  batchSize: {
-    url: 'batch',
-    label: 'Batch size',
-    default: D.batchSize,
-    parse: integer(1, 1024),
-    format: String,
-  },
-  beta: {
-    url: 'beta',
-    label: 'β (KL weight)',
-    default: D.beta,
-    parse: real(0, 100),
-    format: String,
-  },
-  seed: {
-    url: 'seed',
-    label: 'Seed',
-    default: D.seed,
-    parse: integer(0, 2 ** 31 - 1),
-    format: String,
-  },
-  likelihood: {
-    url: 'likelihood',
-    label: 'Likelihood',
-    default: D.likelihood,
-    parse: oneOf(LIKELIHOODS),
-    format: String,
-  },
-  sigma: {
-    url: 'sigma',
-    label: 'σ (Gaussian)',
-    default: D.sigma,
-    parse: real(0.01, 10),
-    format: String,
-  },
-  binarize: {
-    url: 'binarize',
-    label: 'Binarisation',
-    default: D.binarize,
-    parse: oneOf(BINARIZATIONS),
-    format: String,
-  },
-  warmup: {
-    url: 'warmup',
-    label: 'KL warm-up',
-    default: D.warmup,
-    parse: oneOf(WARMUPS),
-    format: String,
-  },
-  warmupSteps: {
-    url: 'warmupSteps',
-    label: 'Warm-up steps',
-    default: D.warmupSteps,
-    parse: integer(1, 10_000_000),
-    format: String,
-  },
-  freeBits: {
-    url: 'freeBits',
-    label: 'Free bits λ (nats)',
-    default: D.freeBits,
-    parse: real(0, 10),
-    format: String,
-  },
-  activation: {
-    url: 'act',
-    label: 'Activation',
-    default: D.activation,
-    parse: oneOf(ACTIVATIONS),
-    format: String,
-  },
-  codebookSize: {
-    url: 'codes',
-    label: 'Codebook size K',
-    default: D.codebookSize,
-    parse: integer(2, 1024),
-    format: String,
-  },
-  codeDim: {
-    url: 'codeDim',
-    label: 'Code size D',
-    default: D.codeDim,
-    parse: integer(1, 256),
-    format: String,
-  },
-  channels: {
-    url: 'channels',
-    label: 'Conv channels h',
-    default: D.channels,
-    parse: integer(1, 128),
-    format: String,
-  },
-  commitment: {
-    url: 'commitment',
-    label: 'Commitment β',
-    default: D.commitment,
-    parse: real(0, 10),
-    format: String,
-  },
-  ema: { url: 'ema', label: 'EMA codebook', default: D.ema, parse: flag(), format: String },
-  emaDecay: {
-    url: 'emaDecay',
-    label: 'EMA decay γ',
-    default: D.emaDecay,
-    parse: real(0, 0.9999),
-    format: String,
-  },
-  kmeansInit: {
-    url: 'kmeans',
-    label: 'k-means init',
-    default: D.kmeansInit,
-    parse: flag(),
-    format: String,
-  },
-  deadCodeThreshold: {
-    url: 'restart',
-    label: 'Dead-code threshold',
-    default: D.deadCodeThreshold,
-    parse: integer(0, 1_000_000),
-    format: String,
-  },
-  tauSchedule: {
-    url: 'tau',
-    label: 'τ schedule',
-    default: D.tauSchedule,
-    parse: oneOf(TAU_SCHEDULES),
-    format: String,
-  },
-  tauEnd: {
-    url: 'tauEnd',
-    label: 'τ end / floor',
-    default: D.tauEnd,
-    parse: real(0.01, 10),
-    format: String,
-  },
-  tauSteps: {
-    url: 'tauSteps',
-    label: 'τ anneal steps',
-    default: D.tauSteps,
-    parse: integer(1, 10_000_000),
-    format: String,
-  },
-  tauRate: {
-    url: 'tauRate',
-    label: 'τ decay rate r',
-    default: D.tauRate,
-    parse: real(0, 1),
-    format: String,
-  },
-  hard: {
-    url: 'hard',
-    label: 'Hard (straight-through)',
-    default: D.hard,
-    parse: flag(),
-    format: String,
-  },
-  categorical: {
-    url: 'categorical',
-    label: 'Categorical variables N',
-    default: D.categorical,
-    parse: integer(1, 200),
-    format: String,
-  },
-  classes: {
-    url: 'classes',
-    label: 'Classes per variable K',
-    default: D.classes,
-    parse: integer(2, 256),
-    format: String,
-  },
+  ...TRAINING,
 };
 
 const KEYS = Object.keys(SETTINGS) as (keyof Settings)[];

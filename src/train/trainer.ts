@@ -8,18 +8,14 @@ import { activeUnits } from '../core/active-units';
 import { codeUsage, perplexity } from '../core/codebook-stats';
 import { fitPca, projectPca, type Pca } from '../core/pca';
 import { mulberry32, permutation, type ResumableRng } from '../core/rng';
-import {
-  binarizeInPlace,
-  EVAL_BINARIZATION_SEED,
-  STATIC_BINARIZATION_SEED,
-  toFloatPixels,
-} from '../data/pixels';
+import { binarizeInPlace, STATIC_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
 import { MODEL_CATALOG } from '../contracts/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
-import { PROBE_COUNT, RECON_COUNT, type TrainConfig } from '../contracts/config';
+import type { TrainConfig } from '../contracts/config';
 import type { Diagnostics, EvalResult, StepMetrics } from '../contracts/metrics';
+import { probeSet } from './probe-set';
 
 /** A tensor with a name, as optimisers save and load their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -40,8 +36,6 @@ export interface TrainerPosition {
 export const MAINTAIN_EVERY = 200;
 const MAINTAIN_BATCH = 256;
 
-/** Probe digits are chosen with a fixed seed, the same for every run and every model. */
-const PROBE_SEED = 20260;
 /** One Bernoulli(x) sample per pixel on the device (dynamic binarisation).   [B, P] → [B, P] */
 function bernoulliSample(x: tf.Tensor2D, seed: number): tf.Tensor2D {
   return tf.tidy(
@@ -103,26 +97,11 @@ export class Trainer {
     if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
     this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
 
-    const probeCount = Math.min(PROBE_COUNT, dataset.test.count);
-    const probeIdx = permutation(dataset.test.count, mulberry32(PROBE_SEED)).subarray(
-      0,
-      probeCount,
-    );
-    const probe = new Float32Array(probeCount * P);
-    this.probeLabels = new Uint8Array(probeCount);
-    probeIdx.forEach((src, i) => {
-      probe.set(toFloatPixels(dataset.test.images, src, 1, P), i * P);
-      this.probeLabels[i] = dataset.test.labels[src]!;
-    });
-    const reconCount = Math.min(RECON_COUNT, probeCount);
-    this.probeImages = new Uint8Array(reconCount * P);
-    probeIdx.subarray(0, reconCount).forEach((src, i) => {
-      this.probeImages.set(dataset.test.images.subarray(src * P, (src + 1) * P), i * P);
-    });
-    // A binarising model is evaluated on one fixed binarisation of the test digits.
-    if (config.binarize !== 'none') binarizeInPlace(probe, mulberry32(EVAL_BINARIZATION_SEED));
-    this.probeX = tf.tensor2d(probe, [probeCount, P]);
-    this.reconX = tf.tidy(() => tf.slice(this.probeX, [0, 0], [reconCount, P]));
+    const probes = probeSet(dataset, config.binarize);
+    this.probeX = probes.x;
+    this.reconX = probes.reconX;
+    this.probeLabels = probes.labels;
+    this.probeImages = probes.images;
   }
 
   get step(): number {
@@ -183,14 +162,17 @@ export class Trainer {
     this.optimizer = next;
   }
 
-  /** Applies settings that do not need a new model (learning rate, batch size, β, warm-up, free bits). */
+  /**
+   * Applies the live settings (contracts/settings.ts): Adam's step size and the batch size here,
+   * the model's own through applyLiveConfig.
+   */
   updateConfig(config: TrainConfig): void {
     if (config.learningRate !== this.config.learningRate) {
       // Adam keeps its moments; only the step size changes. (`learningRate` is protected in the typings.)
       (this.optimizer as unknown as { learningRate: number }).learningRate = config.learningRate;
     }
     this.config = { ...config };
-    this.model.applyLiveConfig?.(this.config);
+    this.model.applyLiveConfig(this.config);
   }
 
   /** The next B indices of the shuffled order; a new shuffle (and epoch) when too few remain. */

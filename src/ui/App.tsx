@@ -1,7 +1,7 @@
 /** The lab page: controls, status, notices and the lecture panels, wired to the training worker. */
 import { useCallback, useMemo, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
-import { RESET_KEYS, type TrainConfig } from '../contracts/config';
+import { startsNewRun } from '../contracts/settings';
 import type { Settings } from '../state/settings';
 import { Controls } from './controls/Controls';
 import { DatasetPanel } from './controls/DatasetPanel';
@@ -34,7 +34,7 @@ export function App() {
       if (key === 'backend') {
         backendChosen();
         actions.restart(next);
-      } else if (RESET_KEYS.includes(key as keyof TrainConfig)) actions.reset(next);
+      } else if (startsNewRun(key)) actions.reset(next);
       else actions.configure(next);
     },
     [actions, backendChosen],

@@ -3,7 +3,6 @@
  * with labels. Only settings the running model uses are shown (see ModelOptions).
  */
 import { useId } from 'react';
-import { MODEL_CATALOG } from '../../contracts/catalog';
 import { type Settings } from '../../state/settings';
 import { runHint, SettingField, settingsFor, type SetSetting } from './ModelOptions';
 
@@ -37,9 +36,8 @@ export function Controls({
   const field = (key: keyof Settings) => (
     <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
   );
-  const gaussian =
-    MODEL_CATALOG[settings.model].traits.likelihoods.includes('gaussian') &&
-    settings.likelihood === 'gaussian';
+  // σ is shown exactly when the model reads it and the likelihood is Gaussian.
+  const gaussian = more.includes('sigma');
   return (
     <section className="controls" aria-label="Training controls">
       <div className="buttons">

@@ -2,7 +2,7 @@
  * TeX of the running model's objective with its latest test values, plus the same in words
  * (the text alternative). The values are rounded exactly as the status line rounds them.
  */
-import type { ModelKind } from '../../contracts/catalog';
+import { MODEL_CATALOG, type ModelKind, type ModelTraits } from '../../contracts/catalog';
 import type { Settings } from '../../state/settings';
 import type { TestTerms } from '../../contracts/metrics';
 import { nats } from '../format';
@@ -52,6 +52,21 @@ function elboLive(test: TestTerms): { tex: string; text: string } {
   };
 }
 
+/** The objectives we can write, one per kind of model. */
+type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reconstruction';
+
+/**
+ * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
+ * continuous latent, categorical for discrete codes); a codebook without a KL is the VQ-VAE's
+ * loss; a continuous code without either is the autoencoder's. Any other mix has no formula yet.
+ */
+export function formulaOf(t: ModelTraits): Formula {
+  if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
+  if (t.codebook) return 'vector-quantised';
+  if (t.latent === 'continuous') return 'reconstruction';
+  throw new Error(`no objective formula for a model with traits ${JSON.stringify(t)}`);
+}
+
 /** TeX of the objective and, when `test` is known, its live values; plus a plain-text version. */
 export function objectiveTex(
   model: ModelKind,
@@ -60,31 +75,30 @@ export function objectiveTex(
 ): { tex: string; text: string } {
   const lines: string[] = [];
   let text: string;
-  const bernoulliOnly = model === 'dvae' || model === 'catvae';
-  if (model === 'vae' || bernoulliOnly) {
-    if (model === 'vae') {
+  const { traits, settings } = MODEL_CATALOG[model];
+  const reads = (key: (typeof settings)[number]) => settings.includes(key);
+  const formula = formulaOf(traits);
+  if (formula === 'gaussian-elbo' || formula === 'categorical-elbo') {
+    if (formula === 'gaussian-elbo') {
       lines.push(
         String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`,
       );
     } else {
-      const K = model === 'dvae' ? s.codebookSize : s.classes;
+      const K = traits.grid ? s.codebookSize : s.classes;
       lines.push(
         String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(c\mid x)}\!\left[-\log p_\theta(x\mid c)\right]}_{\text{reconstruction}} + \underbrace{\textstyle\sum_i \mathrm{KL}\!\left(q_\phi(c_i\mid x)\,\|\,\mathcal{U}\{1, \dots, ${K}\}\right)}_{\text{KL}}`,
       );
     }
     const live = test ? elboLive(test) : null;
     if (live) lines.push(live.tex);
-    const weighted =
-      s.beta !== 1 ||
-      (model !== 'catvae' && s.warmup !== 'none') ||
-      (model === 'vae' && s.freeBits > 0);
+    const freeBits = reads('freeBits') && s.freeBits > 0;
+    const weighted = s.beta !== 1 || (reads('warmup') && s.warmup !== 'none') || freeBits;
     if (weighted) {
-      const kl =
-        model === 'vae' && s.freeBits > 0
-          ? String.raw`\sum_d \max(\lambda, \mathrm{KL}_d),\ \lambda = ${s.freeBits}`
-          : String.raw`\mathrm{KL}`;
+      const kl = freeBits
+        ? String.raw`\sum_d \max(\lambda, \mathrm{KL}_d),\ \lambda = ${s.freeBits}`
+        : String.raw`\mathrm{KL}`;
       lines.push(
-        model === 'catvae'
+        !reads('warmup')
           ? String.raw`\text{minimised: reconstruction} + \beta\,\mathrm{KL},\quad \beta = ${s.beta}`
           : String.raw`\text{minimised: reconstruction} + w(t)\,${kl},\quad w \to \beta = ${s.beta}`,
       );
@@ -92,7 +106,7 @@ export function objectiveTex(
     text =
       live?.text ??
       'Negative ELBO equals expected reconstruction loss plus KL divergence to the prior.';
-  } else if (model === 'vqvae') {
+  } else if (formula === 'vector-quantised') {
     lines.push(
       String.raw`\mathcal{L}(x) = \underbrace{-\log p_\theta(x\mid z_q)}_{\text{reconstruction}} + \underbrace{\lVert \operatorname{sg}[z_e] - z_q\rVert^2}_{\text{codebook}} + \beta\,\underbrace{\lVert z_e - \operatorname{sg}[z_q]\rVert^2}_{\text{commitment}},\quad \beta = ${s.commitment}`,
     );
@@ -109,7 +123,7 @@ export function objectiveTex(
     text = test
       ? `Loss = ${nats(test.recon)} (reconstruction, nats) + ${distance(test.codebook)} (codebook) + ${s.commitment} × ${distance(test.commitment)} (commitment) per image on the test digits.`
       : 'Loss = reconstruction + codebook + β × commitment (squared distances between encoder outputs and their codes).';
-  } else {
+  } else if (formula === 'reconstruction') {
     lines.push(
       String.raw`\mathcal{L}(x) = -\log p_\theta\big(x \mid \hat z\big),\quad \hat z = f_\phi(x)`,
     );
@@ -120,9 +134,13 @@ export function objectiveTex(
     text = test
       ? `Reconstruction = ${nats(test.recon)} nats per image on the test digits.`
       : 'Reconstruction loss of the deterministic code.';
+  } else {
+    const unknown: never = formula; // a new formula needs its lines here
+    throw new Error(`no objective lines for ${String(unknown)}`);
   }
   lines.push(
-    String.raw`\text{reconstruction: } ${reconTex(bernoulliOnly ? { likelihood: 'bernoulli', sigma: s.sigma } : s)}`,
+    // A model that offers one likelihood uses it whatever the setting says.
+    String.raw`\text{reconstruction: } ${reconTex(traits.likelihoods.includes(s.likelihood) ? s : { likelihood: traits.likelihoods[0]!, sigma: s.sigma })}`,
   );
   return {
     tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
