@@ -3,7 +3,11 @@
 // seconds, prints the worker's live tensors and their bytes (tf.memory(), sent with each metrics
 // read-back), the JS heaps of the page and of the worker (after a forced GC, over the DevTools
 // protocol), and the wasm heap or GPU buffers where the backend reports them. Writes every row as
-// JSON. Exits 1 when the steady tensor count after warm-up differs from the last one.
+// JSON. At the end prints, for each series after the warm-up, its least-squares slope (MB an hour
+// and MB per 1,000 steps, ± one standard error) and its floor (minimum) over the first and the
+// last fifth of the rows: single readings can catch an autosave snapshot in flight (≈ 9.5 MB on
+// the page for the default VAE), so the slope is noisy and the floors are what the app keeps.
+// Exits 1 when the steady tensor count after warm-up differs from the last one.
 //
 //   npm run soak                                   # 30 minutes on wasm, a row every 30 s
 //   npm run soak -- --minutes 5 --backend webgpu   # WebGPU (Chromium with --enable-unsafe-webgpu)
@@ -54,8 +58,52 @@ const COLUMNS = [
   ['page heap', 10],
   ['page buffers', 13],
   ['worker heap', 12],
+  ['worker buffers', 15],
 ];
 const row = (cells) => cells.map((c, i) => String(c).padStart(COLUMNS[i][1])).join(' ');
+
+/** Least-squares slope of y over x, with its standard error (null below 3 points). */
+function slope(xs, ys) {
+  const n = xs.length;
+  if (n < 3) return null;
+  const mean = (v) => v.reduce((a, b) => a + b, 0) / n;
+  const mx = mean(xs);
+  const my = mean(ys);
+  let sxx = 0;
+  let sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sxx += (xs[i] - mx) ** 2;
+    sxy += (xs[i] - mx) * (ys[i] - my);
+  }
+  const b = sxy / sxx;
+  const rss = ys.reduce((a, y, i) => a + (y - my - b * (xs[i] - mx)) ** 2, 0);
+  return { b, se: Math.sqrt(rss / (n - 2) / sxx) };
+}
+
+/** Slopes and floors of each memory series over `rows` (those after the warm-up). */
+function report(rows) {
+  const fifth = Math.max(1, Math.floor(rows.length / 5));
+  const keys = ['numBytes', 'pageHeap', 'pageBackingStore', 'workerHeap', 'workerBackingStore'];
+  for (const key of keys) {
+    const got = rows.filter((r) => typeof r[key] === 'number' && r.step !== null);
+    if (got.length < 3) continue;
+    const ys = got.map((r) => r[key] / 2 ** 20);
+    const perHour = slope(
+      got.map((r) => r.seconds / 3600),
+      ys,
+    );
+    const perKiloStep = slope(
+      got.map((r) => r.step / 1000),
+      ys,
+    );
+    const floor = (part) => Math.min(...part.map((r) => r[key] / 2 ** 20)).toFixed(2);
+    const pm = (s) => `${s.b.toFixed(3)} ± ${s.se.toFixed(3)}`;
+    console.log(
+      `# ${key}: ${pm(perHour)} MB/h, ${pm(perKiloStep)} MB/1000 steps; floor ` +
+        `${floor(got.slice(0, fifth))} MB in the first fifth, ${floor(got.slice(-fifth))} MB in the last`,
+    );
+  }
+}
 
 const server = await startServer();
 const browser = await launch(backend === 'webgpu' ? ['--enable-unsafe-webgpu'] : []);
@@ -100,6 +148,7 @@ try {
         MB(r.pageHeap),
         MB(r.pageBackingStore),
         MB(r.workerHeap),
+        MB(r.workerBackingStore),
       ]),
     );
     writeFileSync(out, JSON.stringify({ backend: running, hash, interval, rows }, null, 2));
@@ -116,6 +165,7 @@ try {
         `tensors ${first.numTensors} → ${last.numTensors}, page heap ${MB(grew('pageHeap'))} MB, ` +
         `worker heap ${MB(grew('workerHeap'))} MB`,
     );
+    report(rows.filter((r) => r.seconds >= first.seconds));
     if (last.numTensors !== first.numTensors) {
       console.log('# the tensor count changed after warm-up: a leak in the worker');
       exitCode = 1;

@@ -4,7 +4,10 @@
 // - the JS heap of the page and of the training worker, after a forced garbage collection, over
 //   the Chrome DevTools Protocol (the worker has no performance.memory). The worker is reached
 //   through Target.setAutoAttach on the page's CDP session (non-flat sessions, so that messages
-//   to it go through Target.sendMessageToTarget).
+//   to it go through Target.sendMessageToTarget);
+// - the floor of both over a window of readings (windowFloor), which is what the soak compares:
+//   a single reading depends on what happens to be in flight at that instant.
+import { stepOf } from './harness.mjs';
 
 /** Attaches to the page and its dedicated workers; call before page.goto. */
 export async function memoryProbe(context, page) {
@@ -109,4 +112,37 @@ export async function steadyTensors(page, ms) {
     await new Promise((r) => setTimeout(r, 250));
   }
   return min;
+}
+
+/**
+ * The floor of every reading over `ms`: the worker's tf.memory() every 250 ms and the JS heaps
+ * (each after a forced GC, see memoryProbe) about every `heapEveryMs`, keeping each value's
+ * minimum. A single reading may catch something in flight: an autosave snapshot (weights and
+ * Adam state, ≈ 9.5 MB for the default VAE) between the worker's message and the end of its
+ * IndexedDB write, an inspection's pixels, a metrics read-back. What the page holds for good is
+ * in every reading, so the minimum is it. `heapEveryMs` is kept off the autosave period (5 s) so
+ * that the readings do not fall at the same point of each save. Returns the minima, the heap
+ * readings (with their time in ms from the start) and the step at the end.
+ */
+export async function windowFloor(page, probe, ms, { heapEveryMs = 1_700, workerUrl } = {}) {
+  const floor = {};
+  const lower = (reading) => {
+    for (const [k, v] of Object.entries(reading))
+      if (typeof v === 'number' && !(floor[k] <= v)) floor[k] = v;
+  };
+  const heaps = [];
+  const start = Date.now();
+  let nextHeap = start;
+  while (Date.now() - start < ms) {
+    const device = await deviceMemory(page);
+    if (device && device.numTensors !== null) lower(device);
+    if (Date.now() >= nextHeap) {
+      const h = await probe.heaps({ workerUrl });
+      heaps.push({ ms: Date.now() - start, ...h });
+      lower(h);
+      nextHeap += heapEveryMs;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { floor, heaps, step: await stepOf(page) };
 }
