@@ -160,7 +160,9 @@ async function main(): Promise<void> {
       line.perplexity = round(perplexity(counts));
     }
     if (events.length) line.events = events;
-    if (config.model === 'vae') {
+    const traits = MODEL_CATALOG[config.model].traits;
+    if (traits.latent === 'continuous' && traits.kl) {
+      // Active units (Burda et al.'s rule) need a posterior with a KL to its prior.
       const { data, dims } = await embedSplit(trainer.model, auX);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }

@@ -5,7 +5,7 @@
  */
 import { appendBounded, type CurveBounds } from '../core/decimate';
 import type { ModelKind } from '../contracts/catalog';
-import type { BackendName } from '../contracts/config';
+import { TRAIN_DEFAULTS, type BackendName } from '../contracts/config';
 import type { EvalResult } from '../contracts/metrics';
 import type { RunSnapshot } from '../contracts/run-file';
 import type {
@@ -89,7 +89,7 @@ export function initialState(): TrainingState {
     dataset: null,
     probeLabels: null,
     probeImages: null,
-    model: 'vae',
+    model: TRAIN_DEFAULTS.model,
     running: false,
     playing: false,
     step: 0,

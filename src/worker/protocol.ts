@@ -42,7 +42,7 @@ export type WorkerRequest =
   | { type: 'step'; count: number }
   /** New model with this config; keeps the dataset and backend. */
   | { type: 'reset'; config: TrainConfig; runId: number }
-  /** Applies settings that do not need a new model (see RESET_KEYS). */
+  /** Applies settings that do not need a new model (the settings table's `live` rows). */
   | { type: 'configure'; config: TrainConfig }
   /** A question about the current model (decode a grid, interpolate, …); answered by `inspection`. */
   | { type: 'inspect'; id: number; query: InspectQuery }

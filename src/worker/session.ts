@@ -124,7 +124,7 @@ export class TrainingSession {
     this.startLoop();
   }
 
-  /** Settings that need no new model (see RESET_KEYS), applied from the next step on. */
+  /** Settings that need no new model (the settings table's `live` rows), applied from the next step on. */
   configure(config: TrainConfig): void {
     this.config = { ...config };
     this.trainer?.updateConfig(this.config);
