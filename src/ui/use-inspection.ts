@@ -25,16 +25,24 @@ export function useInspection<K extends InspectAnswer['kind']>(
   key: string,
 ): Inspection<K> {
   const [state, setState] = useState<Inspection<K>>({ answer: null, error: null, pending: false });
-  const latest = useRef<{ query: InspectQuery | null; key: string }>({ query: null, key: '' });
+  const latest = useRef<{ query: InspectQuery | null; inspect: Inspect }>({ query, inspect });
+  const mounted = useRef(true);
   const inFlight = useRef(false);
   const queued = useRef(false);
   useEffect(() => {
-    latest.current = { query, key };
+    latest.current = { query, inspect };
   });
-
   useEffect(() => {
-    let alive = true;
-    const ask = () => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+    };
+  }, []);
+
+  // One function for the panel's life: it reads the newest question from `latest`, so the answer
+  // to a question asked under an older key still lands, and a queued question is still asked.
+  const [ask] = useState(() => {
+    const again = (): void => {
       const q = latest.current.query;
       if (!q) return;
       if (inFlight.current) {
@@ -43,35 +51,36 @@ export function useInspection<K extends InspectAnswer['kind']>(
       }
       inFlight.current = true;
       setState((s) => ({ ...s, pending: true }));
-      inspect(q).then(
-        (answer) => {
-          inFlight.current = false;
-          if (alive && answer.kind === kind)
-            setState({
-              answer: answer as Extract<InspectAnswer, { kind: K }>,
-              error: null,
-              pending: false,
-            });
-          if (queued.current) {
-            queued.current = false;
-            ask();
-          }
-        },
-        (err: unknown) => {
-          inFlight.current = false;
-          if (alive) setState({ answer: null, error: (err as Error).message, pending: false });
-          if (queued.current) {
-            queued.current = false;
-            ask();
-          }
-        },
+      const settle = (next: Inspection<K> | null) => {
+        inFlight.current = false;
+        // An answer to an older question still shows (it is newer than what is on screen);
+        // a question that came meanwhile is asked at once.
+        if (next && mounted.current) setState(next);
+        if (queued.current) {
+          queued.current = false;
+          again();
+        }
+      };
+      latest.current.inspect(q).then(
+        (answer) =>
+          settle(
+            answer.kind === kind
+              ? {
+                  answer: answer as Extract<InspectAnswer, { kind: K }>,
+                  error: null,
+                  pending: queued.current,
+                }
+              : null,
+          ),
+        (err: unknown) => settle({ answer: null, error: (err as Error).message, pending: false }),
       );
     };
-    latest.current = { query, key };
+    return again;
+  });
+
+  useEffect(() => {
+    latest.current = { query, inspect };
     if (query) ask();
-    return () => {
-      alive = false;
-    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` says when to ask again
   }, [inspect, kind, key, query === null]);
 
