@@ -1,7 +1,7 @@
 /**
  * Every user setting ↔ the URL, so that any experiment is a link: the training settings come from
- * the settings table (contracts/settings.ts), the page's own three (backend, dataset, folded
- * panels) are here. The settings live in the URL hash (e.g. #backend=wasm&latent=8&beta=4);
+ * the settings table (contracts/settings.ts), the page's own (backend, dataset, folded panels,
+ * the lesson and its step, presenter mode, hidden controls) are here. The settings live in the URL hash (e.g. #backend=wasm&latent=8&beta=4);
  * links from before the hash, with the settings in the query (?latent=8), still work: the query
  * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
  * to the default with a notice that says why; unknown keys are ignored.
@@ -24,6 +24,50 @@ export interface Settings extends TrainConfig {
   dataset: DatasetId;
   /** Lecture panels shown folded, comma-separated ids (src/contracts/panels.ts); page only. */
   closedPanels: string;
+  /** The lesson open (an id in src/ui/lessons/course.ts), or '' for none; page only. */
+  lesson: string;
+  /** The lesson's step on screen, from 1 (`step` in the link); page only. */
+  lessonStep: number;
+  /** Presenter mode (`#present`); page only. */
+  present: boolean;
+  /** Control groups the page hides (HIDE_GROUPS, comma-separated), for classroom links; page only. */
+  hide: string;
+}
+
+/** Control groups a classroom link may hide (`hide=options,benchmark`). */
+export const HIDE_GROUPS = ['options', 'dataset', 'files', 'runs', 'benchmark'] as const;
+
+/** The page's own settings: never sent to the model, never in a run's config. */
+export const PAGE_KEYS = [
+  'backend',
+  'dataset',
+  'closedPanels',
+  'lesson',
+  'lessonStep',
+  'present',
+  'hide',
+] as const satisfies readonly (keyof Settings)[];
+
+export type PageKey = (typeof PAGE_KEYS)[number];
+
+export function isPageKey(key: keyof Settings): key is PageKey {
+  return (PAGE_KEYS as readonly string[]).includes(key);
+}
+
+/** Settings that only change the page's layout (changing one touches neither model nor worker). */
+export function isLayoutKey(key: keyof Settings): boolean {
+  return key !== 'backend' && key !== 'dataset' && (PAGE_KEYS as readonly string[]).includes(key);
+}
+
+function parseHide(raw: string): { value: string } | { error: string } {
+  const ids = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = ids.filter((id) => !(HIDE_GROUPS as readonly string[]).includes(id));
+  if (unknown.length)
+    return { error: `expected names from ${HIDE_GROUPS.join(', ')} (got ${unknown.join(', ')})` };
+  return { value: HIDE_GROUPS.filter((g) => ids.includes(g)).join(',') };
 }
 
 interface Spec<T> {
@@ -59,7 +103,10 @@ const TRAINING = Object.fromEntries(SETTING_KEYS.map((k) => [k, fromTable(k)])) 
   [K in SettingKey]: Spec<TrainConfig[K]>;
 };
 
-/** The page's own settings (backend, dataset, folded panels), then the training settings. */
+/**
+ * The page's own settings (backend, dataset, folded panels), then the training settings, then the
+ * lesson's (last, so a lesson link reads as its settings followed by the lesson and step).
+ */
 export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
   backend: {
     url: 'backend',
@@ -83,6 +130,44 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     format: String,
   },
   ...TRAINING,
+  lesson: {
+    url: 'lesson',
+    label: 'Lesson',
+    default: '',
+    parse: (raw) =>
+      /^[a-z0-9]+(-[a-z0-9]+)*$/.test(raw) || raw === ''
+        ? { value: raw }
+        : { error: 'expected a lesson name such as vae-elbo' },
+    format: String,
+  },
+  lessonStep: {
+    url: 'step',
+    label: 'Lesson step',
+    default: 1,
+    parse: (raw) =>
+      /^[1-9][0-9]{0,2}$/.test(raw) ? { value: Number(raw) } : { error: 'expected a step from 1' },
+    format: String,
+  },
+  present: {
+    url: 'present',
+    label: 'Presenter mode',
+    default: false,
+    // A bare `#present` (empty value) turns it on, like `present=1`.
+    parse: (raw) =>
+      ['', '1', 'true'].includes(raw)
+        ? { value: true }
+        : ['0', 'false'].includes(raw)
+          ? { value: false }
+          : { error: 'expected 1 or 0' },
+    format: (v) => (v ? '1' : '0'),
+  },
+  hide: {
+    url: 'hide',
+    label: 'Hidden controls',
+    default: '',
+    parse: parseHide,
+    format: String,
+  },
 };
 
 const KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
@@ -177,8 +262,7 @@ export function settingsToHash(
 export function configProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of KEYS) {
-    if (k === 'backend' || k === 'dataset' || k === 'closedPanels' || !Object.hasOwn(config, k))
-      continue;
+    if ((PAGE_KEYS as readonly string[]).includes(k) || !Object.hasOwn(config, k)) continue;
     const spec = SETTINGS[k] as Spec<unknown>;
     const value = config[k];
     const expected = typeof spec.default;
@@ -192,6 +276,7 @@ export function configProblems(config: Record<string, unknown>): string[] {
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  const { backend: _backend, dataset: _dataset, closedPanels: _closed, ...config } = s;
-  return config;
+  const config: Record<string, unknown> = { ...s };
+  for (const k of PAGE_KEYS) delete config[k];
+  return config as unknown as TrainConfig;
 }

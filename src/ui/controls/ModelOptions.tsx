@@ -10,7 +10,7 @@ import {
   type Domain,
   type SettingKey as TrainingKey,
 } from '../../contracts/settings';
-import { SETTINGS, type Settings } from '../../state/settings';
+import { isPageKey, SETTINGS, type Settings } from '../../state/settings';
 
 export type SettingKey = keyof Settings;
 type Value = Settings[SettingKey];
@@ -61,10 +61,10 @@ const BACKEND_FIELD: Field = {
   hint: 'Switching backend restarts the run',
 };
 
-/** The page's control for `key`, or none (the dataset and folded panels have their own). */
+/** The page's control for `key`, or none (the page's own settings have their own controls). */
 function fieldFor(key: SettingKey): Field | null {
   if (key === 'backend') return BACKEND_FIELD;
-  if (key === 'dataset' || key === 'closedPanels') return null;
+  if (isPageKey(key)) return null;
   return fieldOf(key);
 }
 
