@@ -2,7 +2,7 @@
 import { useCallback, useMemo, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
 import { startsNewRun } from '../contracts/settings';
-import type { Settings } from '../state/settings';
+import { isLayoutKey, type Settings } from '../state/settings';
 import { Controls } from './controls/Controls';
 import { DatasetPanel } from './controls/DatasetPanel';
 import { DeviceBenchmark } from './controls/DeviceBenchmark';
@@ -15,6 +15,8 @@ import { readInitialPage, useBackendChoice } from './use-backend-choice';
 import { useTrainingSession } from './use-training-session';
 import { useUrlSettings } from './use-url-settings';
 import { PanelFoldingContext, type PanelFolding } from './panels/Panel';
+import { Lessons } from './lessons/Lessons';
+import { runActionFor } from './lessons/apply';
 
 export function App() {
   const [initial] = useState(() => readInitialPage(window.location));
@@ -30,7 +32,7 @@ export function App() {
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
       setSettings(next);
-      if (key === 'closedPanels') return; // the page's layout only
+      if (isLayoutKey(key)) return; // the page's layout only (folded panels, lesson …)
       if (key === 'backend') {
         backendChosen();
         actions.restart(next);
@@ -50,6 +52,17 @@ export function App() {
     [actions, fromLink],
   );
   useUrlSettings(settings, onLink, backendChoice.alwaysInUrl);
+
+  // Several settings at once (a lesson's preset): the run follows as for one.
+  const applySettings = useCallback(
+    (next: Settings) => {
+      const action = runActionFor(settings, next);
+      setSettings(next);
+      if (action === 'reset') actions.reset(next);
+      else if (action === 'configure') actions.configure(next);
+    },
+    [settings, actions],
+  );
 
   const ready = state.phase === 'ready';
   const openSavedRun = (id: string) =>
@@ -97,6 +110,7 @@ export function App() {
           </p>
         </header>
         <main>
+          <Lessons settings={settings} state={state} actions={actions} apply={applySettings} />
           <Controls
             settings={settings}
             running={state.running}

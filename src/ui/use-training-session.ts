@@ -59,6 +59,8 @@ export interface TrainingActions {
   rollback: (settings: Settings) => Promise<void>;
   /** Moves the run on screen to a new worker on `backend` (see RunSession.moveRun). */
   moveRun: (backend: BackendName, resume: boolean) => Promise<boolean>;
+  /** Loads the shipped trained model `id` (public/pretrained/manifest.json) in place of the run. */
+  loadPretrained: (id: string) => Promise<void>;
 }
 
 function datasetsUrl(): string {
@@ -172,6 +174,14 @@ export function useTrainingSession(
           (s) => s.moveRun(backend, resume),
           () => Promise.resolve(false),
         ),
+      loadPretrained: (id) => {
+        // Placeholder until the trained models ship (issue #14).
+        store.update((s) => ({
+          ...s,
+          notices: [...s.notices, notice('info', `No trained model ships for ${id} yet`)],
+        }));
+        return Promise.resolve();
+      },
     };
   }, [store]);
 

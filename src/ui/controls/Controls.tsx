@@ -5,6 +5,7 @@
 import { useId } from 'react';
 import { type Settings } from '../../state/settings';
 import { runHint, SettingField, settingsFor, type SetSetting } from './ModelOptions';
+import { sendSignal } from '../lessons/signals';
 
 export interface ControlsProps {
   settings: Settings;
@@ -51,7 +52,15 @@ export function Controls({
         >
           {playing ? 'Pause' : 'Train'}
         </button>
-        <button type="button" data-testid="step" disabled={!ready || running} onClick={onStep}>
+        <button
+          type="button"
+          data-testid="step"
+          disabled={!ready || running}
+          onClick={() => {
+            sendSignal('step-pressed');
+            onStep();
+          }}
+        >
           Step
         </button>
         <button type="button" data-testid="reset" disabled={!ready} onClick={onReset}>

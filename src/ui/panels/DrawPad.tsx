@@ -14,6 +14,7 @@ import {
   type PointerEvent,
   type Ref,
 } from 'react';
+import { sendSignal } from '../lessons/signals';
 
 export const LOGICAL = 28;
 export const ZOOM = 8;
@@ -141,6 +142,7 @@ export function DrawPad({ ref, onInk, describedBy }: DrawPadProps) {
     if (stroke.current?.id !== e.pointerId) return;
     stroke.current = null;
     emit();
+    sendSignal('drew-digit');
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {

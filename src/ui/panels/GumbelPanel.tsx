@@ -19,6 +19,7 @@ import { ScheduleChart } from './ScheduleChart';
 import { TexBlock } from '../tex/TexBlock';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
+import { sendSignal } from '../lessons/signals';
 
 /** τ slider for the table: 0.05 to 5, log scale. */
 export const TABLE_TAU: LogScale = { min: 0.05, max: 5, steps: 200 };
@@ -122,7 +123,10 @@ export function GumbelPanel({
               value={sliderPosition}
               aria-valuetext={`τ = ${tau}`}
               aria-describedby={`${id}-tau-hint`}
-              onChange={(e) => setTauPosition(Number(e.target.value))}
+              onChange={(e) => {
+                setTauPosition(Number(e.target.value));
+                sendSignal('tau-slider-moved');
+              }}
             />
             <output htmlFor={`${id}-tau`} className="diag-value">
               {tau}

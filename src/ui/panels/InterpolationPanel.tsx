@@ -26,6 +26,7 @@ import {
 import { downloadFiguresPng } from './interpolation-export';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
+import { sendSignal } from '../lessons/signals';
 
 const STEPS = [5, 7, 9, 11, 13] as const;
 const GRID_SIZES = [5, 7, 9] as const;
@@ -123,7 +124,10 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
             probes={probes}
             labels={labels}
             value={a}
-            onChange={setA}
+            onChange={(c) => {
+              setA(c);
+              sendSignal('interp-endpoints-changed');
+            }}
             hasDrawing={drawing !== null}
           />
           <ProbePicker
@@ -131,7 +135,10 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
             probes={probes}
             labels={labels}
             value={b}
-            onChange={setB}
+            onChange={(c) => {
+              setB(c);
+              sendSignal('interp-endpoints-changed');
+            }}
             hasDrawing={drawing !== null}
           />
         </div>

@@ -14,6 +14,7 @@ import { ImageGrid } from './ImageGrid';
 import { DIGIT_COLOURS } from '../palette';
 import { count } from '../format';
 import { PlotlyChart } from '../plots/PlotlyChart';
+import { sendSignal } from '../lessons/signals';
 
 /** The probe digits' trace (index 0) is drawn on the chart's canvas. */
 const CANVAS_TRACES = [0];
@@ -143,6 +144,7 @@ export const LatentScatter = memo(function LatentScatter({
   const onPlotClick = useCallback(
     (x: number, y: number) => {
       if (!inspect || !canDecode) return;
+      sendSignal('latent-clicked');
       hovered.current = null; // the decoded point stays shown, even when newer probes arrive
       inspect({ kind: 'decodePoints', points: [x, y] }).then(
         (a) => {

@@ -12,6 +12,7 @@ import { ImageGrid } from './ImageGrid';
 import { coord, type LiveStep } from './generative-digits';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
+import { sendSignal } from '../lessons/signals';
 
 const SIZES = [8, 12, 16, 20] as const;
 type Plane = 'pca' | 'dims';
@@ -43,10 +44,12 @@ export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPan
   );
 
   const setX = (v: number) => {
+    sendSignal('manifold-grid-changed');
     if (v === dy) setDimY(dx); // swap rather than pick the same dimension twice
     setDimX(v);
   };
   const setY = (v: number) => {
+    sendSignal('manifold-grid-changed');
     if (v === dx) setDimX(dy);
     setDimY(v);
   };
@@ -72,7 +75,13 @@ export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPan
       <div className="fields gen-fields">
         <label className="field">
           Grid
-          <select value={n} onChange={(e) => setN(Number(e.target.value))}>
+          <select
+            value={n}
+            onChange={(e) => {
+              setN(Number(e.target.value));
+              sendSignal('manifold-grid-changed');
+            }}
+          >
             {SIZES.map((s) => (
               <option key={s} value={s}>
                 {s} × {s}
@@ -84,7 +93,13 @@ export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPan
           <>
             <label className="field">
               Plane
-              <select value={plane} onChange={(e) => setPlane(e.target.value as Plane)}>
+              <select
+                value={plane}
+                onChange={(e) => {
+                  setPlane(e.target.value as Plane);
+                  sendSignal('manifold-grid-changed');
+                }}
+              >
                 <option value="pca">PCA plane (PC 1, PC 2)</option>
                 <option value="dims">two latent dimensions</option>
               </select>

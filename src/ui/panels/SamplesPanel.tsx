@@ -11,6 +11,7 @@ import { ImageGrid } from './ImageGrid';
 import type { LiveStep } from './generative-digits';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
+import { sendSignal } from '../lessons/signals';
 
 const COUNT = 32;
 const COLUMNS = 8;
@@ -37,7 +38,13 @@ export function SamplesPanel({
   return (
     <Panel {...heading}>
       <div className="buttons gen-fields">
-        <button type="button" onClick={() => setSeed((s) => s + 1)}>
+        <button
+          type="button"
+          onClick={() => {
+            setSeed((s) => s + 1);
+            sendSignal('samples-refreshed');
+          }}
+        >
           New samples
         </button>
       </div>

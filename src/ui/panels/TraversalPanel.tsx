@@ -22,6 +22,7 @@ import {
 } from './generative-digits';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
+import { sendSignal } from '../lessons/signals';
 
 const RANGE = 3;
 const STEPS = 9;
@@ -76,6 +77,7 @@ export function TraversalPanel(props: TraversalPanelProps) {
   );
 
   const toggle = (d: number, on: boolean) => {
+    sendSignal('traversal-dim-changed');
     const base = custom.length > 0 ? custom : auto;
     const next = on ? [...base, d] : base.filter((x) => x !== d);
     setChosen(next.length > 0 ? [...new Set(next)].sort((p, q) => p - q) : null);
@@ -113,7 +115,10 @@ export function TraversalPanel(props: TraversalPanelProps) {
         <DigitSelect
           label="Start from"
           value={digit}
-          onChange={setDigit}
+          onChange={(d) => {
+            setDigit(d);
+            sendSignal('traversal-dim-changed');
+          }}
           probeCount={probeCount}
           labels={labels}
           hasDrawing={drawing !== null}
@@ -139,7 +144,14 @@ export function TraversalPanel(props: TraversalPanelProps) {
                 </label>
               );
             })}
-            <button type="button" onClick={() => setChosen(null)} disabled={custom.length === 0}>
+            <button
+              type="button"
+              onClick={() => {
+                setChosen(null);
+                sendSignal('traversal-dim-changed');
+              }}
+              disabled={custom.length === 0}
+            >
               Back to automatic
             </button>
           </fieldset>
