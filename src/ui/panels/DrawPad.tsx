@@ -164,8 +164,10 @@ export function DrawPad({ ref, onInk, describedBy }: DrawPadProps) {
       setPen({ ...pen, x, y, shown: true });
     } else if (e.key === ' ' || e.key === 'Enter') {
       e.preventDefault();
-      if (pen.down) emit();
-      else stamp(ctx, padOf(pen.x), padOf(pen.y));
+      if (pen.down) {
+        emit();
+        sendSignal('drew-digit'); // the stroke ends
+      } else stamp(ctx, padOf(pen.x), padOf(pen.y));
       setPen({ ...pen, down: !pen.down, shown: true });
     } else if (e.key === 'Escape' && pen.down) {
       emit();
