@@ -18,7 +18,9 @@ export function LinkBuilder({
 }) {
   const id = useId();
   const [chosen, setChosen] = useState(lesson);
-  const [at, setAt] = useState(step);
+  /** null: follow the step on screen (of the open lesson), until a step is typed. */
+  const [picked, setAt] = useState<number | null>(null);
+  const at = picked ?? (chosen === lesson ? step : 1);
   const [present, setPresent] = useState(false);
   const [hide, setHide] = useState<string[]>([]);
   const [copied, setCopied] = useState('');
@@ -43,7 +45,7 @@ export function LinkBuilder({
           value={chosen}
           onChange={(e) => {
             setChosen(e.target.value);
-            setAt(1);
+            setAt(null);
           }}
         >
           {COURSE.map((row) => (
