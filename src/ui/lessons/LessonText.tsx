@@ -9,7 +9,8 @@ function Piece({ piece, katex }: { piece: TexPiece; katex: ReturnType<typeof use
   if (!katex) return <code className={display ? 'tex-display' : undefined}>{piece.value}</code>;
   const html = katex.renderToString(piece.value, { displayMode: display, throwOnError: false });
   return display ? (
-    <span className="tex-display" dangerouslySetInnerHTML={{ __html: html }} />
+    // Focusable: a wide formula scrolls sideways, and the keyboard must reach it.
+    <span className="tex-display" tabIndex={0} dangerouslySetInnerHTML={{ __html: html }} />
   ) : (
     <span dangerouslySetInnerHTML={{ __html: html }} />
   );
