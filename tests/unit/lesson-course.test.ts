@@ -5,6 +5,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PANEL_IDS } from '../../src/contracts/panels';
+import { SETTINGS, type Settings } from '../../src/state/settings';
+import { testIdOf } from '../../src/ui/controls/ModelOptions';
 import { COURSE } from '../../src/ui/lessons/course';
 
 function sourceFiles(dir: string): string[] {
@@ -15,7 +17,10 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** Every data-testid the app's source writes literally (`data-testid="x"` or `testId="x"`). */
+/**
+ * Every data-testid the app's source writes literally (`data-testid="x"` or `testId="x"`), and
+ * those it builds from tables: each setting's control and each panel's fold button.
+ */
 function testIdsInSource(): Set<string> {
   const ids = new Set<string>();
   for (const file of sourceFiles('src')) {
@@ -23,6 +28,8 @@ function testIdsInSource(): Set<string> {
     for (const m of text.matchAll(/(?:data-testid|testId)=(?:"([^"]+)"|\{'([^']+)'\})/g))
       ids.add(m[1] ?? m[2] ?? '');
   }
+  for (const key of Object.keys(SETTINGS) as (keyof Settings)[]) ids.add(testIdOf(key));
+  for (const id of PANEL_IDS) ids.add(`panel-toggle-${id}`);
   return ids;
 }
 
