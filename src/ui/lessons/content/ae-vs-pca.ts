@@ -15,7 +15,7 @@ function squaredErrorLine(ctx: LessonContext): string | null {
   if (recon === undefined || likelihood !== 'gaussian') return null;
   const constant = (PIXELS / 2) * Math.log(2 * Math.PI * sigma * sigma);
   const squared = (recon - constant) * 2 * sigma * sigma;
-  return String.raw`\lVert x - \hat x\rVert^2 = 2\sigma^2\left(${fixed(recon)} - \tfrac{784}{2}\log 2\pi\sigma^2\right) = ${fixed(squared, 2)}\ \text{per image (test)},\quad \sigma = ${sigma}`;
+  return String.raw`\lVert x - \hat x\rVert^2 = 2\sigma^2\left(${fixed(recon)} - \tfrac{784}{2}\log 2\pi\sigma^2\right) = ${fixed(squared, 2)}\ \text{(test, summed over 784 pixels)},\quad \sigma = ${sigma}`;
 }
 
 function reconLine(ctx: LessonContext): string | null {

@@ -58,7 +58,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
     },
     {
       title: 'Soft or hard',
-      text: String.raw`The straight-through variant (Jang et al. 2017) sends the one-hot arg max forward, so the decoder sees real codes, and backpropagates through the soft $y$. The forward pass then matches what sampling at test time does.`,
+      text: String.raw`The straight-through variant (Jang et al. 2017) sends the one-hot arg max forward, so the decoder sees real codes, and backpropagates through the soft $y$. The decoder then trains on the same one-hot codes it gets when sampling.`,
       task: 'Turn Hard (straight-through) on and train 200 steps',
       highlight: 'setting-hard',
       done: (ctx) => ctx.settings.hard && trainedSince(ctx, 200),

@@ -60,7 +60,7 @@ Compare the two rows, then try another pair.`,
     },
     {
       title: 'Four corners',
-      text: String.raw`The grid below the paths mixes four corner codes bilinearly: each cell is $(1-u)(1-v)\, z_1 + u(1-v)\, z_2 + (1-u)v\, z_3 + uv\, z_4$. Along its edges it is a straight path; in its middle all four digits blend.`,
+      text: String.raw`The bilinear grid mixes four corner codes: each cell is $(1-u)(1-v)\, z_1 + u(1-v)\, z_2 + (1-u)v\, z_3 + uv\, z_4$. Along its edges it is a straight path; in its middle all four digits blend.`,
       highlight: 'bilinear',
     },
     {

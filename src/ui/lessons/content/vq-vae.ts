@@ -51,7 +51,7 @@ Load the trained VQ-VAE, or train one.`,
     },
     {
       title: 'Codes among the encoder outputs',
-      text: String.raw`This view projects the codebook and the encoder outputs onto their first two principal components. Codes sit inside the cloud of $z_e$: each one is the centre of the outputs assigned to it, as in K-means.`,
+      text: String.raw`This view projects the codebook and the encoder outputs onto their first two principal components. Codes sit inside the cloud of $z_e$: training pulls each one toward the mean of the outputs assigned to it, as K-means does.`,
       highlight: 'codebook-view',
     },
     {
@@ -85,7 +85,7 @@ Turn off both guards and train from scratch.`,
     },
     {
       title: 'The cures',
-      text: String.raw`Three fixes, all in the lab: start the codes by k-means on the first batch of encoder outputs; update them as exponential moving averages of their assigned outputs (van den Oord et al. 2017, appendix); restart codes unused for a while onto current encoder outputs (as in Dhariwal et al. 2020). Restarts are marked on the perplexity chart.`,
+      text: String.raw`Three fixes, all in the lab: start the codes by k-means on the first batch of encoder outputs (Łańcucki et al. 2020); update them as exponential moving averages of their assigned outputs (van den Oord et al. 2017, appendix A.1); move codes used fewer times than a threshold in 200 steps onto current encoder outputs (Dhariwal et al. 2020). Restarts are marked on the perplexity chart.`,
       task: 'Turn EMA on, set the dead-code threshold to 1 or more, and train 500 steps',
       highlight: 'codebook',
       done: (ctx) =>
