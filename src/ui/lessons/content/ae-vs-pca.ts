@@ -38,6 +38,7 @@ const lesson: Lesson = {
 The lab has no PCA model yet (one is planned); here we train the closest thing, an autoencoder with linear layers and a Gaussian likelihood. Press Train.`,
       task: 'Press Train and let it run 200 steps',
       highlight: 'train-toggle',
+      panels: ['elbo', 'recon'],
       done: (ctx) => trainedSince(ctx, 200),
       live: squaredErrorLine,
     },
@@ -47,6 +48,7 @@ The lab has no PCA model yet (one is planned); here we train the closest thing, 
 
 With linear activations the encoder and decoder are linear maps, so $\hat x = W_d W_e x + b$.`,
       highlight: 'math',
+      panels: ['math', 'elbo'],
       live: squaredErrorLine,
     },
     {
@@ -55,12 +57,14 @@ With linear activations the encoder and decoder are linear maps, so $\hat x = W_
 
 Two honest caveats: our decoder passes its output through a sigmoid to keep pixels in $[0, 1]$, and the first layers' width does not matter once everything is linear. So this is PCA up to that squashing.`,
       highlight: 'latent',
+      panels: ['latent', 'recon'],
     },
     {
       title: 'Add the nonlinearity back',
       text: String.raw`Switch the activation to ReLU: the encoder can now bend the subspace into a curved surface. A new run starts; train it and compare the reconstruction error with the linear model's (the loss chart keeps the numbers of this run only, so note the old one).`,
       task: 'Set Activation to relu, then train 300 steps',
       highlight: 'setting-act',
+      panels: ['elbo', 'recon', 'latent'],
       done: (ctx) => ctx.settings.activation === 'relu' && freshRunPast(ctx, 300),
       live: reconLine,
     },
@@ -69,6 +73,7 @@ Two honest caveats: our decoder passes its output through a sigmoid to keep pixe
       text: String.raw`Raise the latent size to 8. The scatter now shows the first two principal components of the 8-D codes, and the reconstructions sharpen: each extra dimension is one more direction the code can keep.`,
       task: 'Set Latent size to 8 or more, then train 300 steps',
       highlight: 'setting-latent',
+      panels: ['latent', 'recon', 'elbo'],
       done: (ctx) => ctx.settings.latentDim >= 8 && freshRunPast(ctx, 300),
       live: reconLine,
     },

@@ -54,6 +54,7 @@ const lesson: Lesson = {
 A unit counts as active when its posterior mean varies across digits, $\operatorname{Var}_x \mathbb{E}_q[z_d] > 0.01$ (Burda et al. 2015).`,
       task: 'Load the trained model, or press Train',
       highlight: 'collapse',
+      panels: ['collapse', 'elbo'],
       done: (ctx) => trainedSince(ctx, 50),
       live: activeLine,
     },
@@ -62,6 +63,7 @@ A unit counts as active when its posterior mean varies across digits, $\operator
       text: String.raw`β weights the KL term: training minimises reconstruction $+\ \beta \cdot \mathrm{KL}$ ($\beta = 1$ is the plain ELBO). With a larger β every nat of information in $z$ costs more, and the cheapest saving is to switch whole dimensions off.`,
       task: 'Raise β to 4 and train 300 steps, watching the KL bars',
       highlight: 'setting-beta',
+      panels: ['collapse', 'elbo', 'recon'],
       done: (ctx) => ctx.settings.beta >= 4 && trainedSince(ctx, 300),
       live: weightedLine,
     },
@@ -69,6 +71,7 @@ A unit counts as active when its posterior mean varies across digits, $\operator
       title: 'Posterior collapse',
       text: String.raw`A switched-off dimension is a collapsed posterior: the encoder outputs the prior for it and the decoder learns to ignore it. The KL falls, the reconstruction term rises and the reconstructions blur. Watch the active-unit count and its history.`,
       highlight: 'active-units',
+      panels: ['collapse', 'recon'],
       live: activeLine,
     },
     {
@@ -76,6 +79,7 @@ A unit counts as active when its posterior mean varies across digits, $\operator
       text: String.raw`Warm-up ramps the KL weight from 0 to β over the first steps (Bowman et al. 2016; Sønderby et al. 2016), so the decoder learns to use $z$ before the KL pushes back. It acts at the start of training, so reset the run to see it: the KL-weight curve rises from zero.`,
       task: 'Set KL warm-up to linear, press Reset, and train 300 steps',
       highlight: 'setting-warmup',
+      panels: ['collapse', 'elbo'],
       done: (ctx) =>
         ctx.settings.warmup !== 'none' && startedUnderWarmup(ctx) && ctx.run.step >= 300,
       live: weightedLine,
@@ -85,6 +89,7 @@ A unit counts as active when its posterior mean varies across digits, $\operator
       text: String.raw`Free bits (Kingma et al. 2016) count each dimension's KL as at least $\lambda$ nats: below $\lambda$ the objective no longer rewards shrinking it, so there is no pull to switch the dimension fully off.`,
       task: 'Set free bits λ to 0.5 or so, and train 300 steps',
       highlight: 'setting-freeBits',
+      panels: ['collapse', 'math'],
       done: (ctx) => ctx.settings.freeBits > 0 && trainedSince(ctx, 300),
       live: freeBitsLine,
     },
@@ -93,6 +98,7 @@ A unit counts as active when its posterior mean varies across digits, $\operator
       text: String.raw`Turn β back to 1 and free bits off, then keep training. Do dimensions that collapsed come back, or does the model stay with fewer? Compare the active-unit count with the first step's.`,
       task: 'Set β to 1 and free bits to 0, then train 300 steps',
       highlight: 'setting-beta',
+      panels: ['collapse', 'elbo'],
       done: (ctx) =>
         ctx.settings.beta <= 1 && ctx.settings.freeBits === 0 && trainedSince(ctx, 300),
       live: activeLine,

@@ -36,6 +36,7 @@ const lesson: Lesson = {
 Load the trained dVAE, or train one.`,
       task: 'Load the trained model, or press Train',
       highlight: 'gumbel',
+      panels: ['gumbel', 'recon'],
       done: (ctx) => trainedSince(ctx, 50),
       live: elboLine,
     },
@@ -46,6 +47,7 @@ $$y_k = \frac{\exp((\log \pi_k + G_k)/\tau)}{\sum_j \exp((\log \pi_j + G_j)/\tau
 Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smooth samples far from any category.`,
       task: 'Drag the τ slider down to about 0.1, then up to 5',
       highlight: 'gumbel',
+      panels: ['gumbel'],
       done: (ctx) => signalled(ctx, 'tau-slider-moved'),
     },
     {
@@ -53,6 +55,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
       text: String.raw`Training lowers τ as it goes: DALL·E's cosine schedule from 1 to $\tau_{\text{end}} = 1/16$ (Ramesh et al. 2021), or Jang et al.'s $\max(\tau_{\text{end}}, e^{-rt})$. Early on, soft samples give smooth gradients; late, samples are almost the discrete codes the model will use.`,
       task: 'Change the τ schedule and watch τ on the chart',
       highlight: 'setting-tau',
+      panels: ['gumbel', 'elbo'],
       done: (ctx) => ctx.settings.tauSchedule !== ctx.atStart.settings.tauSchedule,
       live: tauLine,
     },
@@ -61,6 +64,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
       text: String.raw`The straight-through variant (Jang et al. 2017) sends the one-hot arg max forward, so the decoder sees real codes, and backpropagates through the soft $y$. The decoder then trains on the same one-hot codes it gets when sampling.`,
       task: 'Turn Hard (straight-through) on and train 200 steps',
       highlight: 'setting-hard',
+      panels: ['gumbel', 'recon'],
       done: (ctx) => ctx.settings.hard && trainedSince(ctx, 200),
       live: tauLine,
     },
@@ -68,6 +72,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
       title: 'The dVAE',
       text: String.raw`The discrete VAE of DALL·E (Ramesh et al. 2021) puts a $K$-way categorical at each position of a grid (here $7 \times 7$), relaxes it with the Gumbel-softmax and feeds the decoder $z = \sum_k y_k e_k$, a mix of learned code vectors. The ELBO's KL goes to the uniform prior over codes, at most $49 \ln K$ nats.`,
       highlight: 'codes',
+      panels: ['codes', 'math', 'recon'],
       live: klBoundLine,
     },
     {
@@ -75,6 +80,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
       text: String.raw`Jang et al. (2017) introduced the trick on a simpler model: $N$ independent categorical variables of $K$ classes, no grid and no code vectors, with MLP networks. A trained one ships with the lab as catvae.`,
       task: 'Switch the model to Categorical VAE and train 200 steps',
       highlight: 'model-select',
+      panels: ['elbo', 'recon', 'samples'],
       done: (ctx) =>
         ctx.settings.model === 'catvae' && ctx.run.model === 'catvae' && ctx.run.step >= 200,
       live: elboLine,

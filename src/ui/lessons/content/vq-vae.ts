@@ -46,6 +46,7 @@ const lesson: Lesson = {
 Load the trained VQ-VAE, or train one.`,
       task: 'Load the trained model, or press Train',
       highlight: 'codes',
+      panels: ['codes', 'recon'],
       done: (ctx) => trainedSince(ctx, 50),
       live: capacityLine,
     },
@@ -53,11 +54,13 @@ Load the trained VQ-VAE, or train one.`,
       title: 'Codes among the encoder outputs',
       text: String.raw`This view projects the codebook and the encoder outputs onto their first two principal components. Codes sit inside the cloud of $z_e$: training pulls each one toward the mean of the outputs assigned to it, as K-means does.`,
       highlight: 'codebook-view',
+      panels: ['codebook-view'],
     },
     {
       title: 'Straight through',
       text: String.raw`The arg min has no useful gradient. The straight-through estimator (Bengio et al. 2013) uses $z_q$ in the forward pass and copies the decoder's gradient onto $z_e$ in the backward pass: $z = z_e + \operatorname{sg}[z_q - z_e]$, where sg stops gradients.`,
       highlight: 'straight-through-math',
+      panels: ['codebook', 'math'],
       live: usageLine,
     },
     {
@@ -65,6 +68,7 @@ Load the trained VQ-VAE, or train one.`,
       text: String.raw`Gradients never reach the codes through the straight-through path, so two terms join the loss: the codebook term moves each code toward its encoder outputs, the commitment term (weight β) keeps the encoder near its codes. Both are squared distances, not nats.`,
       task: 'Raise the commitment β above its value now, and train 200 steps',
       highlight: 'setting-commitment',
+      panels: ['math', 'elbo'],
       done: (ctx) =>
         ctx.settings.commitment > ctx.atStart.settings.commitment && trainedSince(ctx, 200),
       live: lossLine,
@@ -76,6 +80,7 @@ Load the trained VQ-VAE, or train one.`,
 Turn off both guards and train from scratch.`,
       task: 'Turn k-means init off, set the dead-code threshold to 0, and train 500 steps',
       highlight: 'codebook',
+      panels: ['codebook', 'recon'],
       done: (ctx) =>
         !ctx.settings.kmeansInit &&
         ctx.settings.deadCodeThreshold === 0 &&
@@ -88,6 +93,7 @@ Turn off both guards and train from scratch.`,
       text: String.raw`Three fixes, all in the lab: start the codes by k-means on the first batch of encoder outputs (Łańcucki et al. 2020); update them as exponential moving averages of their assigned outputs (van den Oord et al. 2017, appendix A.1); move codes used fewer times than a threshold in 200 steps onto current encoder outputs (Dhariwal et al. 2020). Restarts are marked on the perplexity chart.`,
       task: 'Turn EMA on, set the dead-code threshold to 1 or more, and train 500 steps',
       highlight: 'codebook',
+      panels: ['codebook', 'codes'],
       done: (ctx) =>
         ctx.settings.ema &&
         ctx.settings.deadCodeThreshold >= 1 &&
@@ -100,6 +106,7 @@ Turn off both guards and train from scratch.`,
       text: String.raw`Samples here decode grids of codes drawn uniformly and independently. Real digits use codes that depend on their neighbours, so these samples look like patchwork: a prior over the grid (e.g. an autoregressive one) is the next step.`,
       task: 'Press "New samples"',
       highlight: 'samples',
+      panels: ['samples', 'codes'],
       done: (ctx) => signalled(ctx, 'samples-refreshed'),
       live: capacityLine,
     },
