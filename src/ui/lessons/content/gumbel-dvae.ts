@@ -44,7 +44,7 @@ Load the trained dVAE, or train one.`,
       title: 'Gumbel-softmax',
       text: String.raw`The arg max has no gradient. Replace it by a softmax at temperature $\tau$ (Jang et al. 2017; Maddison et al. 2017):
 $$y_k = \frac{\exp((\log \pi_k + G_k)/\tau)}{\sum_j \exp((\log \pi_j + G_j)/\tau)}.$$
-Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smooth samples far from any category.`,
+Small $\tau$ gives nearly one-hot samples but high-variance gradients; large $\tau$ gives smooth samples, far from any category.`,
       task: 'Drag the τ slider down to about 0.1, then up to 5',
       highlight: 'gumbel',
       panels: ['gumbel'],
@@ -77,7 +77,7 @@ Small $\tau$ gives nearly one-hot samples with noisy gradients; large $\tau$ smo
     },
     {
       title: 'The categorical VAE',
-      text: String.raw`Jang et al. (2017) introduced the trick on a simpler model: $N$ independent categorical variables of $K$ classes, no grid and no code vectors, with MLP networks. A trained one ships with the lab as catvae.`,
+      text: String.raw`Jang et al. (2017) showed the trick on a simpler model: $N$ independent categorical variables of $K$ classes, no grid and no code vectors, with MLP networks. A trained one ships with the lab as catvae.`,
       task: 'Switch the model to Categorical VAE and train 200 steps',
       highlight: 'model-select',
       panels: ['elbo', 'recon', 'samples'],
