@@ -6,7 +6,7 @@
  * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
  * to the default with a notice that says why; unknown keys are ignored.
  */
-import { parseClosedPanels } from '../contracts/panels';
+import { parseClosedPanels, PANEL_IDS, type PanelId } from '../contracts/panels';
 import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import { parseSetting, SETTING_KEYS, SETTING_ROWS, type SettingKey } from '../contracts/settings';
 
@@ -24,6 +24,8 @@ export interface Settings extends TrainConfig {
   dataset: DatasetId;
   /** Lecture panels shown folded, comma-separated ids (src/contracts/panels.ts); page only. */
   closedPanels: string;
+  /** `#embed=<panel id>`: the page shows that panel alone, for an iframe; '' for the lab. Page only. */
+  embed: PanelId | '';
 }
 
 interface Spec<T> {
@@ -82,10 +84,22 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     parse: parseClosedPanels,
     format: String,
   },
+  embed: {
+    url: 'embed',
+    label: 'Embedded panel',
+    default: '',
+    parse: (raw) =>
+      raw === '' || (PANEL_IDS as readonly string[]).includes(raw)
+        ? { value: raw as PanelId | '' }
+        : { error: `expected a panel name from ${PANEL_IDS.join(', ')}` },
+    format: String,
+  },
   ...TRAINING,
 };
 
 const KEYS = Object.keys(SETTINGS) as (keyof Settings)[];
+/** The page's own settings: no part of a model's config. */
+const PAGE_ONLY: readonly (keyof Settings)[] = ['backend', 'dataset', 'closedPanels', 'embed'];
 
 export function defaultSettings(): Settings {
   const out = {} as Record<keyof Settings, unknown>;
@@ -177,8 +191,7 @@ export function settingsToHash(
 export function configProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of KEYS) {
-    if (k === 'backend' || k === 'dataset' || k === 'closedPanels' || !Object.hasOwn(config, k))
-      continue;
+    if (PAGE_ONLY.includes(k) || !Object.hasOwn(config, k)) continue;
     const spec = SETTINGS[k] as Spec<unknown>;
     const value = config[k];
     const expected = typeof spec.default;
@@ -192,6 +205,12 @@ export function configProblems(config: Record<string, unknown>): string[] {
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  const { backend: _backend, dataset: _dataset, closedPanels: _closed, ...config } = s;
+  const {
+    backend: _backend,
+    dataset: _dataset,
+    closedPanels: _closed,
+    embed: _embed,
+    ...config
+  } = s;
   return config;
 }
