@@ -241,7 +241,10 @@ export function PlotlyChart({
     <div
       ref={el}
       data-testid={testId}
-      role="img"
+      // A group, not an image: Plotly puts its own buttons and drag layers inside (an image
+      // may hold nothing interactive), and the label still reads as the chart's summary.
+      role="group"
+      aria-roledescription="chart"
       aria-label={`${title}. ${summary}`}
       style={
         // Its own layout and paint: Plotly reads sizes in the middle of a redraw, and without
