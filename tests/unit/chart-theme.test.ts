@@ -18,6 +18,10 @@ describe('themed chart layout', () => {
     expect((out.yaxis2 as { gridcolor: string }).gridcolor).toBe('#333');
   });
 
+  it('sets the base font size where the theme has one (the projector theme)', () => {
+    expect(themed({}, { ...dark, size: 17 }).font).toEqual({ color: '#eee', size: 17 });
+  });
+
   it("keeps a chart's own colours and a see-through background", () => {
     const clear = 'rgba(0,0,0,0)';
     const out = themed({ paper_bgcolor: clear, xaxis: { gridcolor: 'red' } }, dark);

@@ -49,6 +49,8 @@ export interface ChartColours {
   grid: string;
   line: string;
   bg: string;
+  /** Base font size in px (the projector theme's is larger); none: Plotly's own. */
+  size?: number;
 }
 
 export function themeColours(root: Element | null = globalThis.document?.documentElement ?? null) {
@@ -60,6 +62,7 @@ export function themeColours(root: Element | null = globalThis.document?.documen
     grid: read('--chart-grid'),
     line: read('--chart-line'),
     bg: read('--chart-bg'),
+    size: parseFloat(read('--chart-font-size')) || undefined,
   };
   return colours.fg && colours.bg ? colours : null;
 }
@@ -70,12 +73,12 @@ export function themeColours(root: Element | null = globalThis.document?.documen
  */
 export function themed(layout: PlotLayout, colours: ChartColours | null = themeColours()) {
   if (!colours) return layout;
-  const { fg, grid, line, bg } = colours;
+  const { fg, grid, line, bg, size } = colours;
   const out: PlotLayout = {
     paper_bgcolor: bg,
     plot_bgcolor: bg,
     ...layout,
-    font: { color: fg, ...(layout.font as object | undefined) },
+    font: { color: fg, ...(size ? { size } : {}), ...(layout.font as object | undefined) },
   };
   for (const [key, axis] of Object.entries(out))
     if (AXIS_KEY.test(key) && axis && typeof axis === 'object')
