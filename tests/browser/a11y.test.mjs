@@ -104,10 +104,44 @@ test(
         await page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
         'drawer-toggle',
       );
+      // The dark theme (prefers-color-scheme: dark) keeps its contrast.
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.waitForTimeout(1500); // the charts redraw in the dark theme's colours
+      assert.deepEqual(await audit(page), [], 'the first screen in the dark theme');
       assert.deepEqual(
         errors.filter((e) => e.startsWith('pageerror')),
         [],
       );
+    } finally {
+      await page.close();
+    }
+  },
+);
+
+test(
+  'interpolation opens on two different digits and a grid of four',
+  { timeout: 4 * MINUTE },
+  async () => {
+    const { page } = await openReady('#embed=interp&backend=wasm', { width: 900, height: 700 });
+    try {
+      const summary = page.getByTestId('interpolation').locator('.chart-summary');
+      await waitFor(() => summary.count(), 3 * MINUTE, 'the interpolation');
+      const path = /From digit (\d) \(probe \d+\) \(left\) to digit (\d)/.exec(
+        (await summary.textContent()) ?? '',
+      );
+      assert.ok(path, 'the summary names both digits');
+      assert.notEqual(path[1], path[2], `two different digits (${path[0]})`);
+      const grid = page.locator('figure.gen-figure figcaption');
+      await waitFor(
+        async () => /corners/.test((await grid.textContent()) ?? ''),
+        MINUTE,
+        'the grid',
+      );
+      const corners = [...((await grid.textContent()) ?? '').matchAll(/digit (\d)/g)].map(
+        (m) => m[1],
+      );
+      assert.equal(corners.length, 4, 'four corners');
+      assert.equal(new Set(corners).size, 4, `four different digits (${corners.join(', ')})`);
     } finally {
       await page.close();
     }
