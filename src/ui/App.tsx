@@ -159,6 +159,7 @@ export function App() {
           <Notices
             notices={state.notices}
             backend={state.backend}
+            automatic={backendChoice.source === 'default'}
             onDismiss={actions.dismissNotice}
           />
           <RunRecovery
