@@ -6,7 +6,7 @@
  * is read first, the hash wins, and the page rewrites both into the hash. A bad value falls back
  * to the default with a notice that says why; unknown keys are ignored.
  */
-import { parseClosedPanels } from '../contracts/panels';
+import { parseClosedPanels, PANEL_IDS, type PanelId } from '../contracts/panels';
 import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import { parseSetting, SETTING_KEYS, SETTING_ROWS, type SettingKey } from '../contracts/settings';
 
@@ -32,6 +32,8 @@ export interface Settings extends TrainConfig {
   present: boolean;
   /** Control groups the page hides (HIDE_GROUPS, comma-separated), for classroom links; page only. */
   hide: string;
+  /** `#embed=<panel id>`: the page shows that panel alone, for an iframe; '' for the lab. Page only. */
+  embed: PanelId | '';
 }
 
 /** Control groups a classroom link may hide (`hide=options,benchmark`). */
@@ -46,6 +48,7 @@ export const PAGE_KEYS = [
   'lessonStep',
   'present',
   'hide',
+  'embed',
 ] as const satisfies readonly (keyof Settings)[];
 
 export type PageKey = (typeof PAGE_KEYS)[number];
@@ -127,6 +130,16 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Folded panels',
     default: '',
     parse: parseClosedPanels,
+    format: String,
+  },
+  embed: {
+    url: 'embed',
+    label: 'Embedded panel',
+    default: '',
+    parse: (raw) =>
+      raw === '' || (PANEL_IDS as readonly string[]).includes(raw)
+        ? { value: raw as PanelId | '' }
+        : { error: `expected a panel name from ${PANEL_IDS.join(', ')}` },
     format: String,
   },
   ...TRAINING,

@@ -6,6 +6,8 @@ import { isLayoutKey, type Settings } from '../state/settings';
 import { Controls } from './controls/Controls';
 import { DatasetPanel } from './controls/DatasetPanel';
 import { DeviceBenchmark } from './controls/DeviceBenchmark';
+import { Drawer } from './controls/Drawer';
+import { EmbedView } from './EmbedView';
 import { LecturePanels } from './panels/LecturePanels';
 import { Notices } from './controls/Notices';
 import { RunFiles } from './controls/RunFiles';
@@ -84,6 +86,18 @@ export function App() {
     };
   }, [settings, onChange]);
 
+  if (settings.embed)
+    return (
+      <EmbedView
+        panel={settings.embed}
+        state={state}
+        settings={settings}
+        inspect={actions.inspect}
+        onSettings={onChange}
+        play={actions.play}
+      />
+    );
+
   return (
     <PanelFoldingContext.Provider value={folding}>
       <div className="app">
@@ -108,6 +122,39 @@ export function App() {
               </span>
             ) : null}
           </p>
+          <Drawer label="Data, files and saved runs" title="Data, files and saved runs">
+            <DeviceBenchmark
+              settings={settings}
+              starting={state.phase === 'starting'}
+              training={state.playing}
+              remembered={backendChoice.benchmark}
+              pauseTraining={actions.pause}
+              resumeTraining={actions.play}
+              onResult={backendChoice.onBenchmark}
+            />
+            <DatasetPanel
+              dataset={ds}
+              ready={ready}
+              sink={actions}
+              want={settings.dataset}
+              onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
+            />
+            <RunFiles
+              onImport={async (files) => {
+                const config = await actions.importRun(files);
+                if (config) setSettings((s) => ({ ...s, ...config }));
+                return config !== null;
+              }}
+              onExport={actions.exportRun}
+              ready={ready}
+            />
+            <SavedRunsList
+              runs={runs.savedRuns}
+              ready={ready}
+              onOpen={openSavedRun}
+              onDelete={(id) => void actions.deleteSavedRun(id)}
+            />
+          </Drawer>
         </header>
         <main>
           <Lessons settings={settings} state={state} actions={actions} apply={applySettings} />
@@ -120,40 +167,15 @@ export function App() {
             onStep={() => actions.step(1)}
             onReset={() => actions.reset(settings)}
             onChange={onChange}
-          />
-          <DeviceBenchmark
-            settings={settings}
-            starting={state.phase === 'starting'}
-            training={state.playing}
-            remembered={backendChoice.benchmark}
-            pauseTraining={actions.pause}
-            resumeTraining={actions.play}
-            onResult={backendChoice.onBenchmark}
-          />
-          <DatasetPanel
-            dataset={ds}
-            ready={ready}
-            sink={actions}
-            want={settings.dataset}
-            onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
-          />
-          <RunFiles
-            onImport={async (files) => {
-              const config = await actions.importRun(files);
-              if (config) setSettings((s) => ({ ...s, ...config }));
-              return config !== null;
-            }}
-            onExport={actions.exportRun}
-            ready={ready}
-          />
-          <SavedRunsList
-            runs={runs.savedRuns}
-            ready={ready}
-            onOpen={openSavedRun}
-            onDelete={(id) => void actions.deleteSavedRun(id)}
+            backend={{ automatic: backendChoice.source === 'default', running: state.backend }}
           />
           <StatusLine state={state} />
-          <Notices notices={state.notices} onDismiss={actions.dismissNotice} />
+          <Notices
+            notices={state.notices}
+            backend={state.backend}
+            automatic={backendChoice.source === 'default'}
+            onDismiss={actions.dismissNotice}
+          />
           <RunRecovery
             resumable={runs.resumable}
             rollbackStep={state.diverged && state.lastSave ? state.lastSave.meta.step : null}

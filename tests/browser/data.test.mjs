@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { after, before, test } from 'node:test';
-import { launch, openPage, startServer, stepOf, text, waitFor } from './harness.mjs';
+import { launch, openDrawer, openPage, startServer, stepOf, text, waitFor } from './harness.mjs';
 
 const MINUTE = 60_000;
 const FASHION_DIR = process.env.FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
@@ -98,6 +98,7 @@ async function openLab(context) {
     MINUTE,
     'MNIST',
   );
+  await openDrawer(page);
   return { page, errors, stray, toggle };
 }
 
@@ -350,6 +351,7 @@ test(
       assert.equal(hash().get('dataset'), 'fashion-mnist');
       assert.equal(hash().get('latent'), '4');
       assert.equal(hash().get('datasetBase'), `${data.url}/`, 'the mirror moves into the hash');
+      await openDrawer(page);
       const select = page.getByTestId('dataset-select');
       await waitFor(() => select.isEnabled(), MINUTE, 'the dataset select');
       await select.selectOption('mnist');

@@ -4,7 +4,7 @@
 // can hang.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, openPage, startServer, stepOf, text, waitFor } from './harness.mjs';
+import { launch, openDrawer, openPage, startServer, stepOf, text, waitFor } from './harness.mjs';
 
 let server;
 before(async () => {
@@ -53,6 +53,7 @@ test(
       await stepButton.click();
       await waitFor(async () => (await stepOf(page)) === 1, 2 * MINUTE, 'step 1');
 
+      await openDrawer(page);
       const button = page.getByRole('button', { name: 'Benchmark this device' });
       await waitFor(() => button.isEnabled(), 2 * MINUTE, 'the benchmark button');
       await button.click();

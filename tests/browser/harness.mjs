@@ -109,3 +109,12 @@ export async function waitFor(fn, ms, what) {
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Opens the page's drawer of data, run files, saved runs and the device benchmark (closed on the
+ * first screen), so the tests can click what is in it.
+ */
+export async function openDrawer(page) {
+  const toggle = page.getByTestId('drawer-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}

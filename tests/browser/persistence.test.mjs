@@ -7,7 +7,16 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { launch, openPage, startServer, stepOf, testElbo, text, waitFor } from './harness.mjs';
+import {
+  launch,
+  openDrawer,
+  openPage,
+  startServer,
+  stepOf,
+  testElbo,
+  text,
+  waitFor,
+} from './harness.mjs';
 
 const MINUTE = 60_000;
 // A small VAE on wasm: quick steps on a loaded machine.
@@ -151,6 +160,7 @@ test(
       const step = await stepOf(page);
       const original = await reconstructionsAt(page, step);
 
+      await openDrawer(page);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByTestId('export-run').click(),

@@ -39,6 +39,7 @@ describe('settings table and URL', () => {
       lessonStep: 3,
       present: true,
       hide: 'options,benchmark',
+      embed: 'interp',
       model: 'ae',
       arch: 'conv',
       latentDim: 16,
@@ -75,7 +76,7 @@ describe('settings table and URL', () => {
       expect(s[k], k).not.toBe(SETTINGS[k].default);
     const hash = settingsToHash(s);
     expect(hash).toBe(
-      '#backend=wasm&dataset=fashion-mnist&closed=manifold%2Cgumbel&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+      '#backend=wasm&dataset=fashion-mnist&closed=manifold%2Cgumbel&embed=interp&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8' +

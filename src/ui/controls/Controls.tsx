@@ -3,7 +3,9 @@
  * with labels. Only settings the running model uses are shown (see ModelOptions).
  */
 import { useId } from 'react';
+import type { BackendName } from '../../contracts/config';
 import { type Settings } from '../../state/settings';
+import { BackendField } from './BackendField';
 import { runHint, SettingField, settingsFor, type SetSetting } from './ModelOptions';
 import { sendSignal } from '../lessons/signals';
 
@@ -19,6 +21,8 @@ export interface ControlsProps {
   onReset: () => void;
   /** A changed setting and which key changed. */
   onChange: (next: Settings, key: keyof Settings) => void;
+  /** What the Backend control shows: nobody chose one, and which one runs. */
+  backend?: { automatic: boolean; running: BackendName | null };
 }
 
 export function Controls({
@@ -30,13 +34,24 @@ export function Controls({
   onStep,
   onReset,
   onChange,
+  backend,
 }: ControlsProps) {
   const id = useId();
   const set: SetSetting = (key, value) => onChange({ ...settings, [key]: value }, key);
   const { main, more } = settingsFor(settings);
-  const field = (key: keyof Settings) => (
-    <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
-  );
+  const field = (key: keyof Settings) =>
+    key === 'backend' ? (
+      <BackendField
+        key={key}
+        id={`${id}-backend`}
+        value={settings.backend}
+        automatic={backend?.automatic ?? false}
+        running={backend?.running ?? null}
+        onChoose={(b) => set('backend', b)}
+      />
+    ) : (
+      <SettingField key={key} name={key} settings={settings} set={set} idPrefix={id} />
+    );
   // σ is shown exactly when the model reads it and the likelihood is Gaussian.
   const gaussian = more.includes('sigma');
   return (

@@ -6,7 +6,7 @@
  * a bilinear grid between four corner digits, and for VQ-VAE the path of z_e before
  * quantisation next to the same path snapped to the codebook. Continuous latents and VQ-VAE.
  */
-import { useRef, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { DigitRef, ImageBatch } from '../../contracts/inspect';
 import type { Inspect } from '../use-inspection';
 import { useInspection } from '../use-inspection';
@@ -17,7 +17,6 @@ import { ProbePicker } from './ProbePicker';
 import {
   choiceKey,
   choiceName,
-  distinctProbes,
   toDigitRef,
   type DigitChoice,
   type Drawing,
@@ -27,6 +26,7 @@ import { downloadFiguresPng } from './interpolation-export';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 import { sendSignal } from '../lessons/signals';
+import { openingDigits } from './opening-digits';
 
 const STEPS = [5, 7, 9, 11, 13] as const;
 const GRID_SIZES = [5, 7, 9] as const;
@@ -65,12 +65,16 @@ function PathFigure({
 export function InterpolationPanel(props: InterpolationPanelProps) {
   const { heading, inspect, live, probes, labels, drawing, preQuantised } = props;
   const probeCount = probes?.count ?? 0;
-  const [defaults] = useState(() => distinctProbes(labels, probeCount, 4));
-  const [a, setA] = useState<DigitChoice>(defaults[0]!);
-  const [b, setB] = useState<DigitChoice>(defaults[1]!);
+  // The opening digits follow the probes once they arrive; a digit the user picked stays.
+  const opening = useMemo(() => openingDigits(labels, probeCount), [labels, probeCount]);
+  const [pickedA, setA] = useState<DigitChoice | null>(null);
+  const [pickedB, setB] = useState<DigitChoice | null>(null);
   const [steps, setSteps] = useState<number>(9);
   const [gridN, setGridN] = useState<number>(7);
-  const [corners, setCorners] = useState<DigitChoice[]>(defaults);
+  const [pickedCorners, setCorners] = useState<(DigitChoice | null)[]>([null, null, null, null]);
+  const a = pickedA ?? opening.path[0];
+  const b = pickedB ?? opening.path[1];
+  const corners = pickedCorners.map((c, i) => c ?? opening.corners[i]!);
   const [exportError, setExportError] = useState<string | null>(null);
   const exportRoot = useRef<HTMLDivElement>(null);
 

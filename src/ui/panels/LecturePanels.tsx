@@ -5,6 +5,7 @@
  */
 import { Fragment, useCallback, useMemo, useState } from 'react';
 import { MODEL_CATALOG } from '../../contracts/catalog';
+import type { PanelId } from '../../contracts/panels';
 import type { Settings } from '../../state/settings';
 import type { TrainingState } from '../../state/training-store';
 import type { Inspect } from '../use-inspection';
@@ -18,9 +19,11 @@ export interface LecturePanelsProps {
   inspect: Inspect;
   /** Change settings (e.g. the τ slider), exactly as a control would. */
   onSettings?: (next: Settings, key: keyof Settings) => void;
+  /** Only this panel (the page's `#embed=` view). */
+  only?: PanelId;
 }
 
-export function LecturePanels({ state, settings, inspect, onSettings }: LecturePanelsProps) {
+export function LecturePanels({ state, settings, inspect, onSettings, only }: LecturePanelsProps) {
   // Strokes are counted and never reused, so a new drawing always means a new question.
   const [{ drawing }, setInk] = useState<{ drawing: Drawing | null; strokes: number }>({
     drawing: null,
@@ -61,9 +64,11 @@ export function LecturePanels({ state, settings, inspect, onSettings }: LectureP
   };
   return (
     <div className="panels">
-      {panelsFor({ traits, caps }).map(({ id, title, wide, render }) => (
-        <Fragment key={id}>{render({ id, title, wide }, page)}</Fragment>
-      ))}
+      {panelsFor({ traits, caps })
+        .filter(({ id }) => !only || id === only)
+        .map(({ id, title, wide, render }) => (
+          <Fragment key={id}>{render({ id, title, wide }, page)}</Fragment>
+        ))}
     </div>
   );
 }

@@ -13,7 +13,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChartLegend, legendEntries, type LegendEntry, type LegendMode } from './ChartLegend';
 import { asCanvasTrace, drawCanvasMarkers, extentTrace } from './canvas-markers';
 import type { IndexedTrace } from './canvas-hover';
-import { CANVAS_PLOTLY_CONFIG, chartLayout, PLOTLY_CONFIG } from './chart-layout';
+import { CANVAS_PLOTLY_CONFIG, chartLayout, PLOTLY_CONFIG, themed } from './chart-layout';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import { bindChartEvents, type HoverHit } from './plot-events';
 import { loadPlotly } from './plotly-loader';
@@ -174,7 +174,8 @@ export function PlotlyChart({
         }
         // The config only once: passing it again makes Plotly rebuild and compare it every time.
         const config = canvasSet.size ? CANVAS_PLOTLY_CONFIG : PLOTLY_CONFIG;
-        const done = plotly.react(node, sent, l, first ? config : undefined);
+        // The theme's colours as they are now (light, dark or the projector's).
+        const done = plotly.react(node, sent, themed(l), first ? config : undefined);
         drawn.current = done;
         // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
         const ms = performance.now() - t0;
@@ -240,7 +241,10 @@ export function PlotlyChart({
     <div
       ref={el}
       data-testid={testId}
-      role="img"
+      // A group, not an image: Plotly puts its own buttons and drag layers inside (an image
+      // may hold nothing interactive), and the label still reads as the chart's summary.
+      role="group"
+      aria-roledescription="chart"
       aria-label={`${title}. ${summary}`}
       style={
         // Its own layout and paint: Plotly reads sizes in the middle of a redraw, and without

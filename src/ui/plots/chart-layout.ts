@@ -42,3 +42,51 @@ export function chartLayout(
       };
   return out;
 }
+
+/** The page theme's chart colours (theme.css), read at draw time; Plotly's own where none. */
+export interface ChartColours {
+  fg: string;
+  grid: string;
+  line: string;
+  bg: string;
+  /** Base font size in px (the projector theme's is larger); none: Plotly's own. */
+  size?: number;
+}
+
+export function themeColours(root: Element | null = globalThis.document?.documentElement ?? null) {
+  if (!root || typeof getComputedStyle === 'undefined') return null;
+  const style = getComputedStyle(root);
+  const read = (name: string) => style.getPropertyValue(name).trim();
+  const colours = {
+    fg: read('--chart-fg'),
+    grid: read('--chart-grid'),
+    line: read('--chart-line'),
+    bg: read('--chart-bg'),
+    size: parseFloat(read('--chart-font-size')) || undefined,
+  };
+  return colours.fg && colours.bg ? colours : null;
+}
+
+/**
+ * `layout` in the theme's colours: text, axis lines, grid and background (a see-through
+ * background stays see-through, and a chart's own colours win).
+ */
+export function themed(layout: PlotLayout, colours: ChartColours | null = themeColours()) {
+  if (!colours) return layout;
+  const { fg, grid, line, bg, size } = colours;
+  const out: PlotLayout = {
+    paper_bgcolor: bg,
+    plot_bgcolor: bg,
+    ...layout,
+    font: { color: fg, ...(size ? { size } : {}), ...(layout.font as object | undefined) },
+  };
+  for (const [key, axis] of Object.entries(out))
+    if (AXIS_KEY.test(key) && axis && typeof axis === 'object')
+      out[key] = {
+        gridcolor: grid,
+        linecolor: line,
+        zerolinecolor: line,
+        ...(axis as Record<string, unknown>),
+      };
+  return out;
+}

@@ -44,7 +44,8 @@ export function TexBlock({
     [katex, tex],
   );
   return (
-    <div className={className} data-testid={testId} aria-label={text} role="math">
+    // Focusable: a wide formula scrolls inside its box, and the keyboard must reach it.
+    <div className={className} data-testid={testId} aria-label={text} role="math" tabIndex={0}>
       {html !== null ? (
         <div aria-hidden="true" dangerouslySetInnerHTML={{ __html: html }} />
       ) : (
