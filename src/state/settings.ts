@@ -24,6 +24,11 @@ export interface Settings extends TrainConfig {
   dataset: DatasetId;
   /** Lecture panels shown folded, comma-separated ids (src/contracts/panels.ts); page only. */
   closedPanels: string;
+  /**
+   * A trained model that ships with the lab (an id of public/pretrained/manifest.json) to open
+   * the page on, e.g. #pretrained=vae-2d; page only, read once at start ('' = none).
+   */
+  pretrained: string;
 }
 
 interface Spec<T> {
@@ -80,6 +85,16 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
     label: 'Folded panels',
     default: '',
     parse: parseClosedPanels,
+    format: String,
+  },
+  pretrained: {
+    url: 'pretrained',
+    label: 'Trained model',
+    default: '',
+    parse: (raw) =>
+      /^[a-z0-9][a-z0-9-]{0,39}$/.test(raw)
+        ? { value: raw }
+        : { error: 'expected the id of a trained model, e.g. vae-2d' },
     format: String,
   },
   ...TRAINING,
@@ -177,8 +192,7 @@ export function settingsToHash(
 export function configProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of KEYS) {
-    if (k === 'backend' || k === 'dataset' || k === 'closedPanels' || !Object.hasOwn(config, k))
-      continue;
+    if (!Object.hasOwn(TRAINING, k) || !Object.hasOwn(config, k)) continue; // page settings: not in files
     const spec = SETTINGS[k] as Spec<unknown>;
     const value = config[k];
     const expected = typeof spec.default;
@@ -192,6 +206,12 @@ export function configProblems(config: Record<string, unknown>): string[] {
 }
 
 export function trainConfigOf(s: Settings): TrainConfig {
-  const { backend: _backend, dataset: _dataset, closedPanels: _closed, ...config } = s;
+  const {
+    backend: _backend,
+    dataset: _dataset,
+    closedPanels: _closed,
+    pretrained: _pretrained,
+    ...config
+  } = s;
   return config;
 }

@@ -64,7 +64,7 @@ const BACKEND_FIELD: Field = {
 /** The page's control for `key`, or none (the dataset and folded panels have their own). */
 function fieldFor(key: SettingKey): Field | null {
   if (key === 'backend') return BACKEND_FIELD;
-  if (key === 'dataset' || key === 'closedPanels') return null;
+  if (key === 'dataset' || key === 'closedPanels' || key === 'pretrained') return null;
   return fieldOf(key);
 }
 
