@@ -173,6 +173,8 @@ export async function loadPretrained(
 ): Promise<TrainConfig | null> {
   let read;
   try {
+    // The worker takes a checkpoint once its data are loaded (before, it would not answer).
+    if (session.store.get().phase !== 'ready') throw new Error('the lab is still starting');
     const manifest = await pretrainedManifest(folderUrl, fetchFn);
     const entry = manifest.checkpoints.find((c) => c.id === id);
     if (!entry) {

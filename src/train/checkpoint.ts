@@ -114,7 +114,7 @@ export async function encodeCheckpoint(
   const { specs } = encoded;
   let data = encoded.data;
   if (options.float16) {
-    data = encodeHalf(new Float32Array(data)).buffer;
+    data = encodeHalf(new Float32Array(data)).buffer as ArrayBuffer;
     for (const spec of specs) spec.quantization = { dtype: 'float16' };
   }
   return {

@@ -71,6 +71,7 @@ describe('loadPretrained refusals', () => {
     const notices: string[] = [];
     const session = {
       addNotice: (_kind: string, text: string) => notices.push(text),
+      store: { get: () => ({ phase: 'ready' }) },
       newRun: () => Promise.reject(new Error('must not be asked')),
     } as unknown as RunSession;
     return { session, notices };
@@ -112,6 +113,17 @@ describe('loadPretrained refusals', () => {
       expect(notices[0]).toMatch(message);
       expect(notices[0]).toMatch(/The current run is unchanged\.$/);
     }
+  });
+
+  it('waits for no worker: before the lab is ready it refuses at once, fetching nothing', async () => {
+    const notices: string[] = [];
+    const session = {
+      addNotice: (_kind: string, text: string) => notices.push(text),
+      store: { get: () => ({ phase: 'starting' }) },
+    } as unknown as RunSession;
+    const fetchFn = () => Promise.reject(new Error('must not fetch'));
+    expect(await loadPretrained(session, 'vae-2d', 'https://c.test/', fetchFn)).toBeNull();
+    expect(notices[0]).toMatch(/the lab is still starting/);
   });
 
   it('fetches the manifest once, and again after a failure', async () => {
