@@ -81,11 +81,19 @@ for (const c of manifest.checkpoints) {
           /pretrained=/,
           'the link was read once, the URL shows the settings',
         );
-        if (c.settings?.hiddenDim && c.settings.arch === 'mlp')
-          assert.equal(
-            await page.getByTestId('setting-hidden').inputValue(),
-            String(c.settings.hiddenDim),
-          );
+        if (c.model === 'vae' || c.model === 'ae') {
+          // The MLPs' sizes, which the controls show for these models.
+          for (const [testId, key] of [
+            ['setting-hidden', 'hiddenDim'],
+            ['setting-latent', 'latentDim'],
+          ])
+            assert.equal(
+              await page.getByTestId(testId).inputValue(),
+              String(c.settings[key]),
+              `the ${key} control shows the trained model's`,
+            );
+          assert.match(url, new RegExp(`hidden=${c.settings.hiddenDim}`), 'and so does the URL');
+        }
         assert.deepEqual(errors, [], 'no page or console errors');
       } finally {
         await page.close();
