@@ -42,7 +42,7 @@ const CHECKPOINTS = [
   {
     id: 'catvae',
     title: 'Categorical VAE, 20 variables of 10 classes (MLP)',
-    flags: ['--model', 'catvae', '--hidden', '256', '--seed', '1', '--epochs', '2'],
+    flags: ['--model', 'catvae', '--seed', '1', '--epochs', '2'],
   },
   {
     id: 'vqvae',
