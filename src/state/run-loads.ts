@@ -6,7 +6,7 @@
 import { MODEL_CATALOG } from '../contracts/catalog';
 import type { TrainConfig } from '../contracts/config';
 import type { ImageDataset } from '../data/image-dataset';
-import { readCheckpointFiles } from './checkpoint-files';
+import { readCheckpointFiles, type CheckpointFiles } from './checkpoint-files';
 import { downloadRunFile, isRunFile, readRunFile } from './run-file-io';
 import type { RunSession } from './run-session';
 import { historyOf, newKey } from './saved-runs';
@@ -39,6 +39,17 @@ export async function importRun(session: RunSession, files: File[]): Promise<Tra
     session.addNotice('error', `${(err as Error).message} The current run is unchanged.`);
     return null;
   }
+  return loadCheckpoint(session, read);
+}
+
+/**
+ * A checkpoint's two halves, read and checked as files, in place of the run (the worker checks
+ * them against the zoo). Resolves with its config, or null after a notice.
+ */
+export async function loadCheckpoint(
+  session: RunSession,
+  read: CheckpointFiles,
+): Promise<TrainConfig | null> {
   try {
     const run = await session.newRun((client, runId) =>
       client.importCheckpoint(read.name, read.meta, read.weights, runId),

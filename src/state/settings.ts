@@ -34,6 +34,11 @@ export interface Settings extends TrainConfig {
   hide: string;
   /** `#embed=<panel id>`: the page shows that panel alone, for an iframe; '' for the lab. Page only. */
   embed: PanelId | '';
+  /**
+   * A trained model that ships with the lab (an id of public/pretrained/manifest.json) to open
+   * the page on, e.g. #pretrained=vae-2d; page only, read once at start ('' = none).
+   */
+  pretrained: string;
 }
 
 /** Control groups a classroom link may hide (`hide=options,benchmark`). */
@@ -49,6 +54,7 @@ export const PAGE_KEYS = [
   'present',
   'hide',
   'embed',
+  'pretrained',
 ] as const satisfies readonly (keyof Settings)[];
 
 export type PageKey = (typeof PAGE_KEYS)[number];
@@ -140,6 +146,16 @@ export const SETTINGS: { [K in keyof Settings]: Spec<Settings[K]> } = {
       raw === '' || (PANEL_IDS as readonly string[]).includes(raw)
         ? { value: raw as PanelId | '' }
         : { error: `expected a panel name from ${PANEL_IDS.join(', ')}` },
+    format: String,
+  },
+  pretrained: {
+    url: 'pretrained',
+    label: 'Trained model',
+    default: '',
+    parse: (raw) =>
+      /^[a-z0-9][a-z0-9-]{0,39}$/.test(raw)
+        ? { value: raw }
+        : { error: 'expected the id of a trained model, e.g. vae-2d' },
     format: String,
   },
   ...TRAINING,
@@ -275,7 +291,7 @@ export function settingsToHash(
 export function configProblems(config: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const k of KEYS) {
-    if ((PAGE_KEYS as readonly string[]).includes(k) || !Object.hasOwn(config, k)) continue;
+    if (!Object.hasOwn(TRAINING, k) || !Object.hasOwn(config, k)) continue; // page settings: not in files
     const spec = SETTINGS[k] as Spec<unknown>;
     const value = config[k];
     const expected = typeof spec.default;

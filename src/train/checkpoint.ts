@@ -2,8 +2,11 @@
  * Checkpoints: the model's config, its weights in TF.js's weight format (tf.io.encodeWeights:
  * one binary buffer plus a manifest of names, shapes and dtypes), and the training state.
  * Written by the CLI (`--save DIR`: checkpoint.json + weights.bin) and readable anywhere TF.js runs.
+ * Weights may be stored as float16 (the shipped trained models): a spec then carries TF.js's
+ * `"quantization": {"dtype": "float16"}` and its values take 2 bytes each (core/half-float.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { decodeHalf, encodeHalf } from '../core/half-float';
 import type { LatentModel } from '../models/latent-model';
 import { MODEL_KINDS } from '../contracts/catalog';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../contracts/config';
@@ -21,6 +24,12 @@ export interface CheckpointMeta {
   /** tf.io weight specs, one per model variable, in `model.variables` order (names w0, w1, …). */
   weightSpecs: tf.io.WeightsManifestEntry[];
 }
+
+/** How a weight is stored: float32, or float16 (TF.js's quantization entry). */
+const isHalf = (spec: tf.io.WeightsManifestEntry) =>
+  isObject(spec.quantization) && spec.quantization.dtype === 'float16';
+const bytesOf = (spec: tf.io.WeightsManifestEntry) =>
+  (isHalf(spec) ? 2 : 4) * spec.shape.reduce((p, d) => p * d, 1);
 
 /** What a checkpoint stores: every trained variable (a VQ-VAE with EMA adds its codebook). */
 function savedVariables(model: LatentModel): tf.Variable[] {
@@ -79,22 +88,35 @@ export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
     step: raw.step as number,
     epoch: raw.epoch as number,
     dataset: typeof raw.dataset === 'string' ? raw.dataset : 'mnist',
-    // Only name, shape and dtype: other fields (e.g. "quantization") change how TF.js decodes.
-    weightSpecs: (raw.weightSpecs as tf.io.WeightsManifestEntry[]).map(({ name, shape }) => ({
-      name,
-      shape: [...shape],
+    // Only name, shape, dtype and a float16 quantization: other fields (e.g. a uint8
+    // "quantization" with a scale) would change how TF.js decodes, and are dropped.
+    weightSpecs: (raw.weightSpecs as tf.io.WeightsManifestEntry[]).map((spec) => ({
+      name: spec.name,
+      shape: [...spec.shape],
       dtype: 'float32' as const,
+      ...(isHalf(spec) ? { quantization: { dtype: 'float16' as const } } : {}),
     })),
   };
 }
 
+/**
+ * The model's checkpoint. `float16`: every weight rounded to the nearest half float (half the
+ * bytes; the trained models that ship with the app, where the test metric allows it).
+ */
 export async function encodeCheckpoint(
   model: LatentModel,
   config: TrainConfig,
   state: { step: number; epoch: number; dataset: string },
+  options: { float16?: boolean } = {},
 ): Promise<{ meta: CheckpointMeta; weights: ArrayBuffer }> {
   const named = savedVariables(model).map((v, i) => ({ name: `w${i}`, tensor: v as tf.Tensor }));
-  const { data, specs } = await tf.io.encodeWeights(named);
+  const encoded = await tf.io.encodeWeights(named);
+  const { specs } = encoded;
+  let data = encoded.data;
+  if (options.float16) {
+    data = encodeHalf(new Float32Array(data)).buffer as ArrayBuffer;
+    for (const spec of specs) spec.quantization = { dtype: 'float16' };
+  }
   return {
     meta: {
       format: CHECKPOINT_FORMAT,
@@ -123,10 +145,7 @@ export function loadCheckpointWeights(
   if (!(MODEL_KINDS as readonly string[]).includes(meta.config.model)) {
     throw new Error(`checkpoint has unknown model "${meta.config.model}"`);
   }
-  const expectedBytes = meta.weightSpecs.reduce(
-    (a, s) => a + 4 * s.shape.reduce((p, d) => p * d, 1),
-    0,
-  );
+  const expectedBytes = meta.weightSpecs.reduce((a, s) => a + bytesOf(s), 0);
   if (weights.byteLength !== expectedBytes) {
     throw new Error(
       `weights are truncated or padded: ${weights.byteLength} bytes, the manifest needs ${expectedBytes}`,
@@ -147,10 +166,14 @@ export function loadCheckpointWeights(
       );
     }
   });
-  const tensors = tf.io.decodeWeights(weights, meta.weightSpecs);
-  try {
-    vars.forEach((v, i) => v.assign(tensors[`w${i}`]!));
-  } finally {
-    tf.dispose(Object.values(tensors));
-  }
+  let offset = 0;
+  vars.forEach((v, i) => {
+    const spec = meta.weightSpecs[i]!;
+    const bytes = weights.slice(offset, offset + bytesOf(spec));
+    offset += bytes.byteLength;
+    const values = isHalf(spec) ? decodeHalf(new Uint16Array(bytes)) : new Float32Array(bytes);
+    const t = tf.tensor(values, v.shape, 'float32');
+    v.assign(t);
+    t.dispose();
+  });
 }

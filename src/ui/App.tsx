@@ -1,5 +1,5 @@
 /** The lab page: controls, status, notices and the lecture panels, wired to the training worker. */
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
 import { startsNewRun } from '../contracts/settings';
 import { isLayoutKey, type Settings } from '../state/settings';
@@ -67,6 +67,22 @@ export function App() {
   );
 
   const ready = state.phase === 'ready';
+  /** A trained model in place of the run, its settings in the controls and the URL. */
+  const loadPretrained = useCallback(
+    async (id: string) => {
+      const config = await actions.loadPretrained(id);
+      setSettings((s) => ({ ...s, ...config, pretrained: '' }));
+    },
+    [actions],
+  );
+  // #pretrained=<id>: open on that trained model once the worker is ready (read once).
+  const pretrainedLink = useRef(initial.settings.pretrained);
+  useEffect(() => {
+    const id = pretrainedLink.current;
+    if (!ready || !id) return;
+    pretrainedLink.current = '';
+    void loadPretrained(id);
+  }, [ready, loadPretrained]);
   const openSavedRun = (id: string) =>
     void actions.openSavedRun(id).then((config) => {
       if (config) setSettings((s) => ({ ...s, ...config }));
@@ -157,7 +173,13 @@ export function App() {
           </Drawer>
         </header>
         <main>
-          <Lessons settings={settings} state={state} actions={actions} apply={applySettings} />
+          <Lessons
+            settings={settings}
+            state={state}
+            actions={actions}
+            apply={applySettings}
+            loadPretrained={(id) => void loadPretrained(id)}
+          />
           <Controls
             settings={settings}
             running={state.running}

@@ -12,6 +12,7 @@ import type { ImageDataset } from '../data/image-dataset';
 import { listRuns, loadRun, saveRun, deleteRun, type SavedRunSummary } from '../state/run-db';
 import { exportRun, importRun, importRunFile, replaceDataset } from '../state/run-loads';
 import { RunSession, RunStateCell } from '../state/run-session';
+import { loadPretrained } from '../state/pretrained';
 import { resumableRun, type RunOwner } from '../state/saved-runs';
 import { initialState, notice, type Notice, type TrainingState } from '../state/training-store';
 
@@ -59,12 +60,19 @@ export interface TrainingActions {
   rollback: (settings: Settings) => Promise<void>;
   /** Moves the run on screen to a new worker on `backend` (see RunSession.moveRun). */
   moveRun: (backend: BackendName, resume: boolean) => Promise<boolean>;
-  /** Loads the shipped trained model `id` (public/pretrained/manifest.json) in place of the run. */
-  loadPretrained: (id: string) => Promise<void>;
+  /**
+   * Loads the trained model `id` of public/pretrained/manifest.json in place of the run (fetched
+   * now, not before). Resolves with its config for the controls, or null after a notice.
+   */
+  loadPretrained: (id: string) => Promise<TrainConfig | null>;
 }
 
 function datasetsUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
+}
+
+function pretrainedUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}pretrained/`, window.location.href).href;
 }
 
 const NOT_RUNNING = () => Promise.reject(new Error('the training worker is not running'));
@@ -174,14 +182,7 @@ export function useTrainingSession(
           (s) => s.moveRun(backend, resume),
           () => Promise.resolve(false),
         ),
-      loadPretrained: (id) => {
-        // Placeholder until the trained models ship (issue #14).
-        store.update((s) => ({
-          ...s,
-          notices: [...s.notices, notice('info', `No trained model ships for ${id} yet`)],
-        }));
-        return Promise.resolve();
-      },
+      loadPretrained: (id) => on((s) => loadPretrained(s, id, pretrainedUrl()), noRun),
     };
   }, [store]);
 

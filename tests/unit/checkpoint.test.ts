@@ -169,3 +169,30 @@ describe('checkpoint files from outside (found by tests/unit/fuzz-parsers.test.t
     a.dispose();
   });
 });
+
+describe('float16 checkpoints (the trained models that ship with the app)', () => {
+  it('stores each weight in 2 bytes and loads it back as its nearest half float', async () => {
+    const a = createModel(config, 784);
+    const full = await encodeCheckpoint(a, config, state);
+    const half = await encodeCheckpoint(a, config, state, { float16: true });
+    expect(half.weights.byteLength * 2).toBe(full.weights.byteLength);
+    const raw = JSON.parse(JSON.stringify(half.meta));
+    expect(raw.weightSpecs[0].quantization).toEqual({ dtype: 'float16' });
+    const parsed = parseCheckpointMeta(raw);
+    expect(parsed.weightSpecs).toEqual(half.meta.weightSpecs);
+    const b = createModel({ ...config, seed: 5 }, 784);
+    loadCheckpointWeights(b, parsed, half.weights);
+    // Each weight is within half a float16 step (relative 2⁻¹¹) of the float32 one.
+    a.variables.forEach((v, i) => {
+      const want = v.dataSync();
+      const got = b.variables[i]!.dataSync();
+      for (let j = 0; j < want.length; j++)
+        expect(Math.abs(got[j]! - want[j]!)).toBeLessThanOrEqual(
+          Math.abs(want[j]!) * 2 ** -11 + 2 ** -25,
+        );
+    });
+    expect(() => loadCheckpointWeights(b, parsed, full.weights)).toThrow(/truncated or padded/);
+    a.dispose();
+    b.dispose();
+  });
+});

@@ -6,6 +6,7 @@ import {
   SETTINGS,
   settingsFromUrl,
   settingsToHash,
+  trainConfigOf,
   urlOfSettings,
   type Settings,
 } from '../../src/state/settings';
@@ -40,6 +41,7 @@ describe('settings table and URL', () => {
       present: true,
       hide: 'options,benchmark',
       embed: 'interp',
+      pretrained: 'vae-2d',
       model: 'ae',
       arch: 'conv',
       latentDim: 16,
@@ -76,7 +78,8 @@ describe('settings table and URL', () => {
       expect(s[k], k).not.toBe(SETTINGS[k].default);
     const hash = settingsToHash(s);
     expect(hash).toBe(
-      '#backend=wasm&dataset=fashion-mnist&closed=manifold%2Cgumbel&embed=interp&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
+      '#backend=wasm&dataset=fashion-mnist&closed=manifold%2Cgumbel&embed=interp&pretrained=vae-2d' +
+        '&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8' +
@@ -169,6 +172,16 @@ describe('settings table and URL', () => {
     expect(urlOfSettings(defaultSettings(), { pathname: '/', search: '?beta=1', hash: '' })).toBe(
       '/',
     );
+  });
+
+  it('reads a trained model id (#pretrained=vae-2d), page only: not a training setting', () => {
+    const { settings } = parseSettings('#pretrained=vae-2d');
+    expect(settings.pretrained).toBe('vae-2d');
+    expect(trainConfigOf(settings)).not.toHaveProperty('pretrained');
+    const bad = parseSettings('#pretrained=..%2Fsecret');
+    expect(bad.settings.pretrained).toBe('');
+    expect(bad.notices.join(' ')).toMatch(/id of a trained model/);
+    expect(configProblems({ pretrained: 7 })).toEqual([]);
   });
 
   it('keeps folded panels in page order and refuses unknown panel names', () => {

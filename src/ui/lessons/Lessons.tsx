@@ -22,12 +22,15 @@ export function Lessons({
   state,
   actions,
   apply,
+  loadPretrained,
 }: {
   settings: Settings;
   state: TrainingState;
   actions: TrainingActions;
   /** Applies several settings at once (the run follows: reset, live change or nothing). */
   apply: (next: Settings) => void;
+  /** Opens a shipped trained model, its settings in the controls (App's loader). */
+  loadPretrained: (id: string) => void;
 }) {
   const [help, setHelp] = useState(false);
   const api = useLesson(settings, state, apply, (text) => actions.addNotice('warning', text));
@@ -86,7 +89,7 @@ export function Lessons({
           progress={api.progress[lesson.id]}
           onGo={api.go}
           onClose={api.close}
-          onPretrained={(id) => void actions.loadPretrained(id)}
+          onPretrained={loadPretrained}
           onScratch={() => actions.reset(settings)}
         >
           <LinkBuilder
