@@ -149,13 +149,15 @@ test(
 );
 
 test('presenter mode: no serious or critical violations', { timeout: 6 * MINUTE }, async () => {
-  const { page } = await openReady('#present&backend=wasm');
+  const { page } = await openReady('#lesson=vae-elbo&step=3&present&backend=wasm');
   try {
     await stepOnce(page);
-    // The lesson host sets data-mode="present" for #present; the theme is what is audited here.
-    await page.evaluate(() => {
-      document.documentElement.dataset.mode ??= 'present';
-    });
+    await waitFor(
+      () => page.evaluate(() => document.documentElement.dataset.mode === 'present'),
+      MINUTE,
+      'presenter mode from #present',
+    );
+    await page.getByTestId('lesson-step').waitFor();
     await page.waitForTimeout(1500); // the charts redraw in the projector theme's colours
     assert.deepEqual(await audit(page), [], 'presenter mode');
     await page.screenshot({ path: 'docs/presenter.png' });
