@@ -25,6 +25,9 @@ export function useHighlight(name: string | undefined): void {
     const mark = (): boolean => {
       const el = document.querySelector(selector);
       if (!el) return false;
+      // A control inside a folded section (e.g. "Model options") is unfolded to be seen.
+      for (let d = el.closest('details'); d; d = d.parentElement?.closest('details') ?? null)
+        d.open = true;
       el.classList.add(HIGHLIGHT_CLASS);
       marked = el;
       const still = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches;
