@@ -43,7 +43,17 @@ test('size-report.json describes the files of this build', () => {
     'the initial set is JS',
   );
   assert.equal(report.initialJs.gzip, sum(initial), 'initial JS is the sum of its files');
-  const counted = report.files.filter((f) => f.kind !== 'wasm' || /wasm-simd-/.test(f.file));
+  // The lessons' text loads one lesson at a time, when opened: reported apart, not in the app.
+  const lessons = report.files.filter((f) => f.lesson);
+  assert.ok(lessons.length >= 7, `a chunk per lesson (${lessons.length})`);
+  assert.ok(
+    lessons.every((f) => f.kind === 'js' && !f.initial),
+    'lesson chunks are lazy JS',
+  );
+  assert.equal(report.lessons.gzip, sum(lessons), 'lessons: the sum of their chunks');
+  const counted = report.files.filter(
+    (f) => !f.lesson && (f.kind !== 'wasm' || /wasm-simd-/.test(f.file)),
+  );
   assert.equal(
     counted.filter((f) => f.kind === 'wasm').length,
     1,
