@@ -6,7 +6,7 @@
  */
 import type { Architecture, Likelihood, TrainConfig } from './config';
 
-export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae'] as const;
+export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'pca'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TermInfo {
@@ -67,6 +67,8 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+/** Σ over pixels of (x − x̂)² per image, pixels in [0, 1] (PCA's unit, not nats). */
+const squaredError = { key: 'squaredError', label: 'squared error' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -220,6 +222,27 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     ],
     describe: (c) =>
       `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
+  },
+  pca: {
+    kind: 'pca',
+    label: 'PCA (exact)',
+    description:
+      'Principal component analysis: the exact d-dimensional principal subspace, fitted in one closed-form step.',
+    terms: [squaredError],
+    headline: squaredError,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: ['gaussian'],
+      archs: MLP,
+      sampling: 'fitted-gaussian',
+      fitting: 'closed-form',
+    },
+    settings: ['model', 'latentDim', 'seed'],
+    describe: (c) => `pca (${c.latentDim} components, exact)`,
   },
 };
 
