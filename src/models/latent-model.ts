@@ -114,6 +114,11 @@ export interface LatentModel {
   klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */
   readonly latentDim?: number;
+  /**
+   * A decoder affine in z, x̂ = b + z W (PCA; the linear autoencoder with its identity output),
+   * as new tensors the caller disposes: W [L, P], b [P]. Absent or null otherwise.
+   */
+  affineDecoder?(): { weight: tf.Tensor2D; bias: tf.Tensor1D } | null;
   /** Continuous latent (VAE, AE): decode latent points z [B, L] → intensities [B, P] in [0, 1]. */
   decodeLatent?(z: tf.Tensor2D): tf.Tensor2D;
   /** Discrete models: their code layout (positions = gridHeight·gridWidth, K codes each). */

@@ -195,6 +195,14 @@ export class Pca implements LatentModel {
     return tf.tidy(() => tf.clipByValue(this.decode(z), 0, 1) as tf.Tensor2D);
   }
 
+  /** x̂ = μ + z Wᵀ: weight Wᵀ [d, P], bias μ [P] (new tensors). */
+  affineDecoder(): { weight: tf.Tensor2D; bias: tf.Tensor1D } {
+    return tf.tidy(() => ({
+      weight: tf.transpose(this.basis) as tf.Tensor2D,
+      bias: tf.reshape(this.mean, [-1]) as tf.Tensor1D,
+    }));
+  }
+
   /** The fitted subspace as plain numbers (panels): μ, W [P, d], λ [d], tr C. */
   async subspace(): Promise<PrincipalSubspace> {
     const [mean, basis, variances, total] = await Promise.all(this.variables.map((v) => v.data()));

@@ -300,6 +300,11 @@ export class Trainer {
     }
   }
 
+  /** The first n training images (a new tensor the caller disposes).   [min(n, N), P] */
+  trainingImages(n: number): tf.Tensor2D {
+    return tf.slice(this.trainX, [0, 0], [Math.min(n, this.trainCount), this.pixels]);
+  }
+
   /** Schedule values (β, KL weight, τ …) at the current step. */
   scheduleValues(): Record<string, number> {
     return this.model.scheduleValues(this.stepCount);

@@ -12,6 +12,7 @@ import { createModel } from '../../src/models/zoo';
 import { encodeCheckpoint, loadCheckpointWeights } from '../../src/train/checkpoint';
 import { captureRun, restoreRun } from '../../src/train/run-state';
 import { Trainer } from '../../src/train/trainer';
+import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { dataset } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
@@ -137,5 +138,54 @@ describe('Pca model', () => {
     for (const m of [t, restored]) m.dispose();
     fresh.dispose();
     x.dispose();
+  });
+});
+
+describe('the subspaces question (PCA beside the linear AE)', () => {
+  it('PCA: its own fit, error equal to the evaluated one on the probe digits', async () => {
+    const t = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, model: 'pca', latentDim: 3 });
+    await t.fitStep();
+    await t.flush();
+    expect(capabilitiesOf(t).affineDecoder).toBe(true);
+    const ev = await t.evaluate();
+    const before = tf.memory().numTensors;
+    const a = await inspect(t, { kind: 'subspaces' });
+    expect(tf.memory().numTensors).toBe(before);
+    if (a.kind !== 'subspaces') throw new Error(a.kind);
+    expect(a.model).toBeNull();
+    expect(a.pca.squaredError).toBeCloseTo(ev.test.squaredError!, 3);
+    expect(a.pca.basis.count).toBe(3);
+    expect(a.pca.variances[0]!).toBeGreaterThanOrEqual(a.pca.variances[1]!);
+    t.dispose();
+  });
+
+  it('linear AE: angles in degrees, its error ≥ PCA’s floor; refused for a ReLU AE', async () => {
+    const config: TrainConfig = {
+      ...TRAIN_DEFAULTS,
+      model: 'ae',
+      activation: 'linear',
+      likelihood: 'gaussian',
+      hiddenDim: 16,
+      latentDim: 2,
+      batchSize: 8,
+    };
+    const t = new Trainer(dataset(24), config);
+    t.trainStep();
+    await t.flush();
+    await inspect(t, { kind: 'subspaces' }); // fits and caches the comparison's PCA
+    const before = tf.memory().numTensors;
+    const a = await inspect(t, { kind: 'subspaces' });
+    expect(tf.memory().numTensors).toBe(before);
+    if (a.kind !== 'subspaces' || !a.model) throw new Error('no model part');
+    expect(a.model.anglesDeg).toHaveLength(2);
+    for (const g of a.model.anglesDeg) expect(g >= 0 && g <= 90).toBe(true);
+    // On the training digits PCA is optimal; the probes here are the same digits.
+    expect(a.model.squaredError).toBeGreaterThanOrEqual(a.pca.squaredError - 1e-3);
+    expect(a.model.columns.count).toBe(2);
+    t.dispose();
+    const relu = new Trainer(dataset(24), { ...config, activation: 'relu' });
+    expect(capabilitiesOf(relu).affineDecoder).toBe(false);
+    await expect(inspect(relu, { kind: 'subspaces' })).rejects.toThrow(/linear autoencoder/);
+    relu.dispose();
   });
 });
