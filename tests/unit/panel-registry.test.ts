@@ -19,7 +19,7 @@ const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
 const CAPS: Record<ModelKind, InspectCapabilities> = {
   vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
   ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
-  pca: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  pca: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, affineDecoder: true },
   vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
   dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
   catvae: {
@@ -39,6 +39,7 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['elbo', 'Loss terms', ALL],
   ['latent', 'Latent space', ALL],
   ['recon', 'Reconstructions', ALL],
+  ['pca', 'PCA and the linear autoencoder', ['pca']],
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
   ['manifold', 'Manifold', ['vae', 'ae', 'pca']],
   ['samples', 'Samples', ALL],
