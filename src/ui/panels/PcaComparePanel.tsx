@@ -6,7 +6,7 @@
  * horizontal line) and the angles falling to 0°, then both bases as images. For PCA itself:
  * its eigen-digits and the variance each explains.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { InspectAnswer } from '../../contracts/inspect';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Inspect } from '../use-inspection';
@@ -28,22 +28,31 @@ const PCA_COLOUR = '#000000';
 const ANGLE_COLOURS = ['#D55E00', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#0072B2'];
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
 
-/** The answers' history for one run (a new run starts a new history). */
+/**
+ * The answers' history for one run (a new run starts a new one). Updated while rendering when a
+ * new answer arrives (React's "adjust state on a prop change"), so no effect sets state.
+ */
 function useHistory(answer: Answer | null, runKey: string): Point[] {
-  const [history, setHistory] = useState<{ run: string; points: Point[] }>({
+  const [history, setHistory] = useState<{ run: string; seen: Answer | null; points: Point[] }>({
     run: runKey,
+    seen: null,
     points: [],
   });
-  useEffect(() => {
-    if (!answer?.model) return;
-    const { step, model, pca } = answer;
-    const point = { step, ae: model.squaredError, pca: pca.squaredError, angles: model.anglesDeg };
-    setHistory((h) => {
-      const points = h.run === runKey ? h.points : [];
-      const kept = points.filter((p) => p.step < step); // a restored or reset run goes back
-      return { run: runKey, points: [...kept, point] };
-    });
-  }, [answer, runKey]);
+  if (answer !== history.seen || runKey !== history.run) {
+    let points = history.run === runKey ? history.points : [];
+    if (answer?.model) {
+      const { step, model, pca } = answer;
+      const point = {
+        step,
+        ae: model.squaredError,
+        pca: pca.squaredError,
+        angles: model.anglesDeg,
+      };
+      // A restored or reset run goes back in steps: drop what lies ahead of it.
+      points = [...points.filter((p) => p.step < step), point];
+    }
+    setHistory({ run: runKey, seen: answer, points });
+  }
   return history.run === runKey ? history.points : [];
 }
 
