@@ -40,7 +40,7 @@ const lesson: Lesson = {
 
 There is nothing to learn step by step: one pass over the 60,000 digits builds $C$, and an eigensolver finishes the job. Press Step once (it takes a few seconds).`,
       task: 'Fit PCA: press Step once',
-      highlight: 'train-toggle',
+      highlight: 'step',
       panels: ['pca', 'elbo', 'recon'],
       done: (ctx) => ctx.settings.model === 'pca' && trainedSince(ctx, 1),
       live: squaredErrorLine,
