@@ -32,7 +32,17 @@ export interface ModelTraits {
   archs: readonly Architecture[];
   /** How its Samples panel draws: from the prior, a Gaussian fitted to the codes, or uniform codes. */
   sampling: 'prior' | 'fitted-gaussian' | 'uniform-codes';
+  /**
+   * How it is fitted (absent = 'gradient'): by Adam steps on batches, in one closed-form step
+   * (PCA), or by iterations over the whole training set (k-means' Lloyd steps, EM). The last two
+   * have `fit` (models/latent-model.ts): one step = one iteration = one epoch, no learning rate
+   * or batch size (leave them out of `settings`), and the charts' x-axis reads "iteration".
+   */
+  fitting?: 'gradient' | 'closed-form' | 'iterative';
 }
+
+/** A model's `fitting` trait, 'gradient' when absent. */
+export const fittingOf = (t: ModelTraits) => t.fitting ?? 'gradient';
 
 export interface ModelInfo {
   kind: ModelKind;
