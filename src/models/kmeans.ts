@@ -20,7 +20,14 @@ import type { TrainConfig } from '../contracts/config';
 import { principalPlane } from '../ops/centroid-plane';
 import { oneHotFloat } from '../ops/one-hot';
 import { squaredDistances } from '../ops/vector-quantize';
-import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
+import type {
+  CodeAssignment,
+  FitContext,
+  FitResult,
+  LatentModel,
+  LossContext,
+  LossOutput,
+} from './latent-model';
 
 export interface KMeansConfig {
   inputDim: number;
@@ -46,6 +53,8 @@ export interface LloydReport {
   sizes: number[];
   /** Clusters that received no image and were re-seeded with the farthest images. */
   empty: number[];
+  /** Σ |c_new − c_old| over every centroid pixel: 0 once no image changes cluster. */
+  moved: number;
 }
 
 export class KMeans implements LatentModel {
@@ -101,7 +110,8 @@ export class KMeans implements LatentModel {
       const [c, d] = tf.tidy(() => {
         const run = tf.cumsum(minD); //                                                        [M]
         const total = tf.slice(run, [M - 1], [1]);
-        const index = tf.minimum(tf.sum(tf.cast(tf.less(run, tf.mul(total, u)), 'int32')), M - 1);
+        const below = tf.sum(tf.cast(tf.less(run, tf.mul(total, u)), 'int32'));
+        const index = tf.cast(tf.minimum(below, tf.scalar(M - 1, 'int32')), 'int32');
         const next = tf.gather(pool, tf.reshape(index, [1])) as tf.Tensor2D; //              [1, P]
         return [next, tf.minimum(minD, distTo(next))];
       });
@@ -163,16 +173,48 @@ export class KMeans implements LatentModel {
         const xc = tf.slice(x, [s, 0], [Math.min(CHUNK, N - s), P]);
         after = tf.add(after, tf.sum(tf.squaredDifference(xc, tf.gather(next, assigned[i]!))));
       }
-      return tf.div(tf.stack([after, tf.sum(tf.concat(nearest))]), N);
+      const moved = tf.sum(tf.abs(tf.sub(next, this.centroids)));
+      return tf.concat([
+        tf.div(tf.stack([after, tf.sum(tf.concat(nearest))]), N),
+        tf.reshape(moved, [1]),
+      ]);
     });
     this.centroids.assign(next);
-    const [afterJ, beforeJ] = await errors.data();
+    const [afterJ, beforeJ, moved] = await errors.data();
     tf.dispose([sums, sizes, next, errors, ...assigned, ...nearest]);
     return {
       squaredError: afterJ!,
       assignedError: beforeJ!,
       sizes: Array.from(counts),
       empty,
+      moved: moved!,
+    };
+  }
+
+  /**
+   * One Lloyd iteration (the trainer's fit hook); converged when no centroid moved (no image
+   * changed cluster). Reports cluster sizes, and re-seeded empty clusters as events.
+   */
+  async fit(train: tf.Tensor2D, ctx: FitContext): Promise<FitResult> {
+    const r = await this.lloyd(train, ctx.iteration === 1);
+    const sorted = [...r.sizes].sort((a, b) => a - b);
+    const events = r.empty.length
+      ? [
+          `re-seeded ${r.empty.length} empty cluster${r.empty.length > 1 ? 's' : ''} (${r.empty.join(', ')}) with the training images farthest from their centroids`,
+        ]
+      : [];
+    return {
+      terms: { squaredError: r.squaredError },
+      converged: r.moved === 0,
+      info: {
+        assignedSquaredError: r.assignedError,
+        emptyClusters: r.empty,
+        clusterSizeMin: sorted[0]!,
+        clusterSizeMedian: sorted[Math.floor(sorted.length / 2)]!,
+        clusterSizeMax: sorted[sorted.length - 1]!,
+        clusterSizes: r.sizes,
+      },
+      events,
     };
   }
 
@@ -222,7 +264,7 @@ export class KMeans implements LatentModel {
   sample(count: number, seed: number): tf.Tensor2D {
     return tf.tidy(() => {
       const u = tf.randomUniform([count], 0, this.config.clusters, 'float32', seed);
-      const k = tf.minimum(tf.cast(tf.floor(u), 'int32'), this.config.clusters - 1);
+      const k = tf.cast(tf.minimum(tf.floor(u), this.config.clusters - 1), 'int32');
       return tf.gather(this.centroids, k) as tf.Tensor2D;
     });
   }

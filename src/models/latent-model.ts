@@ -43,6 +43,10 @@ export interface FitResult {
    * below its tolerance): the lab pauses after this iteration and the CLI stops early.
    */
   converged: boolean;
+  /** Other numbers of this iteration, copied into the CLI's JSON line (cluster sizes …). */
+  info?: Record<string, number | number[] | null>;
+  /** Things to report (e.g. "re-seeded empty clusters 3, 17"), shown as the run's events. */
+  events?: string[];
 }
 
 export interface LossOutput {

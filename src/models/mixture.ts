@@ -6,14 +6,16 @@
  *   log p(x) = logsumexp_k ℓ_k(x);   responsibilities r_k(x) = exp(ℓ_k(x) − log p(x))
  *   ELBO(q, θ) = Σ_k q_k (ℓ_k(x; θ) − log q_k) = log p(x; θ) − KL(q ‖ p(k | x; θ)) ≤ log p(x; θ)
  *
- * EM over the whole training set on the device, in chunks of CHUNK images:
- *   E-step  q = r(x; θ_t): the bound touches log p(x; θ_t) (gap 0)
- *   M-step  θ_{t+1} = argmax_θ Σ_i ELBO(q_i, θ) + log prior(θ), from the sufficient statistics
+ * EM over the whole training set on the device, in chunks of CHUNK images; iteration t is
+ *   M-step  θ_t = argmax_θ Σ_i ELBO(q_{t−1}, θ) + log prior(θ): the bound rises, from the
+ *           sufficient statistics of the previous E-step
  *           N_k = Σ_i r_ik, S_k = Σ_i r_ik x_i, H = −Σ_i Σ_k r_ik log r_ik:
  *           μ_k = clamp((S_k + α) / (N_k + 2α), ε, 1 − ε)   (MAP under a Beta(α+1, α+1) prior)
  *           π_k = N_k / N                                      (maximum likelihood)
+ *   E-step  q_t = r(x; θ_t): the bound touches log p(x; θ_t) (the gap closes to 0)
  *   ELBO(q, θ) summed over the set = Σ_k (S_k·W_k + N_k b_k) + H, for any θ: so the bound right
- *   after the M-step (old q, new θ) costs no extra pass.
+ *   after the M-step (old q, new θ) costs no extra pass. Reported per iteration, per image, all
+ *   about θ_t: nll = −log p(x; θ_t), elbo = ELBO(q_{t−1}, θ_t), elboE = ELBO(q_t, θ_t).
  * Pixels are binarised before anything else: by the trainer (static or dynamic binarisation),
  * else here at 0.5. Start: each μ_k = ½ x_{i_k} + ½ x̄ for K training images drawn with the seed
  * (clamped the same way), π uniform.
@@ -22,7 +24,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, permutation } from '../core/rng';
 import type { TrainConfig } from '../contracts/config';
 import { principalPlane } from '../ops/centroid-plane';
-import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
+import type {
+  CodeAssignment,
+  FitContext,
+  FitResult,
+  LatentModel,
+  LossContext,
+  LossOutput,
+} from './latent-model';
 
 export interface MixtureConfig {
   inputDim: number;
@@ -45,18 +54,20 @@ export const MIXTURE_DEFAULTS: MixtureConfig = {
 
 /** Images per [n, P]×[P, K] product in a pass over the training set. */
 const CHUNK = 2048;
+/** EM has converged when log p(x) per training image moved by less than this (nats). */
+const CONVERGED_NATS = 1e-3;
 /** log π_k of an emptied component (π_k = 0) stays finite: N_k·log π_k = 0 for N_k = 0. */
 const LOG_FLOOR = -1e4;
 
 /** What one EM iteration reports, per training image (nats). */
 export interface EmReport {
-  /** log p(x; θ_t): the model entering the iteration (its E-step). */
+  /** log p(x; θ_t): the model the iteration leaves. */
   logLikelihood: number;
-  /** ELBO(q_t, θ_t), computed from the statistics: equals logLikelihood (the gap is closed). */
+  /** ELBO(q_t, θ_t) after the E-step, from the statistics: equals logLikelihood (gap closed). */
   elboAfterE: number;
-  /** ELBO(q_t, θ_{t+1}): the bound after the M-step, before the next E-step. */
+  /** ELBO(q_{t−1}, θ_t) after the M-step, before the E-step (first iteration: = elboAfterE). */
   elboAfterM: number;
-  /** N_k / N: the mixing weights after the M-step.   [K] */
+  /** Σ_i q_t(k | x_i) / N: the weights the next M-step gives.   [K] */
   weights: number[];
 }
 
@@ -88,22 +99,39 @@ export class BernoulliMixture implements LatentModel {
   /** θ_t before the latest M-step: the test bound uses its responsibilities (q_t). */
   private readonly prevMeans: tf.Variable<tf.Rank.R2>;
   private readonly prevLogWeights: tf.Variable<tf.Rank.R1>;
+  /** Statistics of the latest E-step's q: S = Σ r x [K, P], N_k = Σ r [K], H = −Σ r log r []. */
+  private readonly statS: tf.Variable<tf.Rank.R2>;
+  private readonly statN: tf.Variable<tf.Rank.R1>;
+  private readonly statH: tf.Variable<tf.Rank.R0>;
+  /** log p(x) per image at the previous iteration, for the convergence test (not saved). */
+  private lastLogLikelihood: number | null = null;
 
   constructor(config: Partial<MixtureConfig> = {}) {
     this.config = { ...MIXTURE_DEFAULTS, ...config };
     const { components: K, inputDim: P } = this.config;
     if (!(Number.isInteger(K) && K >= 2))
       throw new Error(`a mixture needs K ≥ 2 components, got ${K}`);
-    const logUniform = () => tf.fill([K], -Math.log(K));
+    const logUniform = () => tf.fill([K], -Math.log(K)) as tf.Tensor1D;
     this.means = tf.variable(tf.fill([K, P], 0.5), false, undefined, 'float32');
     this.logWeights = tf.variable(logUniform(), false, undefined, 'float32');
     this.prevMeans = tf.variable(tf.fill([K, P], 0.5), false, undefined, 'float32');
     this.prevLogWeights = tf.variable(logUniform(), false, undefined, 'float32');
+    this.statS = tf.variable(tf.zeros([K, P]), false, undefined, 'float32');
+    this.statN = tf.variable(tf.zeros([K]), false, undefined, 'float32');
+    this.statH = tf.variable(tf.scalar(0), false, undefined, 'float32');
   }
 
-  /** θ and θ_prev: a loaded model gives the same log p(x) and the same bound. */
+  /** θ, θ_prev and q's statistics: a loaded model gives the same numbers and iterates on the same. */
   get savedVariables(): tf.Variable[] {
-    return [this.means, this.logWeights, this.prevMeans, this.prevLogWeights];
+    return [
+      this.means,
+      this.logWeights,
+      this.prevMeans,
+      this.prevLogWeights,
+      this.statS,
+      this.statN,
+      this.statH,
+    ];
   }
 
   get codeLayout() {
@@ -128,7 +156,7 @@ export class BernoulliMixture implements LatentModel {
       throw new Error(`a mixture of ${K} components needs at least ${K} training images, got ${N}`);
     const picks = permutation(N, mulberry32(seed * 104_729 + 5)).slice(0, K);
     const mu = tf.tidy(() => {
-      const xb = this.binary(tf.gather(x, tf.tensor1d(picks, 'int32')));
+      const xb = this.binary(tf.gather(x, tf.tensor1d(picks, 'int32')) as tf.Tensor2D);
       let mean = tf.zeros([1, x.shape[1]]);
       for (let s = 0; s < N; s += CHUNK) {
         const n = Math.min(CHUNK, N - s);
@@ -145,12 +173,31 @@ export class BernoulliMixture implements LatentModel {
     logUniform.dispose();
   }
 
-  /** One EM iteration over x, the whole training set [N, P]; starts first when `first`. */
+  /**
+   * One EM iteration over x, the whole training set [N, P], in the order that keeps every number
+   * about the model it leaves: the M-step from the statistics of the previous pass (none on the
+   * first iteration, which starts the model instead), then the E-step pass under the new θ.
+   */
   async em(x: tf.Tensor2D, first: boolean): Promise<EmReport> {
-    if (first) this.start(x);
     const { components: K, inputDim: P, smoothing: a } = this.config;
     const N = x.shape[0];
-    // Sufficient statistics of q_t = r(·; θ_t): S [K, P], N_k [K], H and Σ log p(x) [].
+    if (first) this.start(x);
+    else {
+      // M-step: θ_t from q_{t−1}'s statistics; the bound ELBO(q_{t−1}, θ_t) comes from them too.
+      const [mu, logPi] = tf.tidy(() => [
+        this.clampMeans(
+          tf.div(tf.add(this.statS, a), tf.reshape(tf.add(this.statN, 2 * a), [K, 1])),
+        ),
+        tf.maximum(tf.log(tf.div(this.statN, N)), LOG_FLOOR),
+      ]) as [tf.Tensor2D, tf.Tensor1D];
+      this.prevMeans.assign(this.means);
+      this.prevLogWeights.assign(this.logWeights);
+      this.means.assign(mu);
+      this.logWeights.assign(logPi);
+      tf.dispose([mu, logPi]);
+    }
+    const afterM = first ? null : tf.tidy(() => this.boundFromStats(N));
+    // E-step: q_t = r(·; θ_t) and its statistics S [K, P], N_k [K], H [], with Σ log p(x) [].
     let stats = [tf.zeros([K, P]), tf.zeros([K]), tf.scalar(0), tf.scalar(0)];
     for (let s = 0; s < N; s += CHUNK) {
       const n = Math.min(CHUNK, N - s);
@@ -170,33 +217,49 @@ export class BernoulliMixture implements LatentModel {
       tf.dispose(stats);
       stats = next;
     }
-    const [S, Nk, H, logPSum] = stats as [tf.Tensor2D, tf.Tensor1D, tf.Scalar, tf.Scalar];
-    /** Σ_i ELBO(q_t, θ) / N from the statistics. */
-    const bound = (mu: tf.Tensor2D, logPi: tf.Tensor1D) => {
-      const { w, b } = linearForm(mu, logPi);
-      return tf.div(tf.add(tf.add(tf.sum(tf.mul(S, w)), tf.sum(tf.mul(Nk, b))), H), N);
-    };
-    const [mu, logPi] = tf.tidy(() => [
-      this.clampMeans(tf.div(tf.add(S, a), tf.reshape(tf.add(Nk, 2 * a), [K, 1]))),
-      tf.maximum(tf.log(tf.div(Nk, N)), LOG_FLOOR),
-    ]) as [tf.Tensor2D, tf.Tensor1D];
-    const report = tf.tidy(() =>
-      tf.concat([
-        tf.stack([tf.div(logPSum, N), bound(this.means, this.logWeights), bound(mu, logPi)]),
-        tf.div(Nk, N),
-      ]),
-    );
-    this.prevMeans.assign(this.means);
-    this.prevLogWeights.assign(this.logWeights);
-    this.means.assign(mu);
-    this.logWeights.assign(logPi);
+    this.statS.assign(stats[0] as tf.Tensor2D);
+    this.statN.assign(stats[1] as tf.Tensor1D);
+    this.statH.assign(stats[2] as tf.Scalar);
+    const report = tf.tidy(() => {
+      const logP = tf.div(stats[3]!, N);
+      const afterE = this.boundFromStats(N);
+      return tf.concat([tf.stack([logP, afterE, afterM ?? afterE]), tf.div(this.statN, N)]);
+    });
     const v = await report.data();
-    tf.dispose([...stats, mu, logPi, report]);
+    tf.dispose([...stats, report]);
+    afterM?.dispose();
     return {
       logLikelihood: v[0]!,
       elboAfterE: v[1]!,
       elboAfterM: v[2]!,
       weights: Array.from(v.subarray(3)),
+    };
+  }
+
+  /** Σ_i ELBO(q_i, θ) / N with q the stored statistics' and θ the current.   [] */
+  private boundFromStats(N: number): tf.Scalar {
+    const { w, b } = linearForm(this.means, this.logWeights);
+    const total = tf.add(
+      tf.add(tf.sum(tf.mul(this.statS, w)), tf.sum(tf.mul(this.statN, b))),
+      this.statH,
+    );
+    return tf.div(total, N) as tf.Scalar;
+  }
+
+  /** One EM iteration (the trainer's fit hook): the terms of the model it leaves, per image. */
+  async fit(train: tf.Tensor2D, ctx: FitContext): Promise<FitResult> {
+    const r = await this.em(train, ctx.iteration === 1);
+    const change =
+      this.lastLogLikelihood === null ? Infinity : r.logLikelihood - this.lastLogLikelihood;
+    this.lastLogLikelihood = r.logLikelihood;
+    return {
+      terms: { nll: -r.logLikelihood, elbo: r.elboAfterM, elboE: r.elboAfterE },
+      converged: Math.abs(change) < CONVERGED_NATS,
+      info: {
+        weightsMin: Math.min(...r.weights),
+        weightsMax: Math.max(...r.weights),
+        logLikelihoodChange: Number.isFinite(change) ? change : null,
+      },
     };
   }
 
@@ -211,23 +274,33 @@ export class BernoulliMixture implements LatentModel {
     return tf.tidy(() => {
       const t = this.evaluate(x, ctx);
       const nll = tf.mean(t.nll!) as tf.Scalar;
-      return { terms: { nll, elbo: tf.mean(t.elbo!) as tf.Scalar }, total: nll };
+      const terms = {
+        nll,
+        elbo: tf.mean(t.elbo!) as tf.Scalar,
+        elboE: tf.mean(t.elboE!) as tf.Scalar,
+      };
+      return { terms, total: nll };
     });
   }
 
   /**
-   * Per image, in nats: nll = −log p(x; θ) (exact), and elbo = ELBO(q, θ) with q = p(k | x; θ_prev),
-   * the responsibilities before the latest M-step: the bound right after it, below log p(x).
+   * Per image, in nats: nll = −log p(x; θ) (exact); elbo = ELBO(q_prev, θ) with q_prev =
+   * p(k | x; θ_prev), the posterior before the latest M-step (the bound right after it, below
+   * log p(x)); elboE = ELBO(p(k | x; θ), θ), the bound after the E-step (= log p(x)).
    */
   evaluate(x: tf.Tensor2D, _ctx?: LossContext): Record<string, tf.Tensor1D> {
     return tf.tidy(() => {
       const xb = this.binary(x);
+      const bound = (joint: tf.Tensor2D, logQ: tf.Tensor2D) =>
+        tf.sum(tf.mul(tf.exp(logQ), tf.sub(joint, logQ)), 1) as tf.Tensor1D; //              [B]
       const joint = componentLogJoint(xb, this.means, this.logWeights); //                   [B, K]
+      const logP = tf.logSumExp(joint, 1, true); //                                           [B, 1]
       const oldJoint = componentLogJoint(xb, this.prevMeans, this.prevLogWeights);
-      const logQ = tf.sub(oldJoint, tf.logSumExp(oldJoint, 1, true)); //                    [B, K]
+      const logQ = tf.sub(oldJoint, tf.logSumExp(oldJoint, 1, true)) as tf.Tensor2D; //                    [B, K]
       return {
-        nll: tf.neg(tf.logSumExp(joint, 1)) as tf.Tensor1D,
-        elbo: tf.sum(tf.mul(tf.exp(logQ), tf.sub(joint, logQ)), 1) as tf.Tensor1D,
+        nll: tf.neg(tf.reshape(logP, [-1])) as tf.Tensor1D,
+        elbo: bound(joint, logQ),
+        elboE: bound(joint, tf.sub(joint, logP) as tf.Tensor2D),
       };
     });
   }
@@ -285,6 +358,6 @@ export class BernoulliMixture implements LatentModel {
   applyLiveConfig(_c: TrainConfig): void {}
 
   dispose(): void {
-    tf.dispose([this.means, this.logWeights, this.prevMeans, this.prevLogWeights]);
+    tf.dispose(this.savedVariables);
   }
 }

@@ -6,6 +6,8 @@ import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';
 import { Dvae } from './dvae';
+import { KMeans } from './kmeans';
+import { BernoulliMixture } from './mixture';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
@@ -79,6 +81,10 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
         tauRate: c.tauRate,
         seed: c.seed,
       });
+    case 'kmeans':
+      return new KMeans({ inputDim, clusters: c.clusters, seed: c.seed });
+    case 'mixture':
+      return new BernoulliMixture({ inputDim, components: c.clusters, seed: c.seed });
     default: {
       const unknown: never = c.model;
       throw new Error(`unknown model "${String(unknown)}"`);
