@@ -41,7 +41,9 @@ export type InspectQuery =
    * Every probe digit and its deterministic reconstruction by the model now, as grey levels: the
    * page keeps them to show a hovered point of the latent scatter at once (one batched call).
    */
-  | { kind: 'probeReconstructions' };
+  | { kind: 'probeReconstructions' }
+  /** Mixture models: p(k | x) of one digit over the K components. */
+  | { kind: 'responsibilities'; digit: DigitRef };
 
 export interface ImageBatch {
   count: number;
@@ -52,6 +54,7 @@ export interface ImageBatch {
 }
 
 export type InspectAnswer =
+  | ResponsibilitiesAnswer
   | {
       kind: 'manifold';
       n: number;
@@ -139,6 +142,12 @@ export type InspectAnswer =
       reconstructions: Uint8Array;
     };
 
+export type ResponsibilitiesAnswer = {
+  kind: 'responsibilities';
+  /** p(k | x) for k = 0 … K − 1; sums to 1. */
+  probs: Float32Array;
+};
+
 /** Most encoder outputs in a codebook view; more are subsampled (fixed seed, so stable). */
 export const CODEBOOK_VIEW_MAX_VECTORS = 2000;
 
@@ -152,4 +161,6 @@ export interface InspectCapabilities {
   gumbel: boolean;
   /** VQ-VAE: z_e can be decoded before quantisation. */
   preQuantised: boolean;
+  /** Mixture models: the posterior over components, p(k | x) (absent = no). */
+  responsibilities?: boolean;
 }

@@ -18,6 +18,7 @@ export const PANEL_IDS = [
   'codebook',
   'codes',
   'gumbel',
+  'em',
   'recon',
   'math',
 ] as const;

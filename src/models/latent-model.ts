@@ -114,6 +114,8 @@ export interface LatentModel {
   fitLatentGaussian?(x: tf.Tensor2D): Promise<void>;
   /** Discrete codes (VQ-VAE, dVAE). */
   codes?(x: tf.Tensor2D): CodeAssignment;
+  /** Mixture models: the posterior over the K components.   x [B, P] → p(k | x) [B, K] */
+  responsibilities?(x: tf.Tensor2D): tf.Tensor2D;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
   klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */

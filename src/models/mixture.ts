@@ -346,7 +346,7 @@ export class BernoulliMixture implements LatentModel {
       const k = tf.argMax(tf.add(gumbel, this.logWeights), 1);
       const mu = tf.gather(this.means, k);
       const v = tf.randomUniform(mu.shape, 0, 1, 'float32', seed + 1);
-      return tf.cast(tf.less(v, mu), 'float32') as tf.Tensor2D;
+      return tf.step(tf.sub(mu, v)) as tf.Tensor2D; // 1 where v < μ
     });
   }
 

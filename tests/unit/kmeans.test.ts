@@ -68,7 +68,13 @@ describe('k-means', () => {
       expect(hit).toBe(true);
     }
     // D² sampling spreads the seeds: on four tight corners they land in four different corners.
-    const corners = rows.map((r) => r.split(',').slice(0, 2).map(Math.round).join());
+    const corners = rows.map((r) =>
+      r
+        .split(',')
+        .slice(0, 2)
+        .map((v) => Math.round(Number(v)))
+        .join(),
+    );
     expect(new Set(corners).size).toBe(4);
     x.dispose();
   });

@@ -16,10 +16,11 @@
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
+ *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
  * "—" rejects with an Error that says which models can answer.
  */
 import { codebookView } from './codebook-view';
-import { codebookAtlas, codeMap, gumbel } from './codes';
+import { codebookAtlas, codeMap, gumbel, responsibilities } from './codes';
 import { probeReconstructions } from './probes';
 import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
@@ -41,6 +42,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
       : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
+    ...(m.responsibilities ? { responsibilities: true } : {}),
   };
 }
 
@@ -49,6 +51,7 @@ function sampleSource(trainer: Trainer): string {
   const m = trainer.model;
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
+  if (m.responsibilities) return 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)';
   return 'uniformly random codes';
 }
 
@@ -87,6 +90,8 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codebookView(trainer, query);
     case 'probeReconstructions':
       return probeReconstructions(trainer);
+    case 'responsibilities':
+      return responsibilities(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

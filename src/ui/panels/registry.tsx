@@ -6,7 +6,7 @@
  *
  * Adding a panel: its component file, a row here, its id in PANEL_IDS.
  */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import type { PanelId } from '../../contracts/panels';
@@ -26,6 +26,9 @@ import { PosteriorCollapsePanel } from './PosteriorCollapsePanel';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { SamplesPanel } from './SamplesPanel';
 import { TraversalPanel } from './TraversalPanel';
+
+/** The EM panel, loaded when a mixture model first shows it. */
+const EmPanel = lazy(() => import('./EmPanel'));
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -218,6 +221,23 @@ const ROWS: Record<PanelId, PanelRow> = {
         inspect={p.inspect}
         codes={p.caps!.codes!}
       />
+    ),
+  },
+  em: {
+    title: 'EM: the bound and the log-likelihood',
+    wide: true,
+    // A mixture model: the posterior over its components (the Bernoulli mixture).
+    applies: ({ caps }) => Boolean(caps?.responsibilities),
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the EM panel…</Panel>}>
+        <EmPanel
+          heading={h}
+          state={p.state}
+          inspect={p.inspect}
+          drawing={p.drawing}
+          components={p.caps!.codes?.size ?? p.settings.clusters}
+        />
+      </Suspense>
     ),
   },
   math: {
