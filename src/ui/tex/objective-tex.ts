@@ -166,25 +166,22 @@ function clusteringTex(
   let text: string;
   if (formula === 'k-means') {
     lines.push(
-      String.raw`J = rac{1}{N}\sum_i \min_k \lVert x_i - c_k
-Vert^2,\quad z(x) = rg\min_k \lVert x - c_k
-Vert^2,\ \hat x = c_{z(x)}`,
+      String.raw`J = \frac{1}{N}\sum_i \min_k \lVert x_i - c_k \rVert^2,\quad z(x) = \arg\min_k \lVert x - c_k \rVert^2,\ \hat x = c_{z(x)}`,
     );
     if (test)
       lines.push(
-        String.raw`J = ${distanceTex(test.squaredError)}\ 	ext{squared error per image, summed over the pixels (test)}`,
+        String.raw`J = ${distanceTex(test.squaredError)}\ \text{squared error per image, summed over the pixels (test)}`,
       );
     text = test
       ? `Squared error = ${distance(test.squaredError)} per image on the test digits (summed over the pixels).`
       : 'Squared error per image between each digit and its nearest centroid.';
   } else {
     lines.push(
-      String.raw`\log p(x) = \log 	extstyle\sum_k \pi_k \prod_p \mu_{kp}^{x_p}(1-\mu_{kp})^{1-x_p} \;\ge\; \mathrm{ELBO}(q) = \sum_k q_k\left[\log \pi_k p(x\mid k) - \log q_k
-ight]`,
+      String.raw`\log p(x) = \log \textstyle\sum_k \pi_k \prod_p \mu_{kp}^{x_p}(1-\mu_{kp})^{1-x_p} \;\ge\; \mathrm{ELBO}(q) = \sum_k q_k\left[\log \pi_k p(x\mid k) - \log q_k\right]`,
     );
     if (test)
       lines.push(
-        String.raw`-\log p(x) = ${natsTex(test.nll)},\quad \mathrm{ELBO}_{	ext{after M}} = ${natsTex(test.elbo)},\quad \mathrm{ELBO}_{	ext{after E}} = ${natsTex(test.elboE)}\ 	ext{nats per image (test)}`,
+        String.raw`-\log p(x) = ${natsTex(test.nll)},\quad \mathrm{ELBO}_{\text{after M}} = ${natsTex(test.elbo)},\quad \mathrm{ELBO}_{\text{after E}} = ${natsTex(test.elboE)}\ \text{nats per image (test)}`,
       );
     text = test
       ? `−log p(x) = ${nats(test.nll)} nats per image on the test digits; the bound is ${nats(test.elbo)} after the M-step and ${nats(test.elboE)} after the E-step.`
