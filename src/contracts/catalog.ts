@@ -6,7 +6,7 @@
  */
 import type { Architecture, Likelihood, TrainConfig } from './config';
 
-export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae'] as const;
+export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'glo'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TermInfo {
@@ -57,6 +57,7 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+const squaredError = { key: 'squaredError', label: 'squared error' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -210,6 +211,37 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     ],
     describe: (c) =>
       `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
+  },
+  glo: {
+    kind: 'glo',
+    label: 'GLO (a code per image)',
+    description:
+      'Generative latent optimisation: no encoder; one learned code per training image in the unit ball, trained with the decoder.',
+    terms: [recon, squaredError],
+    headline: recon,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'fitted-gaussian',
+    },
+    settings: [
+      'model',
+      'latentDim',
+      ...STEPS,
+      'codeLearningRate',
+      'codeOptimizer',
+      'codeInit',
+      'inferSteps',
+      'seed',
+      ...DECODER,
+    ],
+    describe: (c) =>
+      `glo ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, codes by ${c.codeOptimizer} at ${c.codeLearningRate}, ${c.codeInit} init)`,
   },
 };
 

@@ -35,6 +35,7 @@ const ANSWERS: Record<ModelKind, string[]> = {
   vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+  glo: ['encode', 'samples', ...CONTINUOUS],
 };
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
@@ -42,6 +43,7 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vqvae: [49, 7, 7, 8],
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
+  glo: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {

@@ -19,6 +19,7 @@ const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
 const CAPS: Record<ModelKind, InspectCapabilities> = {
   vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
   ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  glo: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
   vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
   dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
   catvae: {
@@ -39,10 +40,10 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['latent', 'Latent space', ALL],
   ['recon', 'Reconstructions', ALL],
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
-  ['manifold', 'Manifold', ['vae', 'ae']],
+  ['manifold', 'Manifold', ['vae', 'ae', 'glo']],
   ['samples', 'Samples', ALL],
-  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
-  ['traversal', 'Latent traversal', ['vae', 'ae']],
+  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae', 'glo']],
+  ['traversal', 'Latent traversal', ['vae', 'ae', 'glo']],
   ['draw', 'Draw your own digit', ALL],
   ['collapse', 'Posterior collapse', ['vae']],
   ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],

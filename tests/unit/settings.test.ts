@@ -72,6 +72,10 @@ describe('settings table and URL', () => {
       hard: true,
       categorical: 30,
       classes: 8,
+      codeOptimizer: 'sgd',
+      codeLearningRate: 10,
+      codeInit: 'random',
+      inferSteps: 20,
     };
     // Every key differs from its default, so every key is written and read back.
     for (const k of Object.keys(SETTINGS) as (keyof Settings)[])
