@@ -32,6 +32,11 @@ export interface ModelTraits {
   archs: readonly Architecture[];
   /** How its Samples panel draws: from the prior, a Gaussian fitted to the codes, or uniform codes. */
   sampling: 'prior' | 'fitted-gaussian' | 'uniform-codes';
+  /**
+   * No encoder: one learned code per training image, kept in the unit ball, and codes of new
+   * images found by optimisation (GLO). Absent = false.
+   */
+  perImageCodes?: boolean;
 }
 
 export interface ModelInfo {
@@ -228,6 +233,7 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
       likelihoods: BOTH_LIKELIHOODS,
       archs: BOTH_ARCHS,
       sampling: 'fitted-gaussian',
+      perImageCodes: true,
     },
     settings: [
       'model',

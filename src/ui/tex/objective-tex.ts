@@ -53,7 +53,8 @@ function elboLive(test: TestTerms): { tex: string; text: string } {
 }
 
 /** The objectives we can write, one per kind of model. */
-type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reconstruction';
+type Formula =
+  'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reconstruction' | 'per-image-codes';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -63,7 +64,7 @@ type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reco
 export function formulaOf(t: ModelTraits): Formula {
   if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
   if (t.codebook) return 'vector-quantised';
-  if (t.latent === 'continuous') return 'reconstruction';
+  if (t.latent === 'continuous') return t.perImageCodes ? 'per-image-codes' : 'reconstruction';
   throw new Error(`no objective formula for a model with traits ${JSON.stringify(t)}`);
 }
 
@@ -134,6 +135,17 @@ export function objectiveTex(
     text = test
       ? `Reconstruction = ${nats(test.recon)} nats per image on the test digits.`
       : 'Reconstruction loss of the deterministic code.';
+  } else if (formula === 'per-image-codes') {
+    lines.push(
+      String.raw`\min_{\theta,\ \lVert z_i \rVert \le 1}\ \textstyle\sum_i -\log p_\theta(x_i \mid z_i)\ \text{(a code per training image)},\quad z^*(x) = \arg\min_{\lVert z \rVert \le 1} -\log p_\theta(x \mid z)`,
+    );
+    if (test)
+      lines.push(
+        String.raw`\text{test: } -\log p_\theta(x \mid z^*) = ${natsTex(test.recon)}\ \text{nats},\quad \textstyle\sum_p (x_p - \hat x_p)^2 = ${distanceTex(test.squaredError)}\ \text{per image}`,
+      );
+    text = test
+      ? `Reconstruction at the inferred codes = ${nats(test.recon)} nats per image on the test digits; squared error ${distance(test.squaredError)}.`
+      : 'Reconstruction loss, minimised over the decoder and one code per training image.';
   } else {
     const unknown: never = formula; // a new formula needs its lines here
     throw new Error(`no objective lines for ${String(unknown)}`);
