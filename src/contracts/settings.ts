@@ -346,7 +346,7 @@ export const SETTING_ROWS: SettingsTable = {
     label: 'Code learning rate',
     hint: 'GLO: step size of the codes (the decoder’s is the learning rate)',
     domain: real(1e-6, 1e3, { choices: [1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1, 10] }),
-    default: 0.03,
+    default: 0.1,
     live: true,
     place: 'more',
   },

@@ -72,7 +72,7 @@ export const GLO_DEFAULTS: GloConfig = {
   sigma: 0.1,
   count: 1,
   codeOptimizer: 'adam',
-  codeLearningRate: 0.03,
+  codeLearningRate: 0.1,
   codeInit: 'pca',
   inferSteps: 50,
   seed: 1,
