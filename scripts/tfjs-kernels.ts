@@ -40,6 +40,8 @@ export const TFJS_KERNELS: readonly string[] = [
   ...['Softplus', 'StridedSlice', 'IsNan', 'Round'],
   // K-means: the k-means++ draw (a running sum) and the farthest images for empty clusters.
   ...['Cumsum', 'TopK'],
+  // GLO's sparse code steps (ops/sparse-rows.ts).
+  'TensorScatterUpdate',
 ];
 
 /** Kernel file names (dist/kernels/<file>.js) that differ from the kernel's name. */

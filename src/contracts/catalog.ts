@@ -15,6 +15,7 @@ export const MODEL_KINDS = [
   'pca',
   'kmeans',
   'mixture',
+  'glo',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -48,6 +49,11 @@ export interface ModelTraits {
    * or batch size (leave them out of `settings`), and the charts' x-axis reads "iteration".
    */
   fitting?: 'gradient' | 'closed-form' | 'iterative';
+  /**
+   * No encoder: one learned code per training image, kept in the unit ball, and codes of new
+   * images found by optimisation (GLO). Absent = false.
+   */
+  perImageCodes?: boolean;
 }
 
 /** A model's `fitting` trait, 'gradient' when absent. */
@@ -289,6 +295,38 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     settings: ['model', 'clusters', 'seed', 'binarize'],
     describe: (c) =>
       `mixture (K ${c.clusters} Bernoulli components, EM, pixels ${c.binarize === 'static' ? 'binarised once at random' : 'binarised at 0.5'})`,
+  },
+  glo: {
+    kind: 'glo',
+    label: 'GLO (a code per image)',
+    description:
+      'Generative latent optimisation: no encoder; one learned code per training image in the unit ball, trained with the decoder.',
+    terms: [recon, squaredError],
+    headline: recon,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'fitted-gaussian',
+      perImageCodes: true,
+    },
+    settings: [
+      'model',
+      'latentDim',
+      ...STEPS,
+      'codeLearningRate',
+      'codeOptimizer',
+      'codeInit',
+      'inferSteps',
+      'seed',
+      ...DECODER,
+    ],
+    describe: (c) =>
+      `glo ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, codes by ${c.codeOptimizer} at ${c.codeLearningRate}, ${c.codeInit} init)`,
   },
 };
 

@@ -13,6 +13,8 @@ export interface LossContext {
   seed: number;
   /** True inside a training step (models may keep statistics for afterStep). */
   training?: boolean;
+  /** The batch rows' indices into the training set, int32 [B] (GLO: the rows of its code table). */
+  indices?: tf.Tensor1D;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */

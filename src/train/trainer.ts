@@ -92,16 +92,17 @@ export class Trainer {
     this.width = dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
-    this.model = createModel(config, P);
-    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
-    this.optimizer = tf.train.adam(config.learningRate);
-    this.rng = mulberry32(config.seed);
-    this.order = permutation(this.trainCount, this.rng);
 
     // The whole training set is uploaded once; batches are gathers on the device.
     const pixels = toFloatPixels(dataset.train.images, 0, this.trainCount, P);
     if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
     this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
+
+    this.model = createModel(config, P, this.trainX);
+    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
+    this.optimizer = tf.train.adam(config.learningRate);
+    this.rng = mulberry32(config.seed);
+    this.order = permutation(this.trainCount, this.rng);
 
     const probes = probeSet(dataset, config.binarize);
     this.probeX = probes.x;
@@ -273,10 +274,11 @@ export class Trainer {
       const x = this.batchOf(idx, step); // [B, P]
       if (step === 1 && !this.initialized) this.model.initialize?.(x); // e.g. k-means codebook
       this.initialized = true;
+      const indices = tf.tensor1d(idx, 'int32'); // [B] rows of the training set (GLO's codes)
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const out = this.model.loss(x, { step, seed: noiseSeed, training: true });
+          const out = this.model.loss(x, { step, seed: noiseSeed, training: true, indices });
           kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
           return out.total;
         },

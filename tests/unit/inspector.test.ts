@@ -39,6 +39,7 @@ const ANSWERS: Record<ModelKind, string[]> = {
   pca: ['encode', 'samples', ...CONTINUOUS],
   kmeans: ['encode', 'samples', 'codebookAtlas', 'codeMap'],
   mixture: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'responsibilities'],
+  glo: ['encode', 'samples', ...CONTINUOUS],
 };
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
@@ -49,6 +50,7 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   pca: null,
   kmeans: [1, 1, 1, 10],
   mixture: [1, 1, 1, 10],
+  glo: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {

@@ -29,9 +29,11 @@ function evalResult(model: ModelKind, settings: Settings, step: number): EvalRes
       ? { squaredError: 20 + 20 / decay }
       : model === 'ae'
         ? { recon }
-        : model === 'vqvae'
-          ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
-          : { negElbo: recon + kl, recon, kl };
+        : model === 'glo'
+          ? { recon, squaredError: recon / 4 }
+          : model === 'vqvae'
+            ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
+            : { negElbo: recon + kl, recon, kl };
   const D = settings.latentDim;
   const K = model === 'catvae' ? settings.classes : settings.codebookSize;
   const diagnostics: EvalResult['diagnostics'] =

@@ -31,6 +31,7 @@ import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
 import interpolation from '../../src/ui/lessons/content/interpolation';
+import glo from '../../src/ui/lessons/content/glo';
 import latentModels from '../../src/ui/lessons/content/latent-models';
 import vaeElbo from '../../src/ui/lessons/content/vae-elbo';
 import vqVae from '../../src/ui/lessons/content/vq-vae';
@@ -42,6 +43,7 @@ const NOT_LESSONS = new Set(['kit.ts']);
 /** The course in order, by file name. */
 const LESSONS: [file: string, lesson: Lesson][] = [
   ['latent-models.ts', latentModels],
+  ['glo.ts', glo],
   ['ae-vs-pca.ts', aeVsPca],
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
@@ -98,6 +100,14 @@ const WALKS: Record<string, Walk> = {
     { act: signal('drew-digit'), short: [signal('latent-clicked')] },
     { act: signal('samples-refreshed'), short: [train(100)] },
     { act: signal('latent-clicked'), short: [signal('samples-refreshed')] },
+  ],
+  glo: [
+    { act: train(200), short: [train(100)] },
+    null,
+    { act: signal('drew-digit'), short: [signal('latent-clicked')] },
+    { act: set({ inferSteps: 200 }), short: [train(100), set({ inferSteps: 20 })] },
+    { act: signal('samples-refreshed'), short: [train(100)] },
+    null,
   ],
   'ae-vs-pca': [
     { act: train(1), short: [set({ latentDim: 4 })] },
@@ -232,6 +242,7 @@ describe('the course files', () => {
     expect(files.sort()).toEqual(LESSONS.map(([f]) => f).sort());
     expect(LESSONS.map(([, l]) => l.id)).toEqual([
       'latent-models',
+      'glo',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',

@@ -73,6 +73,10 @@ describe('settings table and URL', () => {
       categorical: 30,
       classes: 8,
       clusters: 200,
+      codeOptimizer: 'sgd',
+      codeLearningRate: 10,
+      codeInit: 'random',
+      inferSteps: 20,
     };
     // Every key differs from its default, so every key is written and read back.
     for (const k of Object.keys(SETTINGS) as (keyof Settings)[])

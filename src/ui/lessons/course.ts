@@ -20,6 +20,12 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/latent-models'),
   },
   {
+    id: 'glo',
+    title: 'GLO: a code for every image',
+    promise: 'How a decoder can be learned without an encoder, and why we want one anyway',
+    load: () => import('./content/glo'),
+  },
+  {
     id: 'ae-vs-pca',
     title: 'Autoencoder vs PCA',
     promise: 'Why a linear autoencoder learns the PCA subspace but not the PCA axes',

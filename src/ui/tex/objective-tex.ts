@@ -61,7 +61,8 @@ type Formula =
   | 'reconstruction'
   | 'principal-subspace'
   | 'k-means'
-  | 'mixture-em';
+  | 'mixture-em'
+  | 'per-image-codes';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -74,7 +75,7 @@ export function formulaOf(t: ModelTraits): Formula {
   if (t.fitting === 'iterative') return t.likelihoods[0] === 'bernoulli' ? 'mixture-em' : 'k-means';
   if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
   if (t.codebook) return 'vector-quantised';
-  if (t.latent === 'continuous') return 'reconstruction';
+  if (t.latent === 'continuous') return t.perImageCodes ? 'per-image-codes' : 'reconstruction';
   throw new Error(`no objective formula for a model with traits ${JSON.stringify(t)}`);
 }
 
@@ -162,6 +163,17 @@ export function objectiveTex(
       tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
       text,
     };
+  } else if (formula === 'per-image-codes') {
+    lines.push(
+      String.raw`\min_{\theta,\ \lVert z_i \rVert \le 1}\ \textstyle\sum_i -\log p_\theta(x_i \mid z_i)\ \text{(a code per training image)},\quad z^*(x) = \arg\min_{\lVert z \rVert \le 1} -\log p_\theta(x \mid z)`,
+    );
+    if (test)
+      lines.push(
+        String.raw`\text{test: } -\log p_\theta(x \mid z^*) = ${natsTex(test.recon)}\ \text{nats},\quad \textstyle\sum_p (x_p - \hat x_p)^2 = ${distanceTex(test.squaredError)}\ \text{per image}`,
+      );
+    text = test
+      ? `Reconstruction at the inferred codes = ${nats(test.recon)} nats per image on the test digits; squared error ${distance(test.squaredError)}.`
+      : 'Reconstruction loss, minimised over the decoder and one code per training image.';
   } else {
     const unknown: never = formula; // a new formula needs its lines here
     throw new Error(`no objective lines for ${String(unknown)}`);
