@@ -16,6 +16,9 @@
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
+ *   infer          ✓ latent z             ✓ z_e                  ✓ logits (decodeSoft)
+ *   direction      ✓                      ✓ z_e, quantised       —
+ * (infer and direction: any model whose code space src/train/infer/code-space.ts finds.)
  * "—" rejects with an Error that says which models can answer.
  */
 import { codebookView } from './codebook-view';
@@ -25,6 +28,9 @@ import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../../contracts/inspect';
 import type { Trainer } from '../trainer';
+import { codeSpaceOf } from '../infer/code-space';
+import { direction } from '../infer/direction';
+import type { InferenceJobs } from '../infer/jobs';
 
 export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
   const m = trainer.model;
@@ -41,6 +47,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
       : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
+    inference: codeSpaceOf(m)?.info ?? null,
   };
 }
 
@@ -61,7 +68,12 @@ async function samples(
   return { kind: 'samples', images: imageBatch(trainer, pixels), source: sampleSource(trainer) };
 }
 
-export async function inspect(trainer: Trainer, query: InspectQuery): Promise<InspectAnswer> {
+/** `jobs` holds inference's state between `infer` questions (the worker session owns it). */
+export async function inspect(
+  trainer: Trainer,
+  query: InspectQuery,
+  jobs?: InferenceJobs,
+): Promise<InspectAnswer> {
   switch (query.kind) {
     case 'manifold':
       return manifold(trainer, query);
@@ -87,6 +99,11 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codebookView(trainer, query);
     case 'probeReconstructions':
       return probeReconstructions(trainer);
+    case 'infer':
+      if (!jobs) throw new Error('inference by optimisation runs in the training worker');
+      return jobs.run(trainer, query);
+    case 'direction':
+      return direction(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);
