@@ -1,0 +1,189 @@
+// Inference, restoration and editing on every model of the zoo, through a real Trainer on the
+// CPU backend: the answers' shapes, a falling loss, the encoder's start, stable numTensors over
+// repeated batches (and none left after the jobs are disposed), and clear refusals.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_KINDS } from '../../src/contracts/catalog';
+import { TRAIN_DEFAULTS } from '../../src/contracts/config';
+import type { InferSpec, InspectAnswer } from '../../src/contracts/inspect';
+import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
+import { InferenceJobs } from '../../src/train/infer/jobs';
+import { Trainer } from '../../src/train/trainer';
+import { dataset, expectImages, small } from './inspect-fixtures';
+import { tf, useCpu } from './tf-setup';
+
+beforeAll(useCpu);
+
+const KINDS = {
+  vae: 'continuous',
+  ae: 'continuous',
+  vqvae: 'pre-quantised',
+  dvae: 'categorical',
+  catvae: 'categorical',
+} as const;
+
+const spec = (over: Partial<InferSpec> = {}): InferSpec => ({
+  digit: { probe: 3 },
+  mask: { kind: 'quadrant', which: 0 },
+  start: 'zero',
+  loss: 'squared',
+  learningRate: 0.1,
+  relax: 'soft',
+  seed: 1,
+  ...over,
+});
+
+type Infer = Extract<InspectAnswer, { kind: 'infer' }>;
+
+for (const model of MODEL_KINDS) {
+  describe(`${model}`, () => {
+    let trainer: Trainer;
+    const jobs = new InferenceJobs();
+    beforeAll(() => {
+      trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model, latentDim: 2 });
+      trainer.trainStep();
+    });
+    afterAll(() => {
+      jobs.dispose();
+      trainer.dispose();
+    });
+
+    it('says what code inference optimises', () => {
+      const caps = capabilitiesOf(trainer);
+      expect(caps.inference?.kind).toBe(KINDS[model as keyof typeof KINDS]);
+      expect(caps.inference?.encoder).toBe(true);
+      expect(caps.inference?.editable).toBe(KINDS[model as keyof typeof KINDS] !== 'categorical');
+    });
+
+    it('streams batches of steps whose loss falls, and restores the erased quadrant', async () => {
+      const first = (await inspect(
+        trainer,
+        { kind: 'infer', job: 1, spec: spec(), steps: 5, restart: true },
+        jobs,
+      )) as Infer;
+      expect(first.firstStep).toBe(0);
+      expect(first.step).toBe(5);
+      expect(first.losses).toHaveLength(5);
+      expect(first.unit).toBe('squared error per image, summed over 588 visible pixels of 784');
+      let last = first;
+      for (let i = 0; i < 4; i++)
+        last = (await inspect(
+          trainer,
+          { kind: 'infer', job: 1, spec: spec(), steps: 10, restart: false },
+          jobs,
+        )) as Infer;
+      expect(last.firstStep).toBe(35);
+      expect(last.step).toBe(45);
+      expect(last.losses[last.losses.length - 1]!).toBeLessThan(first.losses[0]!);
+      expectImages(last.reconstruction, 1);
+      expectImages(last.input, 1);
+      expectImages(last.original, 1);
+      // The damaged input is the original with the top-left quadrant at 0.
+      for (let p = 0; p < 784; p++) {
+        const erased = Math.floor(p / 28) < 14 && p % 28 < 14;
+        expect(last.input.pixels[p]).toBe(erased ? 0 : last.original.pixels[p]);
+      }
+      expect(last.erasedError).not.toBeNull();
+      expect(last.erasedError!).toBeGreaterThanOrEqual(0);
+      if (KINDS[model as keyof typeof KINDS] === 'continuous') {
+        expect(last.axes).toBe('z₁, z₂');
+        expect(last.path).toHaveLength(20);
+        expect(last.encoder!.point!.every(Number.isFinite)).toBe(true);
+        expect(last.discrete).toBeNull();
+      } else {
+        expect(last.path).toBeNull();
+        expectImages(last.discrete!, 1);
+      }
+      expectImages(last.encoder!.image, 1);
+    });
+
+    it('from the encoder: step 0 has the encoder’s loss on the visible pixels', async () => {
+      const a = (await inspect(
+        trainer,
+        { kind: 'infer', job: 2, spec: spec({ start: 'encoder' }), steps: 1, restart: true },
+        jobs,
+      )) as Infer;
+      if (KINDS[model as keyof typeof KINDS] === 'continuous')
+        expect(a.losses[0]).toBeCloseTo(a.encoder!.loss, 3);
+      else expect(Number.isFinite(a.losses[0])).toBe(true);
+    });
+
+    it('leaves numTensors unchanged over repeated batches, and nothing after dispose', async () => {
+      const base = tf.memory().numTensors;
+      const local = new InferenceJobs();
+      const ask = (restart: boolean) =>
+        inspect(
+          trainer,
+          {
+            kind: 'infer',
+            job: 7,
+            spec: spec({ loss: 'bernoulli', relax: 'straight-through' }),
+            steps: 3,
+            restart,
+          },
+          local,
+        );
+      await ask(true);
+      const held = tf.memory().numTensors;
+      for (let i = 0; i < 4; i++) await ask(false);
+      expect(tf.memory().numTensors).toBe(held);
+      await ask(true); // a restart replaces the job
+      expect(tf.memory().numTensors).toBe(held);
+      local.dispose();
+      expect(tf.memory().numTensors).toBe(base);
+    });
+
+    it('edits along a direction, or says why it cannot', async () => {
+      const before = tf.memory().numTensors;
+      const q = {
+        kind: 'direction',
+        groups: { by: 'label', a: 1, b: 7 },
+        digit: { probe: 0 },
+        values: [-2, -1, 0, 1, 2],
+      } as const;
+      if (KINDS[model as keyof typeof KINDS] === 'categorical') {
+        await expect(inspect(trainer, q)).rejects.toThrow(/continuous codes/);
+      } else {
+        const d = (await inspect(trainer, q)) as Extract<InspectAnswer, { kind: 'direction' }>;
+        expectImages(d.images, 5);
+        const count = (l: number) => trainer.probeLabels.filter((v) => v === l).length;
+        expect(d.sizes).toEqual([count(1), count(7)]);
+        expect(d.groups).toEqual(['digits 1', 'digits 7']);
+        expect(d.norm).toBeGreaterThan(0);
+        expect(d.source).toBe('encoder');
+        const m = (await inspect(trainer, {
+          ...q,
+          groups: { by: 'measure', measure: 'slant' },
+        })) as Extract<InspectAnswer, { kind: 'direction' }>;
+        expect(m.sizes).toEqual([12, 12]);
+      }
+      expect(tf.memory().numTensors).toBe(before);
+    });
+
+    it('refuses bad questions with a sentence', async () => {
+      await expect(
+        inspect(trainer, { kind: 'infer', job: 3, spec: spec(), steps: 1, restart: true }),
+      ).rejects.toThrow(/training worker/);
+      const all = new Uint8Array(784);
+      await expect(
+        inspect(
+          trainer,
+          {
+            kind: 'infer',
+            job: 3,
+            spec: spec({ mask: { kind: 'pixels', visible: all } }),
+            steps: 1,
+            restart: true,
+          },
+          jobs,
+        ),
+      ).rejects.toThrow(/erases every pixel/);
+      await expect(
+        inspect(
+          trainer,
+          { kind: 'infer', job: 3, spec: spec({ learningRate: -1 }), steps: 1, restart: true },
+          jobs,
+        ),
+      ).rejects.toThrow(/learning rate/);
+    });
+  });
+}
