@@ -14,6 +14,8 @@ export const PANEL_IDS = [
   'traversal',
   'samples',
   'draw',
+  'infer',
+  'edit',
   'collapse',
   'codebook',
   'codes',

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_KINDS } from '../../src/contracts/catalog';
 import { TRAIN_DEFAULTS } from '../../src/contracts/config';
-import type { InferSpec, InspectAnswer } from '../../src/contracts/inspect';
+import type { InferSpec, InspectAnswer, InspectQuery } from '../../src/contracts/inspect';
 import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { InferenceJobs } from '../../src/train/infer/jobs';
 import { Trainer } from '../../src/train/trainer';
@@ -134,12 +134,12 @@ for (const model of MODEL_KINDS) {
 
     it('edits along a direction, or says why it cannot', async () => {
       const before = tf.memory().numTensors;
-      const q = {
+      const q: Extract<InspectQuery, { kind: 'direction' }> = {
         kind: 'direction',
         groups: { by: 'label', a: 1, b: 7 },
         digit: { probe: 0 },
         values: [-2, -1, 0, 1, 2],
-      } as const;
+      };
       if (KINDS[model as keyof typeof KINDS] === 'categorical') {
         await expect(inspect(trainer, q)).rejects.toThrow(/continuous codes/);
       } else {
