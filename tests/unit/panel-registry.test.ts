@@ -16,16 +16,27 @@ import { LECTURE_PANELS, panelsFor } from '../../src/ui/panels/registry';
  * the real models; the sizes here are the defaults').
  */
 const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
+const latent = { kind: 'continuous', size: 2, encoder: true, editable: true } as const;
+const zE = { kind: 'pre-quantised', size: 49 * 64, encoder: true, editable: true } as const;
+const logits = (size: number) =>
+  ({ kind: 'categorical', size, encoder: true, editable: false }) as const;
 const CAPS: Record<ModelKind, InspectCapabilities> = {
-  vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
-  ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
-  vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
-  dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
+  vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, inference: latent },
+  ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, inference: latent },
+  vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true, inference: zE },
+  dvae: {
+    latentDim: 0,
+    codes: grid,
+    gumbel: true,
+    preQuantised: false,
+    inference: logits(49 * 512),
+  },
   catvae: {
     latentDim: 0,
     codes: { positions: 30, gridHeight: 1, gridWidth: 30, size: 10 },
     gumbel: true,
     preQuantised: false,
+    inference: logits(300),
   },
 };
 
@@ -44,6 +55,8 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
   ['traversal', 'Latent traversal', ['vae', 'ae']],
   ['draw', 'Draw your own digit', ALL],
+  ['infer', 'Inference by optimisation and restoration', ALL],
+  ['edit', 'Editing by latent directions', ['vae', 'ae', 'vqvae']],
   ['collapse', 'Posterior collapse', ['vae']],
   ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],
   ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae']],
