@@ -34,9 +34,10 @@ function testIdsInSource(): Set<string> {
 }
 
 describe('the course', () => {
-  it('has the lessons of issue #14 in order, each id once', () => {
+  it('has the lessons of issue #14 in order (and #15 after latent-models), each id once', () => {
     expect(COURSE.map((r) => r.id)).toEqual([
       'latent-models',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',

@@ -30,6 +30,7 @@ import {
 import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
+import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
 import latentModels from '../../src/ui/lessons/content/latent-models';
 import vaeElbo from '../../src/ui/lessons/content/vae-elbo';
@@ -42,6 +43,7 @@ const NOT_LESSONS = new Set(['kit.ts']);
 /** The course in order, by file name. */
 const LESSONS: [file: string, lesson: Lesson][] = [
   ['latent-models.ts', latentModels],
+  ['inference-restoration.ts', inferenceRestoration],
   ['ae-vs-pca.ts', aeVsPca],
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
@@ -98,6 +100,18 @@ const WALKS: Record<string, Walk> = {
     { act: signal('drew-digit'), short: [signal('latent-clicked')] },
     { act: signal('samples-refreshed'), short: [train(100)] },
     { act: signal('latent-clicked'), short: [signal('samples-refreshed')] },
+  ],
+  'inference-restoration': [
+    { act: loadPretrained, short: [train(10)] },
+    { act: signal('inference-run'), short: [signal('restoration-run')] },
+    null,
+    { act: signal('restoration-run'), short: [signal('inference-run')] },
+    {
+      act: all(signal('drew-digit'), signal('restoration-run')),
+      short: [signal('drew-digit'), signal('restoration-run')],
+    },
+    { act: signal('edit-slider-moved'), short: [signal('edit-groups-changed')] },
+    { act: signal('edit-groups-changed'), short: [signal('edit-slider-moved')] },
   ],
   'ae-vs-pca': [
     { act: train(250), short: [train(100)] },
@@ -235,6 +249,7 @@ describe('the course files', () => {
     expect(files.sort()).toEqual(LESSONS.map(([f]) => f).sort());
     expect(LESSONS.map(([, l]) => l.id)).toEqual([
       'latent-models',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',

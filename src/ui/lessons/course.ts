@@ -19,6 +19,14 @@ export const COURSE: readonly CourseRow[] = [
     promise: 'Why two numbers can stand for a digit, and why sampling them naively falls in holes',
     load: () => import('./content/latent-models'),
   },
+  // 'glo' (GLO, helper branch `glo`) goes here, before this lesson.
+  {
+    id: 'inference-restoration',
+    title: 'Inference by optimisation, restoration and editing',
+    promise:
+      'Why an encoder is a shortcut, how a decoder alone fills in an erased digit, and how to move a digit along a direction',
+    load: () => import('./content/inference-restoration'),
+  },
   {
     id: 'ae-vs-pca',
     title: 'Autoencoder vs PCA',
