@@ -3,6 +3,7 @@
 // quadrant erased shows the damaged input, the completion and the original, and the editing
 // slider changes the edited digit. No assertion depends on speed.
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launch, openPage, startServer, stepOf, text, waitFor } from './harness.mjs';
 
@@ -46,6 +47,14 @@ async function canvasStats(page, testId) {
     }
     return { drawn, hash };
   }, testId);
+}
+
+/** A screenshot of the panel holding this test id, for the README (docs/panels/). */
+async function shot(page, testId, name) {
+  mkdirSync('docs/panels', { recursive: true });
+  const section = page.locator('section.panel', { has: page.getByTestId(testId) }).first();
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: `docs/panels/${name}.png` });
 }
 
 /** "Loss (…): A at step 0, B at step N" from the chart's text alternative. */
@@ -117,6 +126,7 @@ test(
       assert.match((await text(page, 'infer-loss-summary')) ?? '', /588 visible pixels of 784/);
       for (const id of ['infer-input', 'infer-recon', 'infer-original'])
         assert.ok((await canvasStats(page, id)).drawn > 0, `${id} shows an image`);
+      await shot(page, 'infer-panel', 'inference');
       const input = await canvasStats(page, 'infer-input');
       const original = await canvasStats(page, 'infer-original');
       assert.notEqual(input.hash, original.hash, 'the damaged input differs from the original');
@@ -139,6 +149,7 @@ test(
         MINUTE,
         'the edited digit to change with the slider',
       );
+      await shot(page, 'edit-panel', 'editing');
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
