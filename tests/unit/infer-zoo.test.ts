@@ -187,3 +187,65 @@ for (const model of MODEL_KINDS) {
     });
   });
 }
+
+describe('the direction against a direct computation, and a model without an encoder', () => {
+  let trainer: Trainer;
+  beforeAll(() => {
+    trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model: 'ae', latentDim: 3 });
+    trainer.trainStep();
+  });
+  afterAll(() => trainer.dispose());
+
+  it('decodes z + t·d with d the mean encoder code of the 7s minus that of the 1s', async () => {
+    const m = trainer.model;
+    const labels = trainer.probeLabels;
+    const rows = (l: number) => [...labels.keys()].filter((i) => labels[i] === l);
+    const z = await m.embed(trainer.probeX).data(); // [24, 3]
+    const meanOf = (idx: number[], j: number) =>
+      idx.reduce((s, i) => s + z[i * 3 + j]!, 0) / idx.length;
+    const d = [0, 1, 2].map((j) => meanOf(rows(7), j) - meanOf(rows(1), j));
+    const t = 1.5;
+    const moved = [0, 1, 2].map((j) => z[2 * 3 + j]! + t * d[j]!);
+    const want = await m.decodeLatent!(tf.tensor2d(moved, [1, 3])).data();
+    const answer = (await inspect(trainer, {
+      kind: 'direction',
+      groups: { by: 'label', a: 1, b: 7 },
+      digit: { probe: 2 },
+      values: [0, t],
+    })) as Extract<InspectAnswer, { kind: 'direction' }>;
+    const got = answer.images.pixels.subarray(784);
+    for (let p = 0; p < 784; p += 37) expect(got[p]).toBeCloseTo(want[p]!, 4);
+    expect(answer.norm).toBeCloseTo(Math.hypot(...d), 4);
+    const recon = await m.reconstruct(tf.slice(trainer.probeX, [2, 0], [1, 784])).data();
+    for (let p = 0; p < 784; p += 37) expect(answer.images.pixels[p]).toBeCloseTo(recon[p]!, 4);
+  });
+
+  it('without an encoder: no one-shot code, and directions from inferred codes', async () => {
+    const m = trainer.model as { hasEncoder?: boolean };
+    m.hasEncoder = false;
+    try {
+      expect(capabilitiesOf(trainer).inference?.encoder).toBe(false);
+      const jobs = new InferenceJobs();
+      const a = (await inspect(
+        trainer,
+        { kind: 'infer', job: 1, spec: spec({ start: 'encoder' }), steps: 2, restart: true },
+        jobs,
+      )) as Infer;
+      expect(a.encoder).toBeNull();
+      jobs.dispose();
+      const before = tf.memory().numTensors;
+      const d = (await inspect(trainer, {
+        kind: 'direction',
+        groups: { by: 'hand', a: [0, 1], b: [2] },
+        digit: { probe: 3 },
+        values: [-1, 1],
+      })) as Extract<InspectAnswer, { kind: 'direction' }>;
+      expect(d.source).toBe('inferred');
+      expect(d.sizes).toEqual([2, 1]);
+      expectImages(d.images, 2);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      delete m.hasEncoder;
+    }
+  });
+});
