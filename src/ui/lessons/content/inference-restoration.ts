@@ -17,13 +17,13 @@ const lesson: Lesson = {
   title: 'Inference by optimisation, restoration and editing',
   promise:
     'Why an encoder is a shortcut, how a decoder alone fills in an erased digit, and how to move a digit along a direction',
-  preset: { model: 'ae', latentDim: 2 },
+  preset: { model: 'vae', latentDim: 2 },
   panels: ['infer', 'edit', 'draw', 'latent'],
-  pretrained: 'ae-2d',
+  pretrained: 'vae-2d',
   steps: [
     {
       title: 'A trained decoder',
-      text: String.raw`Everything in this lesson keeps the decoder $g_\theta$ fixed and asks which code $z$ explains an image. Load the trained 2-D autoencoder, or train one for a while.`,
+      text: String.raw`Everything in this lesson keeps the decoder $g_\theta$ fixed and asks which code $z$ explains an image. Load the trained 2-D VAE, or train one for a while.`,
       task: 'Load the trained model, or press Train',
       highlight: 'train-toggle',
       panels: ['infer', 'latent'],
@@ -42,7 +42,7 @@ Run it on a test digit and watch the loss fall and the code travel across the pl
     },
     {
       title: 'One shot against many steps',
-      text: String.raw`The encoder $f_\phi$ answers the same question in one forward pass: it was trained to predict, for every image at once, a code the decoder can use. This is amortised inference. Its answer (the square, and the dashed level in the loss chart) is fast but a compromise; optimisation is slow but fits this one image, and often ends below the encoder's error. A model without an encoder, such as GLO, can only search.`,
+      text: String.raw`The encoder $f_\phi$ answers the same question in one forward pass: it was trained to predict, for every image at once, a code the decoder can use. This is amortised inference. Its answer (the square, and the dashed level in the loss chart) is fast but a compromise; a search fits this one image, reaching the encoder's error after some tens of steps on most digits, yet from $z = 0$ it can also settle in a worse valley. Start the search from the encoder's code to see it improve on it. A model without an encoder, such as GLO, can only search.`,
       highlight: 'infer',
       panels: ['infer'],
       live: encoderLine,
