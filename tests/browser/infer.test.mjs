@@ -156,3 +156,43 @@ test(
     }
   },
 );
+
+test(
+  'the lesson opens at its search step, and running inference ticks it',
+  { timeout: 5 * MINUTE },
+  async () => {
+    const browser = await launch();
+    try {
+      const { page, errors } = await openPage(
+        browser.context,
+        `${server.url}/?backend=wasm#lesson=inference-restoration&step=2`,
+      );
+      const step = page.getByTestId('lesson-step');
+      await step.waitFor({ timeout: MINUTE });
+      assert.equal(await step.getAttribute('data-step'), '1');
+      assert.equal(await step.getAttribute('data-done'), 'false');
+      const run = page.getByTestId('infer-run');
+      await waitFor(() => run.isVisible(), 2 * MINUTE, 'the inference panel of the lesson');
+      await waitFor(
+        () =>
+          page.evaluate(
+            () => document.querySelector('.lesson-highlight')?.getAttribute('data-testid') ?? null,
+          ),
+        MINUTE,
+        'the Run button to be highlighted',
+      ).then((id) => assert.equal(id, 'infer-run'));
+      await page.getByTestId('train-toggle').waitFor();
+      await waitFor(() => page.getByTestId('train-toggle').isEnabled(), 2 * MINUTE, 'the model');
+      await run.click();
+      await waitFor(
+        async () => (await step.getAttribute('data-done')) === 'true',
+        MINUTE,
+        'the step to tick off',
+      );
+      await waitFor(async () => (await lossSummary(page)) !== null, 2 * MINUTE, 'a loss curve');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  },
+);
