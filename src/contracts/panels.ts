@@ -15,6 +15,8 @@ export const PANEL_IDS = [
   'traversal',
   'samples',
   'draw',
+  'infer',
+  'edit',
   'collapse',
   'codebook',
   'codes',

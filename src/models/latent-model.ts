@@ -133,6 +133,16 @@ export interface LatentModel {
   readonly codeLayout?: { positions: number; gridHeight: number; gridWidth: number; size: number };
   /** Discrete models: decode code indices (int32) [B, positions] → intensities [B, P]. */
   decodeCodes?(indices: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Gumbel-softmax models: decode a distribution over the K codes at every position, as the
+   * relaxed sample is decoded in training (one-hot rows: decodeCodes).   y [B, positions, K] → [B, P]
+   */
+  decodeSoft?(y: tf.Tensor3D): tf.Tensor2D;
+  /**
+   * false for a model without an encoder (GLO): embed() then gives no one-shot code of a new
+   * image, and inference by optimisation is the only way to one. Absent: it has an encoder.
+   */
+  readonly hasEncoder?: boolean;
   /** Gumbel-softmax models: logits of q(c | x) at every position.   x [B, P] → [B, positions, K] */
   codeLogits?(x: tf.Tensor2D): tf.Tensor3D;
   /** VQ-VAE: encoder outputs before quantisation, flattened.   x [B, P] → z_e [B, positions·D] */

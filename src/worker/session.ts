@@ -18,6 +18,7 @@ import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
+import { InferenceJobs } from '../train/infer/jobs';
 import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import {
@@ -66,6 +67,8 @@ export class TrainingSession {
   /** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
   private readonly channel = new MessageChannel();
   private readonly wakers: (() => void)[] = [];
+  /** Inference by optimisation's state between the page's `infer` questions. */
+  private readonly inference = new InferenceJobs();
 
   /** `memory` reads the device's memory use (backends/setup's deviceMemory in the worker). */
   constructor(
@@ -212,7 +215,7 @@ export class TrainingSession {
     if (!trainer) return;
     const id = req.id;
     try {
-      const answer = await inspect(trainer, req.query);
+      const answer = await inspect(trainer, req.query, this.inference);
       this.post({ type: 'inspection', runId: this.runId, id, answer }, transferablesOf(answer));
     } catch (err) {
       this.post({ type: 'inspection', runId: this.runId, id, error: (err as Error).message });
@@ -222,6 +225,7 @@ export class TrainingSession {
   /** Stops training and releases every tensor of the run (the dataset's too). */
   async dispose(): Promise<void> {
     await this.pause();
+    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = null;
     this.channel.port1.close();
@@ -250,6 +254,7 @@ export class TrainingSession {
   /** The one way a new run comes in (see the top of this file). */
   private async swapIn(next: NextRun, announce?: () => void): Promise<void> {
     await this.pause();
+    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = next.trainer;
     this.config = next.config;

@@ -38,6 +38,7 @@ describe('the course', () => {
     expect(COURSE.map((r) => r.id)).toEqual([
       'latent-models',
       'glo',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',

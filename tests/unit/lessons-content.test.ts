@@ -30,6 +30,7 @@ import {
 import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
+import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
 import glo from '../../src/ui/lessons/content/glo';
 import latentModels from '../../src/ui/lessons/content/latent-models';
@@ -44,6 +45,7 @@ const NOT_LESSONS = new Set(['kit.ts']);
 const LESSONS: [file: string, lesson: Lesson][] = [
   ['latent-models.ts', latentModels],
   ['glo.ts', glo],
+  ['inference-restoration.ts', inferenceRestoration],
   ['ae-vs-pca.ts', aeVsPca],
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
@@ -100,6 +102,18 @@ const WALKS: Record<string, Walk> = {
     { act: signal('drew-digit'), short: [signal('latent-clicked')] },
     { act: signal('samples-refreshed'), short: [train(100)] },
     { act: signal('latent-clicked'), short: [signal('samples-refreshed')] },
+  ],
+  'inference-restoration': [
+    { act: loadPretrained, short: [train(10)] },
+    { act: signal('inference-run'), short: [signal('restoration-run')] },
+    null,
+    { act: signal('restoration-run'), short: [signal('inference-run')] },
+    {
+      act: all(signal('drew-digit'), signal('restoration-run')),
+      short: [signal('drew-digit'), signal('restoration-run')],
+    },
+    { act: signal('edit-slider-moved'), short: [signal('edit-groups-changed')] },
+    { act: signal('edit-groups-changed'), short: [signal('edit-slider-moved')] },
   ],
   glo: [
     { act: train(200), short: [train(100)] },
@@ -243,6 +257,7 @@ describe('the course files', () => {
     expect(LESSONS.map(([, l]) => l.id)).toEqual([
       'latent-models',
       'glo',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',

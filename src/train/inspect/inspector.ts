@@ -18,6 +18,9 @@
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
  *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
  *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
+ *   infer          ✓ latent z             ✓ z_e                  ✓ logits (decodeSoft)
+ *   direction      ✓                      ✓ z_e, quantised       —
+ * (infer and direction: any model whose code space src/train/infer/code-space.ts finds.)
  * "—" rejects with an Error that says which models can answer.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,6 +32,9 @@ import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../../contracts/inspect';
 import type { Trainer } from '../trainer';
+import { codeSpaceOf } from '../infer/code-space';
+import { direction } from '../infer/direction';
+import type { InferenceJobs } from '../infer/jobs';
 
 export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
   const m = trainer.model;
@@ -47,6 +53,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
     preQuantised: Boolean(m.decodeContinuous),
     affineDecoder: hasAffineDecoder(trainer),
     ...(m.responsibilities ? { responsibilities: true } : {}),
+    inference: codeSpaceOf(m)?.info ?? null,
   };
 }
 
@@ -75,7 +82,12 @@ async function samples(
   return { kind: 'samples', images: imageBatch(trainer, pixels), source: sampleSource(trainer) };
 }
 
-export async function inspect(trainer: Trainer, query: InspectQuery): Promise<InspectAnswer> {
+/** `jobs` holds inference's state between `infer` questions (the worker session owns it). */
+export async function inspect(
+  trainer: Trainer,
+  query: InspectQuery,
+  jobs?: InferenceJobs,
+): Promise<InspectAnswer> {
   switch (query.kind) {
     case 'manifold':
       return manifold(trainer, query);
@@ -105,6 +117,11 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return subspaces(trainer);
     case 'responsibilities':
       return responsibilities(trainer, query);
+    case 'infer':
+      if (!jobs) throw new Error('inference by optimisation runs in the training worker');
+      return jobs.run(trainer, query);
+    case 'direction':
+      return direction(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -26,6 +26,13 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/glo'),
   },
   {
+    id: 'inference-restoration',
+    title: 'Inference by optimisation, restoration and editing',
+    promise:
+      'Why an encoder is a shortcut, how a decoder alone fills in an erased digit, and how to move a digit along a direction',
+    load: () => import('./content/inference-restoration'),
+  },
+  {
     id: 'ae-vs-pca',
     title: 'Autoencoder vs PCA',
     promise: 'Why a linear autoencoder learns the PCA subspace but not the PCA axes',

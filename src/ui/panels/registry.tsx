@@ -31,6 +31,15 @@ import { TraversalPanel } from './TraversalPanel';
 const PcaComparePanel = lazy(() => import('./PcaComparePanel'));
 /** The EM panel, loaded when a mixture model first shows it. */
 const EmPanel = lazy(() => import('./EmPanel'));
+// Heavier panels that few lessons need load on first show, in their own chunk.
+const InferencePanel = lazy(() => import('./infer/InferencePanel'));
+const EditPanel = lazy(() => import('./infer/EditPanel'));
+const loading = <p className="gen-status">Loading the panel…</p>;
+
+/** The number of label classes among the probe digits (10 for MNIST). */
+function classesOf(labels: Uint8Array | null): number {
+  return labels && labels.length > 0 ? Math.max(...labels) + 1 : 10;
+}
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -187,6 +196,44 @@ const ROWS: Record<PanelId, PanelRow> = {
         onDrawing={p.onDrawing}
         onDrawnPoint={p.onDrawnPoint}
       />
+    ),
+  },
+  infer: {
+    title: 'Inference by optimisation and restoration',
+    wide: true,
+    // Any model whose decoder can be inverted (src/train/infer/code-space.ts).
+    applies: ({ caps }) => Boolean(caps?.inference),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={loading}>
+          <InferencePanel
+            inspect={p.inspect}
+            codes={p.caps!.inference!}
+            probes={p.probes}
+            labels={p.state.probeLabels}
+            drawing={p.drawing}
+          />
+        </Suspense>
+      </Panel>
+    ),
+  },
+  edit: {
+    title: 'Editing by latent directions',
+    wide: true,
+    applies: ({ caps }) => Boolean(caps?.inference?.editable),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={loading}>
+          <EditPanel
+            inspect={p.inspect}
+            live={p.live}
+            probes={p.probes}
+            labels={p.state.probeLabels}
+            drawing={p.drawing}
+            classes={classesOf(p.state.probeLabels)}
+          />
+        </Suspense>
+      </Panel>
     ),
   },
   collapse: {
