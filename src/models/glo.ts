@@ -88,6 +88,8 @@ let tableCount = 0;
 
 export class Glo implements LatentModel {
   config: GloConfig;
+  /** No encoder: a new image's code comes from inference by optimisation (embed runs one). */
+  readonly hasEncoder = false;
   /** One code per training image, row i for training image i.   [N, d] */
   readonly table: tf.Variable;
   private readonly decoder: Net;
