@@ -118,3 +118,61 @@ export async function openDrawer(page) {
   const toggle = page.getByTestId('drawer-toggle');
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
 }
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * A plain static file server, as a course web space or GitHub Pages is: `dir` under the URL
+ * folder `prefix` (e.g. '/course/lab/'), a Content-Type by extension and nothing else: no
+ * COOP/COEP, no CSP, no rewrites. Counts the requests it answers (`requests`).
+ */
+export async function startStaticServer(dir, prefix = '/') {
+  const { createServer } = await import('node:http');
+  const { readFile, stat } = await import('node:fs/promises');
+  const { extname, normalize, resolve } = await import('node:path');
+  const root = resolve(dir);
+  const requests = [];
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    if (`${path}/` === prefix) {
+      res.writeHead(301, { Location: prefix }).end();
+      return;
+    }
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let file = normalize(resolve(root, `./${path.slice(prefix.length)}`));
+    try {
+      if (!file.startsWith(root)) throw new Error('outside');
+      if ((await stat(file)).isDirectory()) file = resolve(file, 'index.html');
+      const body = await readFile(file);
+      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    requests,
+    close: () =>
+      new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      }),
+  };
+}
