@@ -41,6 +41,7 @@ test(
     const browser = await launch();
     try {
       const { page, errors } = await openPage(browser.context, `${server.url}${TINY}`);
+      page.on('requestfailed', (r) => errors.push(`failed: ${r.url()}`));
       // The first load comes from the network, without the headers; the service worker takes
       // the page over and reloads it once.
       await waitFor(async () => (await isolated(page)) === true, 2 * MINUTE, 'isolation');
@@ -89,7 +90,7 @@ test(
       // Chromium's emulated offline mode does not cover the browser's own update check of the
       // worker script (a real offline browser fails it, harmlessly): the app's files only.
       const leaked = server.requests.slice(served).filter((p) => p !== '/course/lab/sw.js');
-      assert.deepEqual(leaked, [], 'none of the app's files came from the server while offline');
+      assert.deepEqual(leaked, [], 'no file of the app came from the server while offline');
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
