@@ -1,12 +1,12 @@
 /**
  * Registers the service worker (src/sw.ts) in the built app, and keeps what the page should say
  * about it: whether a new version waits ("a new version is ready — reload") and whether the page
- * is cross-origin isolated (the two-thread wasm GEMM) or cannot be.
+ * cannot be cross-origin isolated (no two-thread wasm GEMM).
  *
  * Isolation on a host that sends no COOP/COEP: the page a worker first installs on was loaded
- * from the network, without the headers; once the worker controls the page, one reload gets the
- * page through the worker, with them. A flag in sessionStorage allows that reload once per tab,
- * so a browser that will not isolate (or a worker that fails) never loops: the page then says so
+ * from the network, without the headers; once the worker is active, one reload gets the page
+ * through the worker, with them. A flag in sessionStorage allows that reload once per tab, so a
+ * browser that will not isolate (or a worker that fails) never loops: the page then says so
  * once and trains on one thread.
  */
 
@@ -18,6 +18,8 @@ export interface OfflineState {
 }
 
 const RELOADED_KEY = 'latent-lab:isolation-reload';
+const NO_WORKER =
+  'the lab has no service worker here (a private window, or a page opened from a file)';
 
 let state: OfflineState = { updateReady: false, isolationUnavailable: null };
 const listeners = new Set<() => void>();
@@ -46,91 +48,67 @@ export function applyUpdate(): void {
 
 const isolated = () => window.crossOriginIsolated === true;
 
-function sessionFlag(): { get(): boolean; set(): boolean; clear(): void } {
-  const store = (() => {
-    try {
-      return window.sessionStorage;
-    } catch {
-      return null;
-    }
-  })();
-  return {
-    get: () => store?.getItem(RELOADED_KEY) === '1',
-    set: () => {
-      try {
-        store?.setItem(RELOADED_KEY, '1');
-        return store?.getItem(RELOADED_KEY) === '1';
-      } catch {
-        return false;
-      }
-    },
-    clear: () => store?.removeItem(RELOADED_KEY),
-  };
+/** Sets the once-per-tab reload flag; false if it was set already or cannot be kept. */
+function firstReload(): boolean {
+  try {
+    const s = window.sessionStorage;
+    if (s.getItem(RELOADED_KEY)) return false;
+    s.setItem(RELOADED_KEY, '1');
+    return s.getItem(RELOADED_KEY) === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** Registers `url` (the built sw.js, beside index.html) over the page's folder. */
 export function startServiceWorker(url: string): void {
-  const flag = sessionFlag();
-  if (isolated()) flag.clear();
-  if (!('serviceWorker' in navigator) || !window.isSecureContext) {
-    if (!isolated())
-      set({
-        isolationUnavailable:
-          window.location.protocol === 'file:'
-            ? 'opened from a file, the lab cannot start its service worker'
-            : 'this browser (or a private window) gives the lab no service worker',
-      });
-    return;
+  if (isolated()) {
+    try {
+      window.sessionStorage.removeItem(RELOADED_KEY);
+    } catch {
+      // no storage: nothing to clear
+    }
   }
+  const unavailable = (why: string) => {
+    if (!isolated()) set({ isolationUnavailable: why });
+  };
+  if (!('serviceWorker' in navigator) || !window.isSecureContext) return unavailable(NO_WORKER);
   const sw = navigator.serviceWorker;
   let reloading = false;
-  /** One reload per tab to become isolated; past that, say why not. */
-  const reloadToIsolate = () => {
-    if (reloading || isolated()) return;
-    if (flag.get() || !flag.set()) {
-      set({ isolationUnavailable: 'this browser did not isolate the page through the service worker' });
-      return;
-    }
+  const reload = () => {
     reloading = true;
     window.location.reload();
   };
+  /** One reload per tab to become isolated; past that, say why not. */
+  const reloadToIsolate = () => {
+    if (reloading || isolated()) return;
+    if (firstReload()) reload();
+    else unavailable('this browser did not isolate the page through the service worker');
+  };
   const hadController = sw.controller !== null;
   sw.addEventListener('controllerchange', () => {
-    if (accepted) {
-      reloading = true;
-      window.location.reload();
-    } else if (hadController) {
-      // Another tab took the new version: this page's lazy files may be gone from the host.
-      set({ updateReady: true });
-    } else reloadToIsolate();
+    if (accepted) reload();
+    // Another tab took a new version: this page's lazy files may be gone from the host.
+    else if (hadController) set({ updateReady: true });
+    else reloadToIsolate();
   });
-  const watch = (reg: ServiceWorkerRegistration) => {
-    const offer = (w: ServiceWorker) => {
-      waiting = w;
-      set({ updateReady: true });
-    };
-    if (reg.waiting && sw.controller) offer(reg.waiting);
-    reg.addEventListener('updatefound', () => {
-      const next = reg.installing;
-      next?.addEventListener('statechange', () => {
-        if (next.state === 'installed' && sw.controller) offer(next);
-      });
-    });
+  const offer = (w: ServiceWorker) => {
+    waiting = w;
+    set({ updateReady: true });
   };
   sw.register(url, { scope: './' })
     .then((reg) => {
-      watch(reg);
+      if (reg.waiting && sw.controller) offer(reg.waiting);
+      reg.addEventListener('updatefound', () => {
+        const next = reg.installing;
+        next?.addEventListener('statechange', () => {
+          if (next.state === 'installed' && sw.controller) offer(next);
+        });
+      });
       return sw.ready;
     })
-    .then(() => {
-      // Active but this page not isolated: a first visit (loaded before the worker), or a
-      // reload that bypassed it. The next load goes through the worker.
-      if (!isolated()) reloadToIsolate();
-    })
-    .catch((err: unknown) => {
-      if (!isolated())
-        set({
-          isolationUnavailable: `the service worker did not start (${(err as Error).message})`,
-        });
-    });
+    // Active but this page not isolated: a first visit (loaded before the worker), or a reload
+    // that bypassed it. The next load goes through the worker.
+    .then(reloadToIsolate)
+    .catch(() => unavailable(NO_WORKER));
 }

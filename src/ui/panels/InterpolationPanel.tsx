@@ -22,7 +22,7 @@ import {
   type Drawing,
   type LiveStep,
 } from './generative-digits';
-import { downloadFiguresPng } from './interpolation-export';
+import { downloadFiguresPng } from './figure-export';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 import { sendSignal } from '../lessons/signals';
