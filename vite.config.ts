@@ -148,7 +148,10 @@ function serviceWorkerPlugin() {
     registerType: 'prompt',
     injectRegister: false,
     injectManifest: {
-      globPatterns: ['**/*.{html,js,css,wasm,woff2,svg,png,webmanifest}', 'datasets/**/*.{json,gz}'],
+      globPatterns: [
+        '**/*.{html,js,css,wasm,woff2,svg,png,webmanifest}',
+        'datasets/**/*.{json,gz}',
+      ],
       globIgnores: ['pretrained/**', 'size-report.json'],
       // The bundled MNIST's training images are the largest file (9.6 MB).
       maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,

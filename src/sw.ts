@@ -39,7 +39,8 @@ cleanupOutdatedCaches();
 precacheAndRoute(self.__WB_MANIFEST, { ignoreURLParametersMatching: [/.*/] });
 
 const scope = new URL(self.registration.scope);
-const inScope = (url: URL) => url.origin === scope.origin && url.pathname.startsWith(scope.pathname);
+const inScope = (url: URL) =>
+  url.origin === scope.origin && url.pathname.startsWith(scope.pathname);
 
 // Any other page address in the lab's folder opens the lab (offline too).
 registerRoute(
