@@ -4,6 +4,7 @@
 // network goes (the browser's offline mode) and the page is reloaded: the lab loads from the
 // service worker's cache, still isolated, trains, and every lesson of the course opens.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { launch, openPage, startStaticServer, stepOf, waitFor } from './harness.mjs';
 
@@ -32,6 +33,15 @@ async function trainSomeSteps(page, beyond) {
   }
   await waitFor(async () => ((await stepOf(page)) ?? 0) > beyond, MINUTE, 'a training step');
   return stepOf(page);
+}
+
+/** Clicks the download button `testId` and returns the downloaded file's bytes. */
+async function downloaded(page, testId) {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId(testId).click(),
+  ]);
+  return readFile(await download.path());
 }
 
 test(
@@ -64,6 +74,20 @@ test(
         'a product on two threads',
       );
       console.log(`# online: step ${before}, two threads`);
+
+      // The manifold's picture for slides: a PNG of the grid enlarged 3× (it decodes to that
+      // size at least) and an SVG holding the grid as one embedded image.
+      await page.getByTestId('download-manifold-png').waitFor({ timeout: MINUTE });
+      const grid = await page
+        .getByTestId('manifold')
+        .evaluate((c) => [/** @type {HTMLCanvasElement} */ (c).width, c.height]);
+      const png = await downloaded(page, 'download-manifold-png');
+      assert.equal(png.subarray(1, 4).toString('latin1'), 'PNG');
+      const [w, h] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+      assert.ok(w >= 3 * grid[0] && h >= 3 * grid[1], `PNG ${w}×${h} holds the ${grid} grid 3×`);
+      const svg = (await downloaded(page, 'download-manifold-svg')).toString('utf8');
+      assert.equal(svg.match(/<image /g)?.length, 1, 'one image in the SVG');
+      assert.match(svg, new RegExp(`width="${3 * grid[0]}" height="${3 * grid[1]}"`));
 
       // Offline, reloaded: everything comes from the service worker.
       const served = server.requests.length;

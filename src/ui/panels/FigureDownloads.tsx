@@ -1,9 +1,9 @@
 /**
- * "PNG" and "SVG" buttons that download a panel's picture for slides (./figure-export.ts), each
- * named for what it saves; a failure is said beside them.
+ * "PNG" and "SVG" buttons that download a panel's picture for slides (./figure-export.ts, loaded
+ * at the first click), each named for what it saves; a failure is said beside them.
  */
 import { useState, type RefObject } from 'react';
-import { downloadFigure, type FigureFormat } from './figure-export';
+import type { FigureFormat } from './figure-export';
 
 export function FigureDownloads({
   target,
@@ -26,9 +26,10 @@ export function FigureDownloads({
   const save = (format: FigureFormat) => {
     if (!target.current) return;
     setError(null);
-    downloadFigure(target.current, title, `${fileBase}.${format}`, format).catch((err: unknown) =>
-      setError(`Export failed: ${(err as Error).message}`),
-    );
+    const root = target.current;
+    import('./figure-export')
+      .then((m) => m.downloadFigure(root, title, `${fileBase}.${format}`, format))
+      .catch((err: unknown) => setError(`Export failed: ${(err as Error).message}`));
   };
   return (
     <span className="figure-downloads">

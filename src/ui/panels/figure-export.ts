@@ -83,7 +83,3 @@ export async function downloadFigure(
   if (!blob) throw new Error('the browser could not encode the PNG');
   save(blob, fileName);
 }
-
-/** The interpolation panel's "Export PNG". */
-export const downloadFiguresPng = (root: HTMLElement, title: string, fileName: string) =>
-  downloadFigure(root, title, fileName, 'png');
