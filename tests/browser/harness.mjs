@@ -134,7 +134,8 @@ const CONTENT_TYPES = {
 /**
  * A plain static file server, as a course web space or GitHub Pages is: `dir` under the URL
  * folder `prefix` (e.g. '/course/lab/'), a Content-Type by extension and nothing else: no
- * COOP/COEP, no CSP, no rewrites. Counts the requests it answers (`requests`).
+ * COOP/COEP, no CSP, no rewrites. Counts the requests it answers (`requests`); `overrides`
+ * (URL path → bytes) stands in for files of a new deploy.
  */
 export async function startStaticServer(dir, prefix = '/') {
   const { createServer } = await import('node:http');
@@ -142,6 +143,7 @@ export async function startStaticServer(dir, prefix = '/') {
   const { extname, normalize, resolve } = await import('node:path');
   const root = resolve(dir);
   const requests = [];
+  const overrides = new Map();
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     requests.push(path);
@@ -156,8 +158,9 @@ export async function startStaticServer(dir, prefix = '/') {
     let file = normalize(resolve(root, `./${path.slice(prefix.length)}`));
     try {
       if (!file.startsWith(root)) throw new Error('outside');
-      if ((await stat(file)).isDirectory()) file = resolve(file, 'index.html');
-      const body = await readFile(file);
+      if (!overrides.has(path) && (await stat(file)).isDirectory())
+        file = resolve(file, 'index.html');
+      const body = overrides.get(path) ?? (await readFile(file));
       const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
       res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length }).end(body);
     } catch {
@@ -169,6 +172,7 @@ export async function startStaticServer(dir, prefix = '/') {
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
     requests,
+    overrides,
     close: () =>
       new Promise((r) => {
         server.close(r);

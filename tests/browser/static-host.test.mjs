@@ -115,6 +115,34 @@ test(
       // worker script (a real offline browser fails it, harmlessly): the app's files only.
       const leaked = server.requests.slice(served).filter((p) => p !== '/course/lab/sw.js');
       assert.deepEqual(leaked, [], 'no file of the app came from the server while offline');
+
+      // A new deploy (here: a changed sw.js) waits: the page says so and keeps its version
+      // until the reader reloads through the banner's button.
+      await browser.context.setOffline(false);
+      const swPath = '/course/lab/sw.js';
+      const sw = await readFile(`${dist}/sw.js`);
+      server.overrides.set(swPath, Buffer.concat([sw, Buffer.from('\n// the next deploy\n')]));
+      await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()));
+      const banner = page.getByTestId('update-banner');
+      await banner.waitFor({ timeout: MINUTE });
+      assert.ok(
+        await page.evaluate(() =>
+          navigator.serviceWorker.getRegistration().then((r) => r?.waiting !== null),
+        ),
+        'the new version waits (no silent takeover)',
+      );
+      await Promise.all([
+        page.waitForEvent('framenavigated'),
+        banner.getByRole('button', { name: 'Reload' }).click(),
+      ]);
+      await waitFor(async () => (await isolated(page)) === true, MINUTE, 'the reloaded page');
+      assert.equal(await banner.count(), 0, 'the banner is gone after the reload');
+      assert.ok(
+        await page.evaluate(() =>
+          navigator.serviceWorker.getRegistration().then((r) => r?.waiting === null),
+        ),
+        'the new version took over',
+      );
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
