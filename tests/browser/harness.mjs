@@ -32,8 +32,11 @@ export async function startServer() {
   return { url: url.replace(/\/$/, ''), close: () => server.close() };
 }
 
-/** Launches headless Chromium with a fresh profile; `extraArgs` e.g. ['--enable-unsafe-webgpu']. */
-export async function launch(extraArgs = []) {
+/**
+ * Launches headless Chromium with a fresh profile; `extraArgs` e.g. ['--enable-unsafe-webgpu'];
+ * `options` more of Playwright's context options (e.g. { serviceWorkers: 'block' }).
+ */
+export async function launch(extraArgs = [], options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'latent-lab-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromePath(),
@@ -49,6 +52,7 @@ export async function launch(extraArgs = []) {
       '--disable-quic',
       ...extraArgs,
     ],
+    ...options,
   });
   return {
     context,

@@ -2,7 +2,8 @@
 // sub-path, as a course page would serve it: the page loads, its service worker reloads it once
 // into a cross-origin-isolated page, and the wasm matrix products run on two threads. Then the
 // network goes (the browser's offline mode) and the page is reloaded: the lab loads from the
-// service worker's cache, still isolated, trains, and every lesson of the course opens.
+// service worker's cache, still isolated, trains, and every lesson of the course opens; a new
+// deploy waits behind a banner. Without a service worker the page says so once and never loops.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
@@ -144,6 +145,36 @@ test(
         'the new version took over',
       );
       assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  },
+);
+
+test(
+  'no service worker (blocked): one quiet note, no reload, one thread; dismissed for good',
+  { timeout: 4 * MINUTE },
+  async () => {
+    const browser = await launch([], { serviceWorkers: 'block' });
+    try {
+      const page = await browser.context.newPage();
+      let loads = 0;
+      page.on('load', () => loads++);
+      await page.goto(`${server.url}${TINY}`);
+      const note = page.getByTestId('isolation-note');
+      await note.waitFor({ timeout: MINUTE });
+      assert.match((await note.textContent()) ?? '', /Training runs on one thread here: /);
+      await trainSomeSteps(page, 0);
+      assert.equal(await page.getByTestId('gemm-threads').getAttribute('data-threads'), '1');
+      assert.equal(await isolated(page), false);
+      assert.equal(loads, 1, 'the page never reloaded itself');
+      await note.getByRole('button', { name: 'Dismiss the note about threads' }).click();
+      assert.equal(await note.count(), 0, 'dismissed');
+      await page.reload();
+      await page.getByTestId('step').waitFor({ timeout: MINUTE });
+      await page.waitForTimeout(2000); // time for the registration to fail again
+      assert.equal(await note.count(), 0, 'said once: not again after a reload');
+      assert.equal(loads, 2, 'only the reload asked for');
     } finally {
       await browser.close();
     }
