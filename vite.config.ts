@@ -60,7 +60,8 @@ function datasetsCopyPlugin(): Plugin {
     },
     async writeBundle() {
       if (existsSync(datasetsDir)) {
-        await cp(datasetsDir, join(outDir, 'datasets'), { recursive: true });
+        // Real files, never links: dist/ is copied as it is onto other machines.
+        await cp(datasetsDir, join(outDir, 'datasets'), { recursive: true, dereference: true });
       }
     },
   };
