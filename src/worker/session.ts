@@ -19,6 +19,7 @@ import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
 import { InferenceJobs } from '../train/infer/jobs';
+import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import {
@@ -340,6 +341,7 @@ export class TrainingSession {
       imagesPerSecond: this.meter.rate(),
       schedule: t.scheduleValues(),
       memory: this.memory(),
+      gemmThreads: parallelMatMulStats().twoThreadCalls > 0 ? 2 : 1,
     });
     const headline = Object.values(metrics.terms)[0] ?? [];
     const bad = headline.findIndex((v) => !Number.isFinite(v));
