@@ -41,6 +41,7 @@ describe('the course', () => {
       'vae-elbo',
       'interpolation',
       'beta-collapse',
+      'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
     ]);

@@ -17,7 +17,7 @@ function gapLine(ctx: LessonContext): string | null {
   const elbo = testTerm(ctx, 'elbo');
   const elboE = testTerm(ctx, 'elboE');
   if (nll === undefined || elbo === undefined || elboE === undefined)
-    return String.raw`\log p(x) = \mathrm{ELBO}(q, 	heta) + \mathrm{KL}ig(q \,\|\, p(k \mid x)ig),\quad k \in \{1, \dots, ${ctx.settings.clusters}\}`;
+    return String.raw`\log p(x) = \mathrm{ELBO}(q, 	heta) + \mathrm{KL}\big(q \,\|\, p(k \mid x)\big),\quad k \in \{1, \dots, ${ctx.settings.clusters}\}`;
   const logP = -nll;
   return String.raw`\log p(x) = ${fixed(logP, 2)},\quad \underbrace{${fixed(logP - elbo, 3)}}_{\text{gap after the M-step}} = \mathrm{KL}(q_{\text{old}} \,\|\, p(k\mid x)),\quad \underbrace{${fixed(logP - elboE, 3)}}_{\text{gap after the E-step}}\ \text{nats per image (test)}`;
 }
