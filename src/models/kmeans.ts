@@ -67,7 +67,9 @@ export class KMeans implements LatentModel {
     this.config = { ...KMEANS_DEFAULTS, ...config };
     const { clusters: K, inputDim: P } = this.config;
     if (!(Number.isInteger(K) && K >= 2)) throw new Error(`k-means needs K ≥ 2 clusters, got ${K}`);
-    this.centroids = tf.variable(tf.zeros([K, P]), false, undefined, 'float32');
+    // Random images until the first iteration seeds them by k-means++.
+    const start = tf.randomUniform([K, P], 0, 1, 'float32', this.config.seed);
+    this.centroids = tf.variable(start as tf.Tensor2D, false, undefined, 'float32');
   }
 
   get savedVariables(): tf.Variable[] {

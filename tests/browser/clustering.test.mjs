@@ -37,7 +37,8 @@ async function fit(page, steps) {
   await toggle.click();
   await waitFor(async () => ((await stepOf(page)) ?? 0) >= steps, 8 * MINUTE, `iteration ${steps}`);
   if ((await toggle.textContent()) !== 'Train') await toggle.click(); // a converged fit pauses itself
-  await waitFor(async () => (await toggle.textContent()) === 'Train', MINUTE, 'the pause');
+  // A pause takes effect after the pass over the training set in progress.
+  await waitFor(async () => (await toggle.textContent()) === 'Train', 8 * MINUTE, 'the pause');
 }
 
 test('k-means fits, and its centroids fill the codebook panels', async () => {

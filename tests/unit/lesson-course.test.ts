@@ -43,6 +43,7 @@ describe('the course', () => {
       'vae-elbo',
       'interpolation',
       'beta-collapse',
+      'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
     ]);

@@ -29,6 +29,7 @@ import {
 } from './lesson-learner';
 import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
+import emKmeans from '../../src/ui/lessons/content/em-kmeans';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
 import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
@@ -50,6 +51,7 @@ const LESSONS: [file: string, lesson: Lesson][] = [
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
   ['beta-collapse.ts', betaCollapse],
+  ['em-kmeans.ts', emKmeans],
   ['vq-vae.ts', vqVae],
   ['gumbel-dvae.ts', gumbelDvae],
 ];
@@ -180,6 +182,21 @@ const WALKS: Record<string, Walk> = {
       short: [all(set({ beta: 1 }), train(400)), set({ beta: 1, freeBits: 0 })],
     },
   ],
+  'em-kmeans': [
+    { act: train(3), short: [train(2)] },
+    {
+      act: all(set({ clusters: 50 }), train(3)),
+      short: [set({ clusters: 50 }), train(5), all(set({ clusters: 20 }), train(5))],
+    },
+    { act: signal('samples-refreshed'), short: [train(5)] },
+    {
+      act: all(set({ model: 'mixture' }), train(3)),
+      short: [set({ model: 'mixture' }), train(5)],
+    },
+    { act: signal('step-pressed'), short: [train(5)] },
+    { act: signal('em-digit-picked'), short: [signal('samples-refreshed')] },
+    null,
+  ],
   'vq-vae': [
     { act: loadPretrained, short: [train(10)] },
     null,
@@ -262,6 +279,7 @@ describe('the course files', () => {
       'vae-elbo',
       'interpolation',
       'beta-collapse',
+      'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
     ]);

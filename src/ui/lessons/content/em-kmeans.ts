@@ -12,20 +12,25 @@ function kmeansLine(ctx: LessonContext): string | null {
 
 /** The mixture's log-likelihood and its two gaps, on the test digits. */
 function gapLine(ctx: LessonContext): string | null {
+  if (!ctx.run.latestEval) return null;
   const nll = testTerm(ctx, 'nll');
   const elbo = testTerm(ctx, 'elbo');
   const elboE = testTerm(ctx, 'elboE');
-  if (nll === undefined || elbo === undefined || elboE === undefined) return null;
+  if (nll === undefined || elbo === undefined || elboE === undefined)
+    return String.raw`\log p(x) = \mathrm{ELBO}(q, 	heta) + \mathrm{KL}\big(q \,\|\, p(k \mid x)\big),\quad k \in \{1, \dots, ${ctx.settings.clusters}\}`;
   const logP = -nll;
   return String.raw`\log p(x) = ${fixed(logP, 2)},\quad \underbrace{${fixed(logP - elbo, 3)}}_{\text{gap after the M-step}} = \mathrm{KL}(q_{\text{old}} \,\|\, p(k\mid x)),\quad \underbrace{${fixed(logP - elboE, 3)}}_{\text{gap after the E-step}}\ \text{nats per image (test)}`;
 }
 
 /** −log p(x) of the mixture, nats per image. */
 function nllLine(ctx: LessonContext): string | null {
+  if (!ctx.run.latestEval) return null;
   const nll = testTerm(ctx, 'nll');
-  if (nll === undefined) return null;
   const K = ctx.settings.clusters;
-  return String.raw`-\log p(x) = -\log \sum_{k=1}^{${K}} \pi_k \prod_p \mu_{kp}^{x_p} (1 - \mu_{kp})^{1 - x_p} = ${fixed(nll, 2)}\ \text{nats per image (test)}`;
+  const sum = String.raw`-\log p(x) = -\log \sum_{k=1}^{${K}} \pi_k \prod_p \mu_{kp}^{x_p} (1 - \mu_{kp})^{1 - x_p}`;
+  return nll === undefined
+    ? sum
+    : String.raw`${sum} = ${fixed(nll, 2)}\ \text{nats per image (test)}`;
 }
 
 const lesson: Lesson = {
