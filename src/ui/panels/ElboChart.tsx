@@ -19,10 +19,16 @@ export function ElboChart({
   train,
   test,
   terms,
+  iterations = false,
+  unit = 'nats per image',
 }: {
   train: Series;
   test: Series;
   terms: TermInfo[];
+  /** A model fitted without gradients: the x-axis counts iterations (one pass each). */
+  iterations?: boolean;
+  /** The terms' unit (the catalog's `unit`). */
+  unit?: string;
 }) {
   const data = useMemo(
     () => [
@@ -51,17 +57,17 @@ export function ElboChart({
   );
   const layout = useMemo(
     () => ({
-      xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
-      yaxis: { title: { text: 'nats per image (log scale)' }, type: 'log' },
+      xaxis: { title: { text: iterations ? 'iteration' : 'training step' }, rangemode: 'tozero' },
+      yaxis: { title: { text: `${unit} (log scale)` }, type: 'log' },
       uirevision: 'elbo',
     }),
-    [],
+    [iterations, unit],
   );
   const describe = (s: Series) => terms.map((t) => `${t.label} ${nats(last(s, t.key))}`).join(', ');
   const summary =
     train.steps.length === 0 && test.steps.length === 0
       ? 'No values yet.'
-      : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in nats per image.`;
+      : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in ${unit}.`;
   return (
     <PlotlyChart
       testId="elbo-chart"
