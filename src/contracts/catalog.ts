@@ -65,6 +65,8 @@ export interface ModelInfo {
   description: string;
   /** Terms in the order the trainer stacks and the chart draws them. */
   terms: TermInfo[];
+  /** The terms' unit, when not nats per image (PCA: "squared error per image"). */
+  unit?: string;
   /** The term the status line and the README quote, e.g. −ELBO. */
   headline: TermInfo;
   traits: ModelTraits;
@@ -258,6 +260,7 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     description:
       'Principal component analysis: the exact d-dimensional principal subspace, fitted in one closed-form step.',
     terms: [squaredError],
+    unit: 'squared error per image',
     headline: squaredError,
     traits: {
       latent: 'continuous',

@@ -7,7 +7,7 @@
  * Adding a panel: its component file, a row here, its id in PANEL_IDS.
  */
 import { lazy, Suspense, type ReactNode } from 'react';
-import { MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
+import { fittingOf, MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import type { PanelId } from '../../contracts/panels';
 import { CodebookUsagePanel } from './CodebookUsagePanel';
@@ -72,7 +72,13 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: always,
     render: (h, { state }) => (
       <Panel {...h}>
-        <ElboChart train={state.train} test={state.test} terms={MODEL_CATALOG[state.model].terms} />
+        <ElboChart
+          train={state.train}
+          test={state.test}
+          terms={MODEL_CATALOG[state.model].terms}
+          iterations={fittingOf(MODEL_CATALOG[state.model].traits) !== 'gradient'}
+          unit={MODEL_CATALOG[state.model].unit}
+        />
       </Panel>
     ),
   },
