@@ -41,7 +41,11 @@ export type InspectQuery =
    * Every probe digit and its deterministic reconstruction by the model now, as grey levels: the
    * page keeps them to show a hovered point of the latent scatter at once (one batched call).
    */
-  | { kind: 'probeReconstructions' };
+  | { kind: 'probeReconstructions' }
+  /** Conditional models: `count` samples of one label, z ~ N(0, I) decoded given the label. */
+  | { kind: 'conditionalSamples'; label: number; count: number; seed: number }
+  /** Conditional models: a probe digit's z (encoded with its own label) decoded with every label. */
+  | { kind: 'everyLabel'; probe: number };
 
 export interface ImageBatch {
   count: number;
@@ -126,6 +130,15 @@ export type InspectAnswer =
       variance: [number, number];
       codebookSize: number;
     }
+  | { kind: 'conditionalSamples'; label: number; images: ImageBatch }
+  | {
+      kind: 'everyLabel';
+      /** The probe digit's own label, which its z was encoded with. */
+      label: number;
+      input: ImageBatch;
+      /** One image per label 0 … K−1, all from the same z. */
+      images: ImageBatch;
+    }
   | {
       kind: 'probeReconstructions';
       /** The training step of the weights that made them. */
@@ -152,4 +165,6 @@ export interface InspectCapabilities {
   gumbel: boolean;
   /** VQ-VAE: z_e can be decoded before quantisation. */
   preQuantised: boolean;
+  /** Conditional models (CVAE): the K label classes they decode given; absent otherwise. */
+  labelClasses?: number;
 }

@@ -13,6 +13,7 @@ export const PANEL_IDS = [
   'interp',
   'traversal',
   'samples',
+  'conditional',
   'draw',
   'collapse',
   'codebook',

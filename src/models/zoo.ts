@@ -5,11 +5,16 @@ import type { TrainConfig } from '../contracts/config';
 import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';
+import { Cvae } from './cvae';
 import { Dvae } from './dvae';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
-export function createModel(c: TrainConfig, inputDim: number): LatentModel {
+/**
+ * `labelClasses`: K label classes of the dataset, which a conditional model's one-hot needs
+ * (the trainer passes the dataset's; 10 where no dataset is at hand).
+ */
+export function createModel(c: TrainConfig, inputDim: number, labelClasses = 10): LatentModel {
   switch (c.model) {
     case 'vae':
       return new Vae({
@@ -78,6 +83,22 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
         tauSteps: c.tauSteps,
         tauRate: c.tauRate,
         seed: c.seed,
+      });
+    case 'cvae':
+      return new Cvae({
+        arch: c.arch,
+        inputDim,
+        hiddenDim: c.hiddenDim,
+        latentDim: c.latentDim,
+        activation: c.activation,
+        likelihood: c.likelihood,
+        sigma: c.sigma,
+        beta: c.beta,
+        warmup: c.warmup,
+        warmupSteps: c.warmupSteps,
+        freeBits: c.freeBits,
+        seed: c.seed,
+        labelClasses,
       });
     default: {
       const unknown: never = c.model;

@@ -27,6 +27,8 @@ const QUERIES: InspectQuery[] = [
   { kind: 'codebookAtlas' },
   { kind: 'codeMap', probes: [0, 3, 5] },
   { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
+  { kind: 'conditionalSamples', label: 3, count: 5, seed: 2 },
+  { kind: 'everyLabel', probe: 4 },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -35,13 +37,19 @@ const ANSWERS: Record<ModelKind, string[]> = {
   vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+  // encode: a probe digit only (a drawn digit has no label to encode with)
+  cvae: ['encode', 'samples', 'conditionalSamples', 'everyLabel'],
 };
+const answers = (model: ModelKind, q: InspectQuery) =>
+  ANSWERS[model].includes(q.kind) &&
+  !(model === 'cvae' && q.kind === 'encode' && 'pixels' in q.digit);
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
   ae: null,
   vqvae: [49, 7, 7, 8],
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
+  cvae: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -103,6 +111,14 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect([answer.codebookSize, answer.positions]).toEqual([K, positions]);
       expect(answer.tau).toBe((q as { tau: number }).tau);
       return;
+    case 'conditionalSamples':
+      expect(answer.label).toBe(3);
+      return expectImages(answer.images, 5);
+    case 'everyLabel':
+      expect(answer.label).toBeGreaterThanOrEqual(0);
+      expect(answer.label).toBeLessThan(10);
+      expectImages(answer.input, 1);
+      return expectImages(answer.images, 10);
   }
 }
 
@@ -125,6 +141,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     );
     expect(c.gumbel).toBe(model === 'dvae' || model === 'catvae');
     expect(c.preQuantised).toBe(model === 'vqvae');
+    expect(c.labelClasses).toBe(model === 'cvae' ? 10 : undefined);
   });
 
   it.each(QUERIES.map((q) => [q.kind, q] as const))(
@@ -132,12 +149,12 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     async (kind, q) => {
       await inspect(trainer, q).catch(() => null); // warm-up (AE's Gaussian fit, kernels)
       const before = tf.memory().numTensors;
-      if (ANSWERS[model].includes(kind)) {
+      if (answers(model, q)) {
         const answer = await inspect(trainer, q);
         expect(answer.kind).toBe(kind);
         checkShapes(answer, q, model);
       } else {
-        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE)/);
+        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE|label)/);
       }
       expect(tf.memory().numTensors).toBe(before);
     },

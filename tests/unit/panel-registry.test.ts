@@ -27,6 +27,7 @@ const CAPS: Record<ModelKind, InspectCapabilities> = {
     gumbel: true,
     preQuantised: false,
   },
+  cvae: { latentDim: 0, codes: null, gumbel: false, preQuantised: false, labelClasses: 10 },
 };
 
 const ALL = MODEL_KINDS;
@@ -41,10 +42,11 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
   ['manifold', 'Manifold', ['vae', 'ae']],
   ['samples', 'Samples', ALL],
+  ['conditional', 'Conditional samples', ['cvae']],
   ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
   ['traversal', 'Latent traversal', ['vae', 'ae']],
-  ['draw', 'Draw your own digit', ALL],
-  ['collapse', 'Posterior collapse', ['vae']],
+  ['draw', 'Draw your own digit', ['vae', 'ae', 'vqvae', 'dvae', 'catvae']],
+  ['collapse', 'Posterior collapse', ['vae', 'cvae']],
   ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],
   ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae']],
   ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
@@ -70,7 +72,7 @@ describe('panel registry', () => {
     (model) => {
       const shown = panelsFor({ traits: MODEL_CATALOG[model].traits, caps: null });
       expect(idsOf(shown)).toEqual(
-        model === 'vae'
+        model === 'vae' || model === 'cvae'
           ? ['elbo', 'latent', 'recon', 'collapse', 'math']
           : ['elbo', 'latent', 'recon', 'math'],
       );

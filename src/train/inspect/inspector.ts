@@ -16,9 +16,11 @@
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
+ *   conditionalSamples, everyLabel   the conditional VAE only (conditional.ts)
  * "—" rejects with an Error that says which models can answer.
  */
 import { codebookView } from './codebook-view';
+import { conditionalSamples, everyLabel } from './conditional';
 import { codebookAtlas, codeMap, gumbel } from './codes';
 import { probeReconstructions } from './probes';
 import { checkInt, imageBatch, LIMITS } from './io';
@@ -41,6 +43,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
       : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
+    ...(m.labelClasses ? { labelClasses: m.labelClasses } : {}),
   };
 }
 
@@ -49,6 +52,7 @@ function sampleSource(trainer: Trainer): string {
   const m = trainer.model;
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
+  if (m.labelClasses) return `prior N(0, I), labels 0 … ${m.labelClasses - 1} in turn`;
   return 'uniformly random codes';
 }
 
@@ -87,6 +91,10 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codebookView(trainer, query);
     case 'probeReconstructions':
       return probeReconstructions(trainer);
+    case 'conditionalSamples':
+      return conditionalSamples(trainer, query);
+    case 'everyLabel':
+      return everyLabel(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -25,6 +25,8 @@ export const LESSON_SIGNALS = [
   'tau-slider-moved', // the Gumbel panel's τ slider moved
   'manifold-grid-changed', // the manifold's grid size or plane changed
   'samples-refreshed', // "New samples" pressed
+  'class-chosen', // the conditional panel's class to sample changed
+  'style-digit-chosen', // the conditional panel's "same style" digit changed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 
