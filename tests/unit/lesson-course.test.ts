@@ -40,6 +40,7 @@ describe('the course', () => {
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',
+      'conditional-vae',
       'beta-collapse',
       'vq-vae',
       'gumbel-dvae',
