@@ -55,9 +55,7 @@ export class Cvae implements LatentModel {
   constructor(config: Partial<CvaeConfig> = {}) {
     const c = { ...CVAE_DEFAULTS, ...config };
     if (!(Number.isInteger(c.labelClasses) && c.labelClasses >= 2))
-      throw new Error(
-        `the conditional VAE needs at least 2 label classes (got ${c.labelClasses})`,
-      );
+      throw new Error(`the conditional VAE needs at least 2 label classes (got ${c.labelClasses})`);
     this.config = c;
     const K = c.labelClasses;
     const s = c.seed * 16;
@@ -90,8 +88,7 @@ export class Cvae implements LatentModel {
 
   /** e_y: labels int32 [B] → one-hot float32 [B,K], checked against x's batch. */
   oneHot(labels: tf.Tensor1D, batch: number): tf.Tensor2D {
-    if (labels.shape[0] !== batch)
-      throw new Error(`${labels.shape[0]} labels for ${batch} images`);
+    if (labels.shape[0] !== batch) throw new Error(`${labels.shape[0]} labels for ${batch} images`);
     return oneHotFloat(labels, this.config.labelClasses) as tf.Tensor2D;
   }
 

@@ -128,7 +128,10 @@ describe('Cvae', () => {
       const z = mu.map((u, d) => u + Math.exp(logVar[d]! / 2) * eps[i]![d]!);
       const l = ref.logits(z, ys[i]!);
       const recon = l.reduce((a, li, p) => a + softplus(li) - xi[p]! * li, 0);
-      const kl = mu.reduce((a, u, d) => a + 0.5 * (u * u + Math.exp(logVar[d]!) - 1 - logVar[d]!), 0);
+      const kl = mu.reduce(
+        (a, u, d) => a + 0.5 * (u * u + Math.exp(logVar[d]!) - 1 - logVar[d]!),
+        0,
+      );
       return { recon, kl };
     });
     vec(per.recon!).forEach((v, i) => expect(v).toBeCloseTo(expected[i]!.recon, 3));
@@ -143,7 +146,7 @@ describe('Cvae', () => {
     m.dispose();
   });
 
-  it("the closed-form KL matches a Monte Carlo estimate of E_q[log q(z|x,y) − log p(z)]", () => {
+  it('the closed-form KL matches a Monte Carlo estimate of E_q[log q(z|x,y) − log p(z)]', () => {
     const m = new Cvae(tiny);
     const { mu, logVar } = m.encode(x, labels);
     const kl = vec(m.evaluate(x, { step: 0, seed: 1, labels }).kl!);
@@ -214,7 +217,11 @@ describe('cvae in the trainer, checkpoints and the CLI', () => {
     const b = createModel({ ...config, seed: 9 }, 784, 10);
     const xs = tf.randomUniform([3, 784], 0, 1, 'float32', 2) as tf.Tensor2D;
     const ys = tf.tensor1d([1, 7, 4], 'int32');
-    const { meta, weights } = await encodeCheckpoint(a, config, { step: 1, epoch: 0, dataset: 't' });
+    const { meta, weights } = await encodeCheckpoint(a, config, {
+      step: 1,
+      epoch: 0,
+      dataset: 't',
+    });
     expect(a.reconstruct(xs, ys).arraySync()).not.toEqual(b.reconstruct(xs, ys).arraySync());
     loadCheckpointWeights(b, JSON.parse(JSON.stringify(meta)), weights);
     expect(b.reconstruct(xs, ys).arraySync()).toEqual(a.reconstruct(xs, ys).arraySync());
@@ -271,7 +278,16 @@ describe('cvae in the trainer, checkpoints and the CLI', () => {
   });
 
   it('the CLI reads --model cvae with the VAE flags', () => {
-    const o = parseCliArgs(['--model', 'cvae', '--latent', '20', '--beta', '0.5', '--arch', 'conv']);
+    const o = parseCliArgs([
+      '--model',
+      'cvae',
+      '--latent',
+      '20',
+      '--beta',
+      '0.5',
+      '--arch',
+      'conv',
+    ]);
     expect(o.config).toEqual({
       ...TRAIN_DEFAULTS,
       model: 'cvae',

@@ -33,7 +33,12 @@ type Terms = Record<string, number>;
 /** Labels 0, 1, 2 … for the fixed batch, for a conditional model (the others get none).   [B] */
 function labelsFor(model: LatentModel): tf.Tensor1D | undefined {
   const K = model.labelClasses;
-  return K ? tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % K), 'int32') : undefined;
+  return K
+    ? tf.tensor1d(
+        Int32Array.from({ length: B }, (_, i) => i % K),
+        'int32',
+      )
+    : undefined;
 }
 
 async function lossTerms(model: LatentModel, x: tf.Tensor2D): Promise<Terms> {

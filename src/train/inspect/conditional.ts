@@ -45,7 +45,10 @@ export async function everyLabel(
   const [input, images] = tf.tidy(() => {
     const x = tf.slice(trainer.probeX, [probe, 0], [1, P]) as tf.Tensor2D; // [1,P]
     const z = trainer.model.embed(x, tf.tensor1d([label], 'int32')); // μ [1,D]
-    const every = tf.tensor1d(Int32Array.from({ length: K }, (_, k) => k), 'int32'); // [K]
+    const every = tf.tensor1d(
+      Int32Array.from({ length: K }, (_, k) => k),
+      'int32',
+    ); // [K]
     return [x.clone(), decodeGiven(tf.tile(z, [K, 1]) as tf.Tensor2D, every)]; // [K,P]
   });
   const [inputBatch, imageBatch] = await Promise.all([

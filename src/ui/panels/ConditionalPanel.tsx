@@ -139,7 +139,11 @@ export default function ConditionalPanel(p: ConditionalPanelProps) {
         />
         <figcaption className="chart-summary">{everyText}</figcaption>
       </figure>
-      <GenerativeStatus error={every.error} pending={every.pending} hasAnswer={every.answer !== null} />
+      <GenerativeStatus
+        error={every.error}
+        pending={every.pending}
+        hasAnswer={every.answer !== null}
+      />
     </Panel>
   );
 }

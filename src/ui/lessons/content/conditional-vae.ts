@@ -21,7 +21,8 @@ function labelWorthLine(ctx: LessonContext): string | null {
 const lesson: Lesson = {
   id: 'conditional-vae',
   title: 'The conditional VAE',
-  promise: 'How telling the decoder the label lets you ask for a digit, and leaves z only the style',
+  promise:
+    'How telling the decoder the label lets you ask for a digit, and leaves z only the style',
   preset: { model: 'cvae', latentDim: 2 },
   panels: ['conditional', 'latent', 'elbo', 'samples', 'recon'],
   steps: [
@@ -63,8 +64,7 @@ const lesson: Lesson = {
       task: 'Set the model to VAE and train 300 steps',
       highlight: 'model-select',
       panels: ['latent', 'elbo'],
-      done: (ctx) =>
-        ctx.settings.model === 'vae' && ctx.run.model === 'vae' && ctx.run.step >= 300,
+      done: (ctx) => ctx.settings.model === 'vae' && ctx.run.model === 'vae' && ctx.run.step >= 300,
       live: elboLine,
     },
   ],
