@@ -114,7 +114,10 @@ test(
         MINUTE,
         'the lesson preset',
       );
-      await lesson.page.getByTestId('cond-class').waitFor({ timeout: 2 * MINUTE });
+      // The lesson sets the lab up; "Train from scratch" starts its model.
+      await lesson.page.getByTestId('train-scratch').click();
+      await lesson.page.getByTestId('cond-class').waitFor({ timeout: 3 * MINUTE });
+      assert.equal(await lesson.page.locator('section[data-panel="draw"]').count(), 0);
       assert.deepEqual(lesson.errors, [], 'no page or console errors in the lesson');
     } finally {
       await browser.close();
