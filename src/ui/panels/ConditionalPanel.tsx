@@ -63,7 +63,7 @@ export default function ConditionalPanel(p: ConditionalPanelProps) {
     : 'The row appears once the model answers.';
   return (
     <Panel {...heading}>
-      <h4 className="cond-heading">Sample a chosen class</h4>
+      <h3 className="gen-subhead">Sample a chosen class</h3>
       <div className="buttons gen-fields">
         <label className="field">
           Class
@@ -102,7 +102,7 @@ export default function ConditionalPanel(p: ConditionalPanelProps) {
         hasAnswer={samples.answer !== null}
       />
 
-      <h4 className="cond-heading">Same style, every class</h4>
+      <h3 className="gen-subhead">Same style, every class</h3>
       <div className="buttons gen-fields">
         <label className="field">
           Test digit
