@@ -91,7 +91,9 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
           ? 'prior N(0, I)'
           : model === 'ae'
             ? 'Gaussian fitted to the codes'
-            : 'uniformly random codes',
+            : model === 'cvae'
+              ? 'prior N(0, I), labels 0 … 9 in turn'
+              : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
