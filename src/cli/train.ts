@@ -25,6 +25,7 @@ import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
+import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
 
 const EVAL_SEED = 4242;
@@ -178,6 +179,22 @@ async function main(): Promise<void> {
     await writeFile(resolve(opts.save, 'checkpoint.json'), JSON.stringify(meta, null, 2));
     await writeFile(resolve(opts.save, 'weights.bin'), new Uint8Array(weights));
     console.error(`saved ${opts.save}/checkpoint.json and weights.bin`);
+  }
+  if (opts.exportPytorch) {
+    const files = await buildPytorchExport({
+      model: trainer.model,
+      config,
+      step: trainer.step,
+      epoch: trainer.epoch,
+      dataset,
+      probeX: trainer.probeX,
+      probeLabels: trainer.probeLabels,
+    });
+    await mkdir(opts.exportPytorch, { recursive: true });
+    for (const f of files) await writeFile(resolve(opts.exportPytorch, f.path), f.data);
+    console.error(
+      `exported for PyTorch to ${opts.exportPytorch}: ${files.map((f) => f.path).join(', ')}`,
+    );
   }
   trainer.dispose();
   tf.dispose([testX, auX]);

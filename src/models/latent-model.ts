@@ -13,6 +13,12 @@ export interface LossContext {
   seed: number;
   /** True inside a training step (models may keep statistics for afterStep). */
   training?: boolean;
+  /**
+   * Evaluate with the noise fixed (the PyTorch export's reference numbers): ε = 0 for Gaussian
+   * posteriors (z = μ), the most likely code (argmax of the logits, no Gumbel noise, τ-free) for
+   * Gumbel-softmax models. Models without noise ignore it.
+   */
+  deterministic?: boolean;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */

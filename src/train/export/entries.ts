@@ -1,0 +1,67 @@
+/// <reference types="vite/client" />
+/**
+ * The PyTorch export, one entry per model kind: the PyTorch names and layouts of its saved
+ * variables (in `savedVariables ?? variables` order, then `stateVariables`, null = not exported)
+ * and its Python class (python/<kind>.py, a `Model(LabModel)` with TERMS, terms() and loss()).
+ * Adding a model: a row here and its .py file; the export test covers every kind.
+ */
+import type { ModelKind } from '../../contracts/catalog';
+import type { TrainConfig } from '../../contracts/config';
+import {
+  convDecoder,
+  convEncoder,
+  decoderNet,
+  encoderBody,
+  head,
+  linear,
+  plain,
+  type WeightEntry,
+} from './nets';
+import aePy from './python/ae.py?raw';
+import catvaePy from './python/catvae.py?raw';
+import dvaePy from './python/dvae.py?raw';
+import vaePy from './python/vae.py?raw';
+import vqvaePy from './python/vqvae.py?raw';
+
+export interface ExportEntry {
+  /** The saved variables' names and layouts, in order. */
+  weights(c: TrainConfig): WeightEntry[];
+  /** The state variables' (EMA statistics …); null for those PyTorch need not load. */
+  state?(c: TrainConfig): (WeightEntry | null)[];
+  /** Python source of class Model (uses python/common.py's pieces and CONFIG). */
+  python: string;
+}
+
+export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
+  vae: {
+    weights: (c) => [
+      ...encoderBody(c.arch),
+      ...head('mu', c.arch),
+      ...head('log_var', c.arch),
+      ...decoderNet(c.arch),
+    ],
+    python: vaePy,
+  },
+  ae: {
+    weights: (c) => [...encoderBody(c.arch), ...head('head', c.arch), ...decoderNet(c.arch)],
+    python: aePy,
+  },
+  vqvae: {
+    weights: () => [...convEncoder(), ...convDecoder(), plain('codebook')],
+    // EMA: N_k and m_k, then the two code-usage counters (not exported).
+    state: (c) => [
+      ...(c.ema ? [plain('ema_cluster_size'), plain('ema_embed_sum')] : []),
+      null,
+      null,
+    ],
+    python: vqvaePy,
+  },
+  dvae: {
+    weights: () => [...convEncoder(), ...convDecoder(), plain('embedding')],
+    python: dvaePy,
+  },
+  catvae: {
+    weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),
+    python: catvaePy,
+  },
+};
