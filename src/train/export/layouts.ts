@@ -74,7 +74,8 @@ export function toTorchLayout(
     case 'denseFromNhwc': {
       need(2);
       const { h, w, c } = layout;
-      if (shape[0] !== h * w * c) throw new Error(`expected ${h * w * c} input rows, got ${shape[0]}`);
+      if (shape[0] !== h * w * c)
+        throw new Error(`expected ${h * w * c} input rows, got ${shape[0]}`);
       const p = permute(data, [h, w, c, shape[1]!], [3, 2, 0, 1]);
       return { data: p.data, shape: [shape[1]!, h * w * c] };
     }

@@ -70,7 +70,9 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
   const stateVars = model.stateVariables ?? [];
   const stateNames = entry.state?.(config) ?? stateVars.map(() => null);
   if (stateNames.length !== stateVars.length)
-    throw new Error(`${info.label}: ${stateVars.length} state tensors, the export names ${stateNames.length}`);
+    throw new Error(
+      `${info.label}: ${stateVars.length} state tensors, the export names ${stateNames.length}`,
+    );
   const pairs = [
     ...names.map((n, i) => ({ entry: n, variable: saved[i]! })),
     ...stateNames.flatMap((n, i) => (n ? [{ entry: n, variable: stateVars[i]! }] : [])),
@@ -101,7 +103,14 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     probeCount: N,
     probeTerms: ordered,
   };
-  const pyConfig = { ...config, pixels: P, height: input.dataset.height, width: input.dataset.width, step, dataset: input.dataset.id };
+  const pyConfig = {
+    ...config,
+    pixels: P,
+    height: input.dataset.height,
+    width: input.dataset.width,
+    step,
+    dataset: input.dataset.id,
+  };
   const text = (s: string) => new TextEncoder().encode(s);
   return [
     {
@@ -133,7 +142,7 @@ function modelPy(s: ExportSummary, pyConfig: object, modelClass: string): string
     `"""${s.description}, step ${s.step}: exported from Latent Lab for PyTorch.`,
     '',
     '  python3 model.py           loss terms on the probe digits, noise fixed (one JSON line)',
-    '  python3 model.py --check   the same, compared with the lab\'s numbers in export.json',
+    "  python3 model.py --check   the same, compared with the lab's numbers in export.json",
     '',
     'Use it from Python: `from model import build_model; m = build_model()`; m.terms(x) gives',
     'the per-image terms in nats for pixels x [B, P] in [0, 1], m.loss(x, step, generator) the',
@@ -141,7 +150,7 @@ function modelPy(s: ExportSummary, pyConfig: object, modelClass: string): string
     '"""',
     commonPy.trimEnd(),
     '',
-    '# The run\'s settings (the lab\'s TrainConfig), its pixels per image and its step.',
+    "# The run's settings (the lab's TrainConfig), its pixels per image and its step.",
     `CONFIG = json.loads(r"""${json}""")`,
     '',
     '',

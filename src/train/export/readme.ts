@@ -11,9 +11,7 @@ const NOISE: Record<string, string> = {
 };
 
 export function exportReadme(s: ExportSummary): string {
-  const rows = Object.entries(s.probeTerms).map(
-    ([k, v]) => `| ${k} | ${v.toPrecision(8)} |`,
-  );
+  const rows = Object.entries(s.probeTerms).map(([k, v]) => `| ${k} | ${v.toPrecision(8)} |`);
   return `# ${s.description}, exported from Latent Lab
 
 Trained ${s.step} steps (${s.epoch} epochs) on ${s.dataset} in the lab; this folder carries it

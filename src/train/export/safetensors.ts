@@ -41,7 +41,9 @@ export function encodeSafetensors(
   for (const t of tensors) {
     const count = t.shape.reduce((p, d) => p * d, 1);
     if (count !== t.data.length)
-      throw new Error(`${t.name}: shape [${t.shape}] holds ${count} values, the data has ${t.data.length}`);
+      throw new Error(
+        `${t.name}: shape [${t.shape}] holds ${count} values, the data has ${t.data.length}`,
+      );
     if (Object.hasOwn(header, t.name)) throw new Error(`${t.name} is named twice`);
     const bytes = littleEndianBytes(t.data);
     header[t.name] = {
