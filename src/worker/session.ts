@@ -206,6 +206,31 @@ export class TrainingSession {
     } // else the training loop answers at its next safe point
   }
 
+  /**
+   * The model for PyTorch as a zip (src/train/export, loaded on first use), answered by
+   * `pytorch`. The weights and the terms it reports are taken together between two steps.
+   */
+  async exportPytorch(id: number): Promise<void> {
+    const { trainer, config, dataset } = this;
+    try {
+      if (!trainer || !config || !dataset) throw new Error('there is no model yet');
+      const { pytorchZip } = await import('../train/export/zip');
+      const { fileName, zip } = await pytorchZip({
+        model: trainer.model,
+        config,
+        step: trainer.step,
+        epoch: trainer.epoch,
+        dataset,
+        probeX: trainer.probeX,
+        probeLabels: trainer.probeLabels,
+      });
+      const buffer = zip.buffer as ArrayBuffer;
+      this.post({ type: 'pytorch', id, fileName, zip: buffer }, [buffer]);
+    } catch (err) {
+      this.post({ type: 'pytorch', id, error: (err as Error).message });
+    }
+  }
+
   /** A question about the current model, answered by `inspection`. */
   async inspect(req: Req<'inspect'>): Promise<void> {
     const trainer = this.trainer;

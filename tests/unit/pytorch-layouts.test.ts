@@ -19,7 +19,7 @@ const rand = (n: number, seed: number) =>
 /** nn.Conv2d on x [Ci,H,W] with W [Co,Ci,k,k] after explicit padding, stride s.  → [Co,OH,OW] */
 function torchConv2d(
   x: Float32Array,
-  [ci, h, w]: number[],
+  [ci, h, w]: [number, number, number],
   wt: Float32Array,
   co: number,
   k: number,
@@ -50,7 +50,7 @@ function torchConv2d(
 /** nn.ConvTranspose2d(padding=0) on x [Ci,H,W], W [Ci,Co,k,k], cropped to [Co,H·s,W·s]. */
 function torchConvTranspose(
   x: Float32Array,
-  [ci, h, w]: number[],
+  [ci, h, w]: [number, number, number],
   wt: Float32Array,
   co: number,
   k: number,
