@@ -8,7 +8,8 @@
  * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -189,6 +190,9 @@ async function main(): Promise<void> {
       dataset,
       probeX: trainer.probeX,
       probeLabels: trainer.probeLabels,
+      // The Python templates: public/pytorch/, which the CLI build copies next to train.mjs.
+      templates: (file) =>
+        readFile(resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch', file), 'utf8'),
     });
     await mkdir(opts.exportPytorch, { recursive: true });
     for (const f of files) await writeFile(resolve(opts.exportPytorch, f.path), f.data);

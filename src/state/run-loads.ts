@@ -28,11 +28,11 @@ export async function exportRun(session: RunSession): Promise<void> {
 
 /**
  * Downloads the model on screen for PyTorch: a zip with model.safetensors, model.py, train.py,
- * the probe digits and a README (src/train/export).
+ * the probe digits and a README (src/train/export; the Python templates from `templatesUrl`).
  */
-export async function exportPytorch(session: RunSession): Promise<void> {
+export async function exportPytorch(session: RunSession, templatesUrl: string): Promise<void> {
   try {
-    const { fileName, zip } = await session.exportPytorch();
+    const { fileName, zip } = await session.exportPytorch(templatesUrl);
     downloadBytes(zip, fileName, 'application/zip');
     const size = `${(zip.byteLength / 1e6).toFixed(1)} MB`;
     session.addNotice(

@@ -103,9 +103,9 @@ export class RunSession {
   }
 
   /** The model on screen as a zip for PyTorch, built by the worker between steps. */
-  exportPytorch(): Promise<PytorchExport> {
+  exportPytorch(templatesUrl: string): Promise<PytorchExport> {
     return (
-      this.client?.exportPytorch?.() ??
+      this.client?.exportPytorch?.(templatesUrl) ??
       Promise.reject(new Error('the training worker is not running'))
     );
   }

@@ -79,6 +79,11 @@ function datasetsUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
 }
 
+/** The Python templates of the PyTorch export (public/pytorch/), fetched when exporting. */
+function pytorchTemplatesUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}pytorch/`, window.location.href).href;
+}
+
 function pretrainedUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}pretrained/`, window.location.href).href;
 }
@@ -181,7 +186,7 @@ export function useTrainingSession(
         ),
       exportPytorch: () =>
         on(
-          (s) => exportPytorch(s),
+          (s) => exportPytorch(s, pytorchTemplatesUrl()),
           () => Promise.resolve(),
         ),
       importRunFile: (file) => on((s) => importRunFile(s, file), noRun),

@@ -202,13 +202,13 @@ export class TrainingClient {
   }
 
   /** The model on screen as a zip for PyTorch, built by the worker between steps. */
-  exportPytorch(): Promise<PytorchExport> {
+  exportPytorch(templatesUrl: string): Promise<PytorchExport> {
     const worker = this.worker;
     if (!worker) return Promise.reject(new Error('the training worker is not running'));
     const id = this.nextInspectId++;
     return new Promise((resolve, reject) => {
       this.pytorch.set(id, { resolve, reject });
-      worker.postMessage({ type: 'exportPytorch', id } satisfies WorkerRequest);
+      worker.postMessage({ type: 'exportPytorch', id, templatesUrl } satisfies WorkerRequest);
     });
   }
 

@@ -62,8 +62,11 @@ export type WorkerRequest =
   | { type: 'save' }
   /** The run as a snapshot (for export), answered by `snapshot`. */
   | { type: 'snapshot'; id: number }
-  /** The model as a zip for PyTorch (weights, model.py, train.py …), answered by `pytorch`. */
-  | { type: 'exportPytorch'; id: number }
+  /**
+   * The model as a zip for PyTorch (weights, model.py, train.py …), answered by `pytorch`; the
+   * Python templates are read from `templatesUrl` (the app's pytorch/ folder, ending in "/").
+   */
+  | { type: 'exportPytorch'; id: number; templatesUrl: string }
   /**
    * Replace the run by a snapshot (a saved run, a .latentlab file, a rollback, a restart after a
    * crash), validated first; on any problem the current run stays. Answered by `restored`.

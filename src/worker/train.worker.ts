@@ -74,7 +74,7 @@ async function handle(req: WorkerRequest): Promise<void> {
     case 'snapshot':
       return session.snapshot(req.id);
     case 'exportPytorch':
-      return session.exportPytorch(req.id);
+      return session.exportPytorch(req.id, req.templatesUrl);
     case 'restore':
       return session.restore(req);
     case 'inspect':

@@ -2,14 +2,18 @@
 // that changes the architecture) the CLI trains a few steps and exports it; `python3 model.py`
 // must print the lab's fixed-noise loss terms on the probe digits to 1e-3 relative, and
 // `python3 train.py --steps 1` must train a step on the bundled MNIST (no download).
-// Needs PyTorch: Debian's python3-torch (.ci/run installs it when `import torch` fails).
+// The lab's "Export for PyTorch" button downloads the same files as a zip, which PyTorch checks
+// the same way. Needs PyTorch: Debian's python3-torch (.ci/run installs it when `import torch`
+// fails).
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { after, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { unzipSync } from 'fflate';
+import { launch, openDrawer, openPage, startServer, stepOf, waitFor } from './harness.mjs';
 
 const run = promisify(execFile);
 const MNIST = resolve('datasets/mnist');
@@ -39,27 +43,41 @@ const CASES = [
   ['catvae', '--categorical', '10', '--classes', '5', '--binarize', 'dynamic'],
 ];
 
+const MINUTE = 60_000;
 const root = mkdtempSync(join(tmpdir(), 'latent-lab-pytorch-'));
-after(() => rmSync(root, { recursive: true, force: true }));
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server?.close();
+  rmSync(root, { recursive: true, force: true });
+});
 
 const python = findPython();
 
-/** Train, export, check in PyTorch, train a step there; returns what went wrong, if anything. */
+/** `python3 model.py` in `dir` agrees with the lab's numbers in export.json to 1e-3 relative. */
+async function agrees(dir, what) {
+  const lab = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
+  const { stdout } = await run(python, ['model.py'], { cwd: dir });
+  const torch = JSON.parse(stdout.trim().split('\n').pop());
+  const keys = Object.keys(lab.probeTerms);
+  assert.deepEqual(Object.keys(torch), keys, `${what}: the same terms`);
+  for (const k of keys) {
+    const want = lab.probeTerms[k];
+    const rel = Math.abs(torch[k] - want) / Math.max(Math.abs(want), 1e-3);
+    assert.ok(rel <= 1e-3, `${what}: ${k} is ${torch[k]} in PyTorch, ${want} in the lab`);
+  }
+  return lab;
+}
+
+/** Train, export, check in PyTorch, train a step there. */
 async function check(args, i) {
   const dir = join(root, `${i}-${args[0]}`);
   const cli = ['dist-cli/train.mjs', '--model', ...args, '--limit', '96', '--batch', '32'];
   await run(process.execPath, [...cli, '--epochs', '1', '--export-pytorch', dir]);
-  const lab = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
+  const lab = await agrees(dir, args.join(' '));
   assert.equal(lab.step, 3, `${args.join(' ')}: 3 steps of 32 images`);
-  const { stdout } = await run(python, ['model.py'], { cwd: dir });
-  const torch = JSON.parse(stdout.trim().split('\n').pop());
-  const keys = Object.keys(lab.probeTerms);
-  assert.deepEqual(Object.keys(torch), keys, `${args.join(' ')}: the same terms`);
-  for (const k of keys) {
-    const want = lab.probeTerms[k];
-    const rel = Math.abs(torch[k] - want) / Math.max(Math.abs(want), 1e-3);
-    assert.ok(rel <= 1e-3, `${args.join(' ')}: ${k} is ${torch[k]} in PyTorch, ${want} in the lab`);
-  }
   const trained = await run(
     python,
     ['train.py', '--steps', '1', '--data', MNIST, '--device', 'cpu'],
@@ -90,5 +108,45 @@ test(
       for (let next = queue.shift(); next; next = queue.shift()) await check(...next);
     };
     await Promise.all([worker(), worker()]);
+  },
+);
+
+test(
+  "the lab's Export for PyTorch button downloads a zip that PyTorch reproduces",
+  { timeout: 10 * MINUTE },
+  async () => {
+    assert.ok(python, 'no python3 with PyTorch (install python3-torch; .ci/run does)');
+    const browser = await launch();
+    try {
+      const url = `${server.url}/?backend=wasm&model=catvae&categorical=10&classes=5&seed=3`;
+      const { page, errors } = await openPage(browser.context, url);
+      const toggle = page.getByTestId('train-toggle');
+      await waitFor(() => toggle.isEnabled(), 3 * MINUTE, 'the model to be ready');
+      await toggle.click();
+      await waitFor(async () => ((await stepOf(page)) ?? 0) >= 20, 4 * MINUTE, 'step 20');
+      await toggle.click();
+      await waitFor(async () => (await toggle.textContent()) === 'Train', MINUTE, 'a pause');
+      const step = await stepOf(page);
+      await openDrawer(page);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-pytorch').click(),
+      ]);
+      const name = download.suggestedFilename();
+      assert.equal(name, `latent-lab-catvae-step${step}-pytorch.zip`);
+      const zipPath = join(root, name);
+      await download.saveAs(zipPath);
+      const dir = join(root, 'lab');
+      for (const [path, data] of Object.entries(unzipSync(readFileSync(zipPath)))) {
+        const file = join(dir, path.split('/').slice(1).join('/'));
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, data);
+      }
+      const lab = await agrees(dir, "the lab's zip");
+      assert.equal(lab.step, step);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
   },
 );

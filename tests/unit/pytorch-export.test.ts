@@ -1,5 +1,7 @@
 // The PyTorch export's entries and the fixed-noise evaluation it reports. (That PyTorch
 // reproduces the numbers is tests/browser/pytorch-export.test.mjs, with python3.)
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
@@ -7,7 +9,9 @@ import { createModel } from '../../src/models/zoo';
 import { Vae } from '../../src/models/vae';
 import { bernoulliNllFromLogits } from '../../src/ops/bernoulli';
 import { PYTORCH_EXPORTS } from '../../src/train/export/entries';
-import { buildPytorchExport } from '../../src/train/export/pytorch-export';
+import { asGreyLevels, buildPytorchExport } from '../../src/train/export/pytorch-export';
+import { crc32, storedZip } from '../../src/train/export/zip';
+import { unzipSync } from 'fflate';
 import { fixedNoiseTerms } from '../../src/train/fixed-noise';
 import { tf, useCpu } from './tf-setup';
 
@@ -101,6 +105,7 @@ describe('fixed-noise evaluation', () => {
       dataset: { id: 'mnist', height: 28, width: 28 },
       probeX,
       probeLabels: Uint8Array.from([1, 2, 3, 4, 5, 6]),
+      templates: (file) => readFile(resolve('public/pytorch', file), 'utf8'),
     });
     expect(tf.memory().numTensors).toBe(before);
     expect(files.map((f) => f.path).sort()).toEqual([
@@ -120,5 +125,25 @@ describe('fixed-noise evaluation', () => {
     expect(py).toContain('"ema": true');
     tf.dispose(probeX);
     model.dispose();
+  });
+});
+
+describe('the export zip and probe pixels', () => {
+  it('a stored zip reads back with fflate (names, bytes, CRC-32 checked)', () => {
+    const files = [
+      { path: 'a/model.py', data: new TextEncoder().encode('print("hi")\n') },
+      { path: 'a/w.bin', data: Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 255) },
+    ];
+    const back = unzipSync(storedZip(files));
+    expect(Object.keys(back)).toEqual(['a/model.py', 'a/w.bin']);
+    for (const f of files) expect(Array.from(back[f.path]!)).toEqual(Array.from(f.data));
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926); // the standard check value
+  });
+
+  it('grey levels stand in for pixels only when level/255 gives them back exactly', () => {
+    const levels = Uint8Array.from({ length: 256 }, (_, i) => i);
+    const pixels = Float32Array.from(levels, (b) => b / 255);
+    expect(asGreyLevels(pixels)).toEqual(levels);
+    expect(asGreyLevels(Float32Array.from([0, 1, 0.5]))).toBeNull();
   });
 });

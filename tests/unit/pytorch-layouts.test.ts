@@ -161,6 +161,32 @@ describe('TF.js → PyTorch layouts', () => {
     );
     closeTo(Float32Array.from(torchOut), tfOut as Float32Array);
 
+    // Features with a one-hot joined after them (the CVAE's conv heads): the extra rows stay.
+    const extra = 3;
+    const joinedIn = Float32Array.from([...feat, 0, 1, 0]);
+    const wJoined = rand((h * w * c + extra) * n, 10);
+    const tfJoined = tf.tidy(() =>
+      tf
+        .matMul(
+          tf.tensor2d(joinedIn, [1, h * w * c + extra]),
+          tf.tensor2d(wJoined, [h * w * c + extra, n]),
+        )
+        .dataSync(),
+    ) as Float32Array;
+    const linJoined = toTorchLayout(wJoined, [h * w * c + extra, n], {
+      kind: 'denseFromNhwc',
+      h,
+      w,
+      c,
+      extra,
+    });
+    expect(linJoined.shape).toEqual([n, h * w * c + extra]);
+    const torchIn = Float32Array.from([...flatNchw, 0, 1, 0]);
+    const torchJoined = Float32Array.from({ length: n }, (_, o) =>
+      torchIn.reduce((acc, v, i) => acc + v * linJoined.data[o * (h * w * c + extra) + i]!, 0),
+    );
+    closeTo(torchJoined, tfJoined);
+
     // Dense [n, h·w·c] whose output TF.js reshapes to [h,w,c]; PyTorch views it as [c,h,w].
     const z = rand(n, 7);
     const wOut = rand(n * h * w * c, 8);

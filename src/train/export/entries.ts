@@ -1,9 +1,8 @@
-/// <reference types="vite/client" />
 /**
  * The PyTorch export, one entry per model kind: the PyTorch names and layouts of its saved
  * variables (in `savedVariables ?? variables` order, then `stateVariables`, null = not exported)
- * and its Python class (python/<kind>.py, a `Model(LabModel)` with TERMS, terms() and loss()).
- * Adding a model: a row here and its .py file; the export test covers every kind.
+ * and its Python class (public/pytorch/<kind>.py, a `Model(LabModel)` with TERMS, terms() and
+ * loss()). Adding a model: a row here and its .py file; the export tests cover every kind.
  */
 import type { ModelKind } from '../../contracts/catalog';
 import type { TrainConfig } from '../../contracts/config';
@@ -17,18 +16,13 @@ import {
   plain,
   type WeightEntry,
 } from './nets';
-import aePy from './python/ae.py?raw';
-import catvaePy from './python/catvae.py?raw';
-import dvaePy from './python/dvae.py?raw';
-import vaePy from './python/vae.py?raw';
-import vqvaePy from './python/vqvae.py?raw';
 
 export interface ExportEntry {
   /** The saved variables' names and layouts, in order. */
   weights(c: TrainConfig): WeightEntry[];
   /** The state variables' (EMA statistics …); null for those PyTorch need not load. */
   state?(c: TrainConfig): (WeightEntry | null)[];
-  /** Python source of class Model (uses python/common.py's pieces and CONFIG). */
+  /** The file of public/pytorch/ with its class Model (uses common.py's pieces and CONFIG). */
   python: string;
 }
 
@@ -40,11 +34,11 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
       ...head('log_var', c.arch),
       ...decoderNet(c.arch),
     ],
-    python: vaePy,
+    python: 'vae.py',
   },
   ae: {
     weights: (c) => [...encoderBody(c.arch), ...head('head', c.arch), ...decoderNet(c.arch)],
-    python: aePy,
+    python: 'ae.py',
   },
   vqvae: {
     weights: () => [...convEncoder(), ...convDecoder(), plain('codebook')],
@@ -54,14 +48,14 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
       null,
       null,
     ],
-    python: vqvaePy,
+    python: 'vqvae.py',
   },
   dvae: {
     weights: () => [...convEncoder(), ...convDecoder(), plain('embedding')],
-    python: dvaePy,
+    python: 'dvae.py',
   },
   catvae: {
     weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),
-    python: catvaePy,
+    python: 'catvae.py',
   },
 };

@@ -16,7 +16,8 @@ export type Layout =
   | { kind: 'dense' }
   | { kind: 'conv2d' }
   | { kind: 'convT' }
-  | { kind: 'denseFromNhwc'; h: number; w: number; c: number }
+  /** `extra` rows after the h·w·c features (e.g. a one-hot label joined on) keep their order. */
+  | { kind: 'denseFromNhwc'; h: number; w: number; c: number; extra?: number }
   | { kind: 'denseToNhwc'; h: number; w: number; c: number }
   | { kind: 'biasToNhwc'; h: number; w: number; c: number };
 
@@ -74,10 +75,19 @@ export function toTorchLayout(
     case 'denseFromNhwc': {
       need(2);
       const { h, w, c } = layout;
-      if (shape[0] !== h * w * c)
-        throw new Error(`expected ${h * w * c} input rows, got ${shape[0]}`);
-      const p = permute(data, [h, w, c, shape[1]!], [3, 2, 0, 1]);
-      return { data: p.data, shape: [shape[1]!, h * w * c] };
+      const extra = layout.extra ?? 0;
+      const [rows, out] = shape as [number, number];
+      if (rows !== h * w * c + extra)
+        throw new Error(`expected ${h * w * c + extra} input rows, got ${rows}`);
+      const features = data.subarray(0, h * w * c * out);
+      const p = permute(features, [h, w, c, out], [3, 2, 0, 1]).data; // [out, c·h·w]
+      const rest = permute(data.subarray(h * w * c * out), [extra, out], [1, 0]).data; // [out, extra]
+      const joined = new Float32Array(rows * out);
+      for (let o = 0; o < out; o++) {
+        joined.set(p.subarray(o * h * w * c, (o + 1) * h * w * c), o * rows);
+        joined.set(rest.subarray(o * extra, (o + 1) * extra), o * rows + h * w * c);
+      }
+      return { data: joined, shape: [out, rows] };
     }
     case 'denseToNhwc': {
       need(2);

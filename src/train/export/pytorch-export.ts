@@ -1,11 +1,11 @@
-/// <reference types="vite/client" />
 /**
  * "Export for PyTorch": a model of the zoo as files a PyTorch user runs as they are —
  *   model.safetensors   the weights, named by the PyTorch module's parameters, in its layouts
- *   model.py            a torch.nn.Module of the same architecture and loss (python/*.py, with
- *                       the run's settings filled in); `python3 model.py` prints the terms below
+ *   model.py            a torch.nn.Module of the same architecture and loss (public/pytorch/*.py
+ *                       with the run's settings filled in); `python3 model.py` prints the terms
  *   train.py            continues training on MNIST
- *   probes.safetensors  the lab's fixed probe digits (x [N,P] in [0,1], labels [N])
+ *   probes.safetensors  the lab's fixed probe digits (x [N,P]: grey levels 0…255 as U8 when
+ *                       x·255 gives them back exactly, else floats in [0, 1]; labels [N])
  *   export.json         the settings, the step and the lab's probe terms (noise fixed)
  *   README.md           what these are, the commands and the numbers to reproduce
  * The lab writes them as a zip (the worker), the CLI as a folder (--export-pytorch DIR).
@@ -19,9 +19,6 @@ import { PYTORCH_EXPORTS } from './entries';
 import { toTorchLayout } from './layouts';
 import { exportReadme } from './readme';
 import { encodeSafetensors, type NamedArray } from './safetensors';
-import commonPy from './python/common.py?raw';
-import mainPy from './python/main.py?raw';
-import trainPy from './python/train.py?raw';
 
 export interface ExportFile {
   path: string;
@@ -37,6 +34,8 @@ export interface PytorchExportInput {
   /** The probe digits the lab reports on.   [N, P] */
   probeX: tf.Tensor2D;
   probeLabels: Uint8Array;
+  /** Reads a Python template of public/pytorch/ (the worker fetches it, the CLI reads a file). */
+  templates: (file: string) => Promise<string>;
 }
 
 /** What export.json holds (and the test reads). */
@@ -73,6 +72,9 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     throw new Error(
       `${info.label}: ${stateVars.length} state tensors, the export names ${stateNames.length}`,
     );
+  const [common, main, train, modelClass] = await Promise.all(
+    ['common.py', 'main.py', 'train.py', entry.python].map(input.templates),
+  );
   const pairs = [
     ...names.map((n, i) => ({ entry: n, variable: saved[i]! })),
     ...stateNames.flatMap((n, i) => (n ? [{ entry: n, variable: stateVars[i]! }] : [])),
@@ -121,21 +123,27 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
       path: 'probes.safetensors',
       data: encodeSafetensors(
         [
-          { name: 'x', shape: [N, P], data: probeData },
+          { name: 'x', shape: [N, P], data: asGreyLevels(probeData) ?? probeData },
           { name: 'labels', shape: [N], data: input.probeLabels.slice(0, N) },
         ],
         { dataset: input.dataset.id },
       ),
     },
-    { path: 'model.py', data: text(modelPy(summary, pyConfig, entry.python)) },
-    { path: 'train.py', data: text(trainPy) },
+    { path: 'model.py', data: text(modelPy(summary, pyConfig, common!, modelClass!, main!)) },
+    { path: 'train.py', data: text(train!) },
     { path: 'export.json', data: text(JSON.stringify(summary, null, 2) + '\n') },
     { path: 'README.md', data: text(exportReadme(summary)) },
   ];
 }
 
 /** model.py: a docstring, the shared pieces, the settings, the model's class and the CLI. */
-function modelPy(s: ExportSummary, pyConfig: object, modelClass: string): string {
+function modelPy(
+  s: ExportSummary,
+  pyConfig: object,
+  commonPy: string,
+  modelClass: string,
+  mainPy: string,
+): string {
   const json = JSON.stringify(pyConfig, null, 2);
   if (json.includes('"""')) throw new Error('the settings cannot be written into model.py');
   return [
@@ -160,4 +168,15 @@ function modelPy(s: ExportSummary, pyConfig: object, modelClass: string): string
     mainPy.trimEnd(),
     '',
   ].join('\n');
+}
+
+/** Pixels x as grey levels round(255·x) when x = level/255 exactly for all (else null).  */
+export function asGreyLevels(x: Float32Array): Uint8Array | null {
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const level = Math.round(x[i]! * 255);
+    if (!(level >= 0 && level <= 255) || Math.fround(level / 255) !== x[i]) return null;
+    out[i] = level;
+  }
+  return out;
 }

@@ -33,12 +33,12 @@ class Model(LabModel):
         kl_per_dim = 0.5 * (mu.pow(2) + log_var.exp() - 1 - log_var)  # [B,D]
         return reconstruction_nll(self.decoder(z), x), kl_per_dim
 
-    def terms(self, x, step=0, deterministic=True, generator=None):
+    def terms(self, x, step=0, deterministic=True, generator=None, labels=None):
         recon, kl_per_dim = self._forward(x, deterministic, generator)
         kl = kl_per_dim.sum(1)
         return {"negElbo": recon + kl, "recon": recon, "kl": kl}
 
-    def loss(self, x, step, generator):
+    def loss(self, x, step, generator, labels=None):
         recon, kl_per_dim = self._forward(x, False, generator)
         kl_dims = kl_per_dim.mean(0)
         free_bits = CONFIG["freeBits"]

@@ -18,9 +18,9 @@ class Model(LabModel):
     def encode(self, x):
         return self.head(self.body(x))
 
-    def terms(self, x, step=0, deterministic=True, generator=None):
+    def terms(self, x, step=0, deterministic=True, generator=None, labels=None):
         return {"recon": reconstruction_nll(self.decoder(self.encode(x)), x)}
 
-    def loss(self, x, step, generator):
+    def loss(self, x, step, generator, labels=None):
         recon = self.terms(x)["recon"].mean()
         return {"recon": recon}, recon

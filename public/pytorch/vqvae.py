@@ -37,12 +37,12 @@ class Model(LabModel):
         recon = reconstruction_nll(self.decoder(z_in), x)
         return ze, idx, zq, recon
 
-    def terms(self, x, step=0, deterministic=True, generator=None):
+    def terms(self, x, step=0, deterministic=True, generator=None, labels=None):
         ze, _, zq, recon = self._forward(x)
         per_image = (ze - zq).pow(2).sum(1).reshape(x.shape[0], 49).sum(1)
         return {"recon": recon, "codebook": per_image, "commitment": per_image.clone()}
 
-    def loss(self, x, step, generator):
+    def loss(self, x, step, generator, labels=None):
         b = x.shape[0]
         ze, idx, zq, recon = self._forward(x)
         codebook = (ze.detach() - zq).pow(2).sum() / b

@@ -55,7 +55,9 @@ def load_mnist(folder, download):
     if path is None:
         sys.exit("no MNIST training images (train-images-idx3-ubyte[.gz]) in %s: pass --data DIR, e.g. the lab's datasets/mnist, or --download" % folder)
     images = read_idx(path)
-    return images.reshape(images.shape[0], -1).float() / 255
+    labels_path = find(os.path.dirname(path), "train-labels-idx1-ubyte")
+    labels = read_idx(labels_path).long() if labels_path else None
+    return images.reshape(images.shape[0], -1).float() / 255, labels
 
 
 def main():
@@ -73,12 +75,13 @@ def main():
     torch.manual_seed(a.seed)
     shuffle = torch.Generator().manual_seed(a.seed)
     noise = torch.Generator(device=device).manual_seed(a.seed + 1)
-    x_all = load_mnist(a.data, a.download)
+    x_all, y_all = load_mnist(a.data, a.download)
     if x_all.shape[1] != CONFIG["pixels"]:
         sys.exit("the data has %d pixels per image, the model %d" % (x_all.shape[1], CONFIG["pixels"]))
     if CONFIG["binarize"] == "static":
         x_all = torch.bernoulli(x_all, generator=shuffle)
     x_all = x_all.to(device)
+    y_all = None if y_all is None else y_all.to(device)
     n, batch = x_all.shape[0], CONFIG["batchSize"]
     steps = a.steps if a.steps is not None else n // batch
 
@@ -90,12 +93,13 @@ def main():
     for _ in range(steps):
         if cursor + batch > n:  # the lab drops the last partial batch of an epoch
             order, cursor = torch.randperm(n, generator=shuffle), 0
-        xb = x_all[order[cursor : cursor + batch].to(device)]
+        rows = order[cursor : cursor + batch].to(device)
+        xb, yb = x_all[rows], None if y_all is None else y_all[rows]
         cursor += batch
         if CONFIG["binarize"] == "dynamic":
             xb = torch.bernoulli(xb, generator=noise)
         step += 1
-        terms, total = model.loss(xb, step, noise)
+        terms, total = model.loss(xb, step, noise, yb)
         opt.zero_grad()
         total.backward()
         opt.step()
@@ -115,8 +119,9 @@ def main():
     model.eval()
     tensors = dict(model.state_dict())
     save_safetensors(tensors, a.out, {"step": step})
-    x, _ = load_probes()
-    print(json.dumps({"step": step, "probeTerms": probe_terms(model, x.to(device))}))
+    x, labels = load_probes()
+    terms = probe_terms(model, x.to(device), labels.to(device))
+    print(json.dumps({"step": step, "probeTerms": terms}))
     print("saved %s (step %d)" % (a.out, step), file=sys.stderr)
 
 

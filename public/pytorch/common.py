@@ -286,7 +286,9 @@ def categorical_kl_to_uniform(logits):
 
 
 class LabModel(nn.Module):
-    """What every exported model offers: terms(x, ...) per image, loss(x, step, g) for training."""
+    """What every exported model offers: terms(x, step, deterministic, generator, labels), the
+    loss terms per image in nats; loss(x, step, generator, labels), the batch-mean terms and the
+    objective the lab minimises. `labels` (int64 [B]) is for the models that read them."""
 
     def after_step(self):
         pass

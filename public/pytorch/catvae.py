@@ -27,11 +27,11 @@ class Model(LabModel):
         recon = bernoulli_nll(self._run(y.flatten(1), 3, 6), x)
         return recon, categorical_kl_to_uniform(logits)
 
-    def terms(self, x, step=0, deterministic=True, generator=None):
+    def terms(self, x, step=0, deterministic=True, generator=None, labels=None):
         recon, kl = self._forward(x, step, deterministic, generator)
         return {"negElbo": recon + kl, "recon": recon, "kl": kl}
 
-    def loss(self, x, step, generator):
+    def loss(self, x, step, generator, labels=None):
         recon, kl = self._forward(x, step, False, generator)
         terms = {"negElbo": (recon + kl).mean(), "recon": recon.mean(), "kl": kl.mean()}
         return terms, recon.mean() + CONFIG["beta"] * kl.mean()
