@@ -86,9 +86,15 @@ def main():
     steps = a.steps if a.steps is not None else n // batch
 
     model = build_model().to(device).train()
+    if getattr(model, "FITTED", False):  # fitted without gradients (PCA, k-means, mixtures)
+        terms = model.fit(x_all, y_all)
+        print(json.dumps({"step": CONFIG["step"] + 1, "train": terms}), flush=True)
+        steps, step = 0, CONFIG["step"] + 1
+    else:
+        step = CONFIG["step"]
     params = [q for q in model.parameters() if q.requires_grad]
-    opt = torch.optim.Adam(params, lr=CONFIG["learningRate"], betas=(0.9, 0.999), eps=1e-7)
-    step, order, cursor = CONFIG["step"], torch.randperm(n, generator=shuffle), 0
+    opt = torch.optim.Adam(params, lr=CONFIG["learningRate"], betas=(0.9, 0.999), eps=1e-7) if params else None
+    order, cursor = torch.randperm(n, generator=shuffle), 0
     sums, count, start = {}, 0, time.time()
     for _ in range(steps):
         if cursor + batch > n:  # the lab drops the last partial batch of an epoch
