@@ -72,8 +72,8 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     throw new Error(
       `${info.label}: ${stateVars.length} state tensors, the export names ${stateNames.length}`,
     );
-  const [common, main, train, modelClass] = await Promise.all(
-    ['common.py', 'main.py', 'train.py', entry.python].map(input.templates),
+  const [common, main, train, modelClass, readme] = await Promise.all(
+    ['common.py', 'main.py', 'train.py', entry.python, 'README.md'].map(input.templates),
   );
   const pairs = [
     ...names.map((n, i) => ({ entry: n, variable: saved[i]! })),
@@ -132,7 +132,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     { path: 'model.py', data: text(modelPy(summary, pyConfig, common!, modelClass!, main!)) },
     { path: 'train.py', data: text(train!) },
     { path: 'export.json', data: text(JSON.stringify(summary, null, 2) + '\n') },
-    { path: 'README.md', data: text(exportReadme(summary)) },
+    { path: 'README.md', data: text(exportReadme(readme!, summary)) },
   ];
 }
 
