@@ -108,8 +108,10 @@ async function main(): Promise<void> {
         sums[k] = (sums[k] ?? 0) + v.reduce((a, b) => a + b, 0);
       steps += m.steps.length;
     };
+    let converged = false;
     while (trainer.epoch < epoch) {
-      trainer.trainStep();
+      if (trainer.fitsWithoutGradients) converged = await trainer.fitStep();
+      else trainer.trainStep();
       if (trainer.pendingSteps >= 50) await accumulate();
       events.push(...(await trainer.maintain()));
     }
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
       step: trainer.step,
       train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
       test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
-      imagesPerSec: Math.round((steps * config.batchSize) / seconds),
+      imagesPerSec: Math.round((steps * trainer.imagesPerStep) / seconds),
       // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
       testSquaredError: round(squaredError),
       // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
@@ -168,7 +170,9 @@ async function main(): Promise<void> {
       const { data, dims } = await embedSplit(trainer.model, auX);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }
+    if (trainer.fitsWithoutGradients) line.converged = converged;
     console.log(JSON.stringify(line));
+    if (converged) break; // a fitted model at rest: further iterations would repeat this line
   }
   if (opts.save) {
     const { meta, weights } = await encodeCheckpoint(trainer.model, config, {

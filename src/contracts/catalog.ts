@@ -6,7 +6,7 @@
  */
 import type { Architecture, Likelihood, TrainConfig } from './config';
 
-export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae'] as const;
+export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'pca'] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TermInfo {
@@ -32,7 +32,17 @@ export interface ModelTraits {
   archs: readonly Architecture[];
   /** How its Samples panel draws: from the prior, a Gaussian fitted to the codes, or uniform codes. */
   sampling: 'prior' | 'fitted-gaussian' | 'uniform-codes';
+  /**
+   * How it is fitted (absent = 'gradient'): by Adam steps on batches, in one closed-form step
+   * (PCA), or by iterations over the whole training set (k-means' Lloyd steps, EM). The last two
+   * have `fit` (models/latent-model.ts): one step = one iteration = one epoch, no learning rate
+   * or batch size (leave them out of `settings`), and the charts' x-axis reads "iteration".
+   */
+  fitting?: 'gradient' | 'closed-form' | 'iterative';
 }
+
+/** A model's `fitting` trait, 'gradient' when absent. */
+export const fittingOf = (t: ModelTraits) => t.fitting ?? 'gradient';
 
 export interface ModelInfo {
   kind: ModelKind;
@@ -57,6 +67,8 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+/** Σ over pixels of (x − x̂)² per image, pixels in [0, 1] (PCA's unit, not nats). */
+const squaredError = { key: 'squaredError', label: 'squared error' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -210,6 +222,27 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     ],
     describe: (c) =>
       `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
+  },
+  pca: {
+    kind: 'pca',
+    label: 'PCA (exact)',
+    description:
+      'Principal component analysis: the exact d-dimensional principal subspace, fitted in one closed-form step.',
+    terms: [squaredError],
+    headline: squaredError,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: ['gaussian'],
+      archs: MLP,
+      sampling: 'fitted-gaussian',
+      fitting: 'closed-form',
+    },
+    settings: ['model', 'latentDim', 'seed'],
+    describe: (c) => `pca (${c.latentDim} components, exact)`,
   },
 };
 

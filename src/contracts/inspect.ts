@@ -41,7 +41,12 @@ export type InspectQuery =
    * Every probe digit and its deterministic reconstruction by the model now, as grey levels: the
    * page keeps them to show a hovered point of the latent scatter at once (one batched call).
    */
-  | { kind: 'probeReconstructions' };
+  | { kind: 'probeReconstructions' }
+  /**
+   * PCA beside a model with an affine decoder (the linear AE), or PCA's own fit: PCA of the
+   * training images with the same d, both errors, principal angles and both bases.
+   */
+  | { kind: 'subspaces' };
 
 export interface ImageBatch {
   count: number;
@@ -127,6 +132,33 @@ export type InspectAnswer =
       codebookSize: number;
     }
   | {
+      kind: 'subspaces';
+      step: number;
+      latentDim: number;
+      /** PCA of the training images with d = latentDim (the running PCA's own fit, if PCA). */
+      pca: {
+        /** Σ_p (x_p − x̂_p)² per image on the probe (test) digits, x̂ not clipped. */
+        squaredError: number;
+        /** λ₁ … λ_d: variance per image along each component (squared-error units). */
+        variances: number[];
+        /** tr C: the total variance per image. */
+        totalVariance: number;
+        /** Training images it was fitted on. */
+        images: number;
+        /** The d orthonormal eigen-digits, each scaled so that 0 is mid-grey. */
+        basis: ImageBatch;
+      };
+      /** The running model's affine decoder x̂ = b + z W (the linear AE); null for PCA itself. */
+      model: {
+        /** The same squared error with the model's own x̂ (not clipped). */
+        squaredError: number;
+        /** Principal angles between span(W's rows) and PCA's subspace, degrees, smallest first. */
+        anglesDeg: number[];
+        /** The d decoder directions (rows of W), each scaled so that 0 is mid-grey. */
+        columns: ImageBatch;
+      } | null;
+    }
+  | {
       kind: 'probeReconstructions';
       /** The training step of the weights that made them. */
       step: number;
@@ -152,4 +184,6 @@ export interface InspectCapabilities {
   gumbel: boolean;
   /** VQ-VAE: z_e can be decoded before quantisation. */
   preQuantised: boolean;
+  /** The decoder is affine in z (PCA, the linear AE): the `subspaces` question applies. */
+  affineDecoder?: boolean;
 }

@@ -8,6 +8,7 @@
 export const PANEL_IDS = [
   'elbo',
   'latent',
+  'pca',
   'codebook-view',
   'manifold',
   'interp',

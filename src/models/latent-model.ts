@@ -29,6 +29,28 @@ export interface CodeAssignment {
   size: number;
 }
 
+/** What a model fitted without gradients (PCA, k-means, EM) is told at each iteration. */
+export interface FitContext {
+  /** The iteration being run, 1-based: the trainer's step (and epoch) once it returns. */
+  iteration: number;
+  /** Seed for this iteration's randomness (e.g. the k-means++ start), so runs are reproducible. */
+  seed: number;
+}
+
+/** What one fit iteration reports. */
+export interface FitResult {
+  /**
+   * Named terms over the training set in the model's units (nats or squared error per image),
+   * plain numbers; names match the catalog's `terms` (they are the curve's training points).
+   */
+  terms: Record<string, number>;
+  /**
+   * Nothing left to improve (PCA after its one closed-form fit, Lloyd with no reassignment, EM
+   * below its tolerance): the lab pauses after this iteration and the CLI stops early.
+   */
+  converged: boolean;
+}
+
 export interface LossOutput {
   /** Named terms, scalars in nats per image; names match the catalog's `terms`. */
   terms: Record<string, tf.Scalar>;
@@ -61,6 +83,17 @@ export interface LatentModel {
    * row lists and the settings table marks live), from the next step on (see live-config.ts).
    */
   applyLiveConfig(c: TrainConfig): void;
+  /**
+   * Models fitted without gradients (PCA: one closed-form fit; k-means: a Lloyd step; a mixture:
+   * one EM iteration). When present, the trainer never calls loss() or the optimiser: each step
+   * is `await fit(train, ctx)`, one full pass over the whole training set `train` [N, P] (pixels
+   * in [0, 1], statically binarised if the config says so), and one step = one iteration = one
+   * epoch. It runs in the worker (or the CLI), so it may read back with `await data()`; it must
+   * leave no tensors behind but its own state, kept in `variables`/`savedVariables` (saved with
+   * checkpoints and autosaves; `stateVariables` for anything else a resume needs). Trainer.fitStep
+   * calls it; Trainer.trainStep refuses such a model.
+   */
+  fit?(train: tf.Tensor2D, ctx: FitContext): Promise<FitResult>;
   /** Called once with the first training batch, before the first step (k-means init). */
   initialize?(x: tf.Tensor2D): void;
   /** The same as initialize, reading back with `await data()` (what Trainer.prepare uses). */
@@ -87,6 +120,11 @@ export interface LatentModel {
   klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */
   readonly latentDim?: number;
+  /**
+   * A decoder affine in z, x̂ = b + z W (PCA; the linear autoencoder with its identity output),
+   * as new tensors the caller disposes: W [L, P], b [P]. Absent or null otherwise.
+   */
+  affineDecoder?(): { weight: tf.Tensor2D; bias: tf.Tensor1D } | null;
   /** Continuous latent (VAE, AE): decode latent points z [B, L] → intensities [B, P] in [0, 1]. */
   decodeLatent?(z: tf.Tensor2D): tf.Tensor2D;
   /** Discrete models: their code layout (positions = gridHeight·gridWidth, K codes each). */

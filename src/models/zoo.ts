@@ -6,6 +6,7 @@ import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';
 import { Dvae } from './dvae';
+import { Pca } from './pca';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
@@ -79,6 +80,8 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
         tauRate: c.tauRate,
         seed: c.seed,
       });
+    case 'pca':
+      return new Pca({ inputDim, latentDim: c.latentDim, seed: c.seed });
     default: {
       const unknown: never = c.model;
       throw new Error(`unknown model "${String(unknown)}"`);

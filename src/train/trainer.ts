@@ -2,6 +2,8 @@
  * Trains any model of the zoo on a dataset that lives on the device. One step = an on-device gather of
  * shuffled indices, one tidy, one Adam update. Loss terms stay on the device until flush()
  * reads them back asynchronously, so the loop never waits on the device per step.
+ * A model fitted without gradients (`model.fit`: PCA, k-means, EM) steps by `await fitStep()`
+ * instead: one iteration over the whole training set = one step = one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activeUnits } from '../core/active-units';
@@ -221,8 +223,43 @@ export class Trainer {
     }
   }
 
+  /** Whether the model is fitted without gradients (model.fit): step with fitStep(), not trainStep(). */
+  get fitsWithoutGradients(): boolean {
+    return this.model.fit !== undefined;
+  }
+
+  /** Images one step looks at (for images/s): a batch, or the whole training set for fitStep. */
+  get imagesPerStep(): number {
+    return this.model.fit ? this.trainCount : this.config.batchSize;
+  }
+
+  /**
+   * One iteration of a model fitted without gradients (model.fit) over the whole training set:
+   * step and epoch advance by one, its terms wait for flush() like a gradient step's. Resolves
+   * to whether the model has converged (see FitResult).
+   */
+  async fitStep(): Promise<boolean> {
+    const fit = this.model.fit?.bind(this.model);
+    if (!fit) throw new Error('this model trains by gradient steps (trainStep), not fitStep');
+    const step = this.stepCount + 1;
+    const { terms, converged } = await fit(this.trainX, {
+      iteration: step,
+      seed: this.config.seed * 1_000_003 + step,
+    });
+    const values = this.termKeys.map((k) => {
+      const v = terms[k];
+      if (v === undefined) throw new Error(`the fit did not report its "${k}" term`);
+      return v;
+    });
+    this.pending.push({ step, terms: tf.tensor1d(values) });
+    this.stepCount = step;
+    this.epochCount++;
+    return converged;
+  }
+
   /** One Adam step on one batch. Leaves one [T] tensor of loss terms pending until flush(). */
   trainStep(): void {
+    if (this.model.fit) throw new Error('this model is fitted without gradients: use fitStep()');
     const idx = this.nextBatchIndices();
     const step = this.stepCount + 1;
     const noiseSeed = this.config.seed * 1_000_003 + step;
@@ -261,6 +298,11 @@ export class Trainer {
     } finally {
       x.dispose();
     }
+  }
+
+  /** The first n training images (a new tensor the caller disposes).   [min(n, N), P] */
+  trainingImages(n: number): tf.Tensor2D {
+    return tf.slice(this.trainX, [0, 0], [Math.min(n, this.trainCount), this.pixels]);
   }
 
   /** Schedule values (β, KL weight, τ …) at the current step. */

@@ -317,7 +317,12 @@ export class TrainingSession {
       await t.prepare(); // the model's first-batch initialisation, read back asynchronously
       while (healthy && (this.playing || this.stepsToRun > 0)) {
         if (!this.playing) this.stepsToRun--;
-        t.trainStep();
+        if (!t.fitsWithoutGradients) t.trainStep();
+        else if (await t.fitStep()) {
+          // Converged (PCA's one fit, Lloyd or EM at rest): nothing to train on for.
+          this.playing = false;
+          this.stepsToRun = 0;
+        }
         const now = performance.now();
         if (now - this.lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
           healthy = await this.flushMetrics(t, c);
@@ -352,7 +357,7 @@ export class TrainingSession {
     const now = performance.now();
     this.lastFlush = now;
     if (!metrics) return true;
-    this.meter.add(now, metrics.steps.length * c.batchSize);
+    this.meter.add(now, metrics.steps.length * t.imagesPerStep);
     this.post({
       type: 'metrics',
       runId: this.runId,

@@ -7,7 +7,7 @@ import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import type { InspectAnswer, InspectQuery } from '../../src/contracts/inspect';
 import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
-import { dataset, expectImages, small } from './inspect-fixtures';
+import { dataset, expectImages, small, step } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
@@ -35,6 +35,7 @@ const ANSWERS: Record<ModelKind, string[]> = {
   vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+  pca: ['encode', 'samples', ...CONTINUOUS],
 };
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
@@ -42,6 +43,7 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vqvae: [49, 7, 7, 8],
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
+  pca: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -81,7 +83,7 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.source).toBe(
         model === 'vae'
           ? 'prior N(0, I)'
-          : model === 'ae'
+          : model === 'ae' || model === 'pca'
             ? 'Gaussian fitted to the codes'
             : 'uniformly random codes',
       );
@@ -110,7 +112,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
   let trainer: Trainer;
   beforeAll(async () => {
     trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model });
-    trainer.trainStep();
+    await step(trainer);
     await trainer.flush();
     await trainer.evaluate();
   }, 300_000); // conv models step slowly on the CPU backend
@@ -118,7 +120,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
 
   it('reports its capabilities', () => {
     const c = capabilitiesOf(trainer);
-    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' ? 2 : 0);
+    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' || model === 'pca' ? 2 : 0);
     const codes = CODES[model];
     expect(c.codes).toEqual(
       codes && { positions: codes[0], gridHeight: codes[1], gridWidth: codes[2], size: codes[3] },

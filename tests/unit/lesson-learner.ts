@@ -25,11 +25,13 @@ function evalResult(model: ModelKind, settings: Settings, step: number): EvalRes
   const recon = 60 + 80 / decay;
   const kl = 25 - 5 / decay;
   const test: Record<string, number> =
-    model === 'ae'
-      ? { recon }
-      : model === 'vqvae'
-        ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
-        : { negElbo: recon + kl, recon, kl };
+    model === 'pca'
+      ? { squaredError: 20 + 20 / decay }
+      : model === 'ae'
+        ? { recon }
+        : model === 'vqvae'
+          ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
+          : { negElbo: recon + kl, recon, kl };
   const D = settings.latentDim;
   const K = model === 'catvae' ? settings.classes : settings.codebookSize;
   const diagnostics: EvalResult['diagnostics'] =

@@ -100,17 +100,14 @@ const WALKS: Record<string, Walk> = {
     { act: signal('latent-clicked'), short: [signal('samples-refreshed')] },
   ],
   'ae-vs-pca': [
-    { act: train(250), short: [train(100)] },
-    null,
+    { act: train(1), short: [set({ latentDim: 4 })] },
     null,
     {
-      act: all(set({ activation: 'relu' }), train(300)),
-      short: [
-        set({ activation: 'relu' }),
-        train(500),
-        all(set({ activation: 'relu' }), train(100)),
-      ],
+      act: all(set({ model: 'ae' }), train(300)),
+      short: [set({ model: 'ae' }), train(300), all(set({ model: 'ae' }), train(100))],
     },
+    { act: train(1000), short: [train(500)] },
+    null,
     {
       act: all(set({ latentDim: 8 }), train(300)),
       short: [set({ latentDim: 8 }), train(500), all(set({ latentDim: 4 }), train(400))],

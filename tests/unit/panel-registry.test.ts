@@ -19,6 +19,7 @@ const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
 const CAPS: Record<ModelKind, InspectCapabilities> = {
   vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
   ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  pca: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, affineDecoder: true },
   vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
   dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
   catvae: {
@@ -38,11 +39,12 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['elbo', 'Loss terms', ALL],
   ['latent', 'Latent space', ALL],
   ['recon', 'Reconstructions', ALL],
+  ['pca', 'PCA and the linear autoencoder', ['pca']],
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
-  ['manifold', 'Manifold', ['vae', 'ae']],
+  ['manifold', 'Manifold', ['vae', 'ae', 'pca']],
   ['samples', 'Samples', ALL],
-  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
-  ['traversal', 'Latent traversal', ['vae', 'ae']],
+  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae', 'pca']],
+  ['traversal', 'Latent traversal', ['vae', 'ae', 'pca']],
   ['draw', 'Draw your own digit', ALL],
   ['collapse', 'Posterior collapse', ['vae']],
   ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],

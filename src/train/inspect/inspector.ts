@@ -16,11 +16,14 @@
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
+ *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
  * "—" rejects with an Error that says which models can answer.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { codebookView } from './codebook-view';
 import { codebookAtlas, codeMap, gumbel } from './codes';
 import { probeReconstructions } from './probes';
+import { subspaces } from './subspaces';
 import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../../contracts/inspect';
@@ -41,7 +44,15 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
       : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
+    affineDecoder: hasAffineDecoder(trainer),
   };
+}
+
+/** Whether the model's decoder is affine in z now (PCA; an AE with linear layers, Gaussian). */
+function hasAffineDecoder(trainer: Trainer): boolean {
+  const affine = trainer.model.affineDecoder?.() ?? null;
+  if (affine) tf.dispose([affine.weight, affine.bias]);
+  return affine !== null;
 }
 
 /** Where trainer.sample draws from, in words. */
@@ -87,6 +98,8 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codebookView(trainer, query);
     case 'probeReconstructions':
       return probeReconstructions(trainer);
+    case 'subspaces':
+      return subspaces(trainer);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -6,7 +6,7 @@
  *
  * Adding a panel: its component file, a row here, its id in PANEL_IDS.
  */
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import type { PanelId } from '../../contracts/panels';
@@ -26,6 +26,9 @@ import { PosteriorCollapsePanel } from './PosteriorCollapsePanel';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { SamplesPanel } from './SamplesPanel';
 import { TraversalPanel } from './TraversalPanel';
+
+/** PCA beside the linear AE: loaded only when a model with an affine decoder runs. */
+const PcaComparePanel = lazy(() => import('./PcaComparePanel'));
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -92,6 +95,19 @@ const ROWS: Record<PanelId, PanelRow> = {
           width={state.dataset?.width ?? 28}
           step={state.latestEval?.step ?? null}
         />
+      </Panel>
+    ),
+  },
+  pca: {
+    title: 'PCA and the linear autoencoder',
+    wide: true,
+    // PCA itself, or an AE whose decoder is affine in z (linear layers, Gaussian likelihood).
+    applies: ({ caps }) => Boolean(caps?.affineDecoder),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={<p className="quiet-line">Loading the PCA comparison…</p>}>
+          <PcaComparePanel inspect={p.inspect} live={p.live} />
+        </Suspense>
       </Panel>
     ),
   },

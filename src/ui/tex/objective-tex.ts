@@ -18,6 +18,7 @@ export type ObjectiveSettings = Pick<
   | 'ema'
   | 'codebookSize'
   | 'classes'
+  | 'latentDim'
 >;
 
 /** A number for TeX: the status line's rounding, or a dash in text mode when unknown. */
@@ -53,7 +54,12 @@ function elboLive(test: TestTerms): { tex: string; text: string } {
 }
 
 /** The objectives we can write, one per kind of model. */
-type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reconstruction';
+type Formula =
+  | 'gaussian-elbo'
+  | 'categorical-elbo'
+  | 'vector-quantised'
+  | 'reconstruction'
+  | 'principal-subspace';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -61,6 +67,7 @@ type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reco
  * loss; a continuous code without either is the autoencoder's. Any other mix has no formula yet.
  */
 export function formulaOf(t: ModelTraits): Formula {
+  if (t.fitting === 'closed-form' && t.latent === 'continuous') return 'principal-subspace';
   if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
   if (t.codebook) return 'vector-quantised';
   if (t.latent === 'continuous') return 'reconstruction';
@@ -134,6 +141,22 @@ export function objectiveTex(
     text = test
       ? `Reconstruction = ${nats(test.recon)} nats per image on the test digits.`
       : 'Reconstruction loss of the deterministic code.';
+  } else if (formula === 'principal-subspace') {
+    lines.push(
+      String.raw`\min_{\mu,\ W^\top W = I}\ \frac{1}{N}\sum_n \big\lVert x_n - \mu - W W^\top (x_n - \mu)\big\rVert^2 = \sum_{i > d} \lambda_i(C),\quad d = ${s.latentDim}`,
+    );
+    if (test?.squaredError !== undefined)
+      lines.push(
+        String.raw`\text{squared error} = ${test.squaredError.toFixed(2)}\ \text{per image (test, summed over pixels)}`,
+      );
+    text =
+      test?.squaredError !== undefined
+        ? `Squared error = ${test.squaredError.toFixed(2)} per test image (summed over pixels); W holds the top ${s.latentDim} eigenvectors of the covariance C.`
+        : `PCA: W holds the top ${s.latentDim} eigenvectors of the training covariance C; the error left is the sum of the other eigenvalues.`;
+    return {
+      tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+      text,
+    };
   } else {
     const unknown: never = formula; // a new formula needs its lines here
     throw new Error(`no objective lines for ${String(unknown)}`);
