@@ -54,6 +54,11 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
     weights: () => [...convEncoder(), ...convDecoder(), plain('embedding')],
     python: 'dvae.py',
   },
+  pca: {
+    // μ [1,P], W [P,d], λ [d], tr C [1]: PyTorch buffers of the same names and shapes.
+    weights: () => ['mean', 'basis', 'variances', 'total'].map(plain),
+    python: 'pca.py',
+  },
   catvae: {
     weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),
     python: 'catvae.py',

@@ -6,6 +6,7 @@ import type { ExportSummary } from './pytorch-export';
 
 const NOISE: Record<string, string> = {
   vae: 'z = μ (ε = 0)',
+  cvae: 'z = μ (ε = 0), each probe digit with its own label',
   dvae: 'the most likely code at each position (argmax of the logits; no Gumbel noise, no τ)',
   catvae: 'the most likely class of each variable (argmax of the logits; no Gumbel noise, no τ)',
 };
