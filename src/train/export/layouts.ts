@@ -16,8 +16,8 @@ export type Layout =
   | { kind: 'dense' }
   | { kind: 'conv2d' }
   | { kind: 'convT' }
-  /** `extra` rows after the h·w·c features (e.g. a one-hot label joined on) keep their order. */
-  | { kind: 'denseFromNhwc'; h: number; w: number; c: number; extra?: number }
+  /** Rows after the h·w·c features (e.g. a one-hot label joined on) keep their order. */
+  | { kind: 'denseFromNhwc'; h: number; w: number; c: number }
   | { kind: 'denseToNhwc'; h: number; w: number; c: number }
   | { kind: 'biasToNhwc'; h: number; w: number; c: number };
 
@@ -75,10 +75,9 @@ export function toTorchLayout(
     case 'denseFromNhwc': {
       need(2);
       const { h, w, c } = layout;
-      const extra = layout.extra ?? 0;
       const [rows, out] = shape as [number, number];
-      if (rows !== h * w * c + extra)
-        throw new Error(`expected ${h * w * c + extra} input rows, got ${rows}`);
+      const extra = rows - h * w * c;
+      if (extra < 0) throw new Error(`expected at least ${h * w * c} input rows, got ${rows}`);
       const features = data.subarray(0, h * w * c * out);
       const p = permute(features, [h, w, c, out], [3, 2, 0, 1]).data; // [out, c·h·w]
       const rest = permute(data.subarray(h * w * c * out), [extra, out], [1, 0]).data; // [out, extra]
