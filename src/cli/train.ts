@@ -171,6 +171,7 @@ async function main(): Promise<void> {
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }
     if (trainer.fitsWithoutGradients) line.converged = converged;
+    if (trainer.fitInfo) Object.assign(line, trainer.fitInfo); // e.g. k-means' cluster sizes
     console.log(JSON.stringify(line));
     if (converged) break; // a fitted model at rest: further iterations would repeat this line
   }

@@ -6,7 +6,16 @@
  */
 import type { Architecture, Likelihood, TrainConfig } from './config';
 
-export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'pca'] as const;
+export const MODEL_KINDS = [
+  'vae',
+  'ae',
+  'vqvae',
+  'dvae',
+  'catvae',
+  'pca',
+  'kmeans',
+  'mixture',
+] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TermInfo {
@@ -69,6 +78,9 @@ const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
 /** Σ over pixels of (x − x̂)² per image, pixels in [0, 1] (PCA's unit, not nats). */
 const squaredError = { key: 'squaredError', label: 'squared error' };
+const nll = { key: 'nll', label: '−log p(x)' };
+const elbo = { key: 'elbo', label: 'ELBO after the M-step' };
+const elboE = { key: 'elboE', label: 'ELBO after the E-step' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -82,6 +94,17 @@ const BERNOULLI = ['bernoulli'] as const;
 const BOTH_ARCHS = ['mlp', 'conv'] as const;
 const MLP = ['mlp'] as const;
 const CONV = ['conv'] as const;
+
+/** K-means and the Bernoulli mixture: no network, no learning rate, fitted by whole passes. */
+const CLUSTERING: Omit<ModelTraits, 'likelihoods' | 'sampling'> = {
+  latent: 'discrete',
+  kl: false,
+  gumbel: false,
+  codebook: false,
+  grid: false,
+  archs: MLP,
+  fitting: 'iterative',
+};
 
 export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
   vae: {
@@ -243,6 +266,29 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     },
     settings: ['model', 'latentDim', 'seed'],
     describe: (c) => `pca (${c.latentDim} components, exact)`,
+  },
+  kmeans: {
+    kind: 'kmeans',
+    label: 'K-means',
+    description:
+      'K-means as an autoencoder on pixels: the code is the nearest centroid, the decoder that centroid; Lloyd iterations.',
+    terms: [squaredError],
+    headline: squaredError,
+    traits: { ...CLUSTERING, likelihoods: ['gaussian'], sampling: 'uniform-codes' },
+    settings: ['model', 'clusters', 'seed'],
+    describe: (c) => `kmeans (K ${c.clusters} clusters on pixels, Lloyd from k-means++)`,
+  },
+  mixture: {
+    kind: 'mixture',
+    label: 'Mixture of Bernoullis (EM)',
+    description:
+      'A mixture of K Bernoulli images on binarised pixels, fitted by EM; its log-likelihood is exact.',
+    terms: [nll, elbo, elboE],
+    headline: nll,
+    traits: { ...CLUSTERING, likelihoods: BERNOULLI, sampling: 'prior' },
+    settings: ['model', 'clusters', 'seed', 'binarize'],
+    describe: (c) =>
+      `mixture (K ${c.clusters} Bernoulli components, EM, pixels ${c.binarize === 'static' ? 'binarised once at random' : 'binarised at 0.5'})`,
   },
 };
 

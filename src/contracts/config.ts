@@ -85,6 +85,8 @@ export interface TrainConfig {
   categorical: number;
   /** … of K classes each. */
   classes: number;
+  /** K-means clusters, or components of the Bernoulli mixture (10–512). */
+  clusters: number;
 }
 
 /** Every setting at its default, read from the settings table (contracts/settings.ts). */

@@ -46,7 +46,9 @@ export type InspectQuery =
    * PCA beside a model with an affine decoder (the linear AE), or PCA's own fit: PCA of the
    * training images with the same d, both errors, principal angles and both bases.
    */
-  | { kind: 'subspaces' };
+  | { kind: 'subspaces' }
+  /** Mixture models: p(k | x) of one digit over the K components. */
+  | { kind: 'responsibilities'; digit: DigitRef };
 
 export interface ImageBatch {
   count: number;
@@ -57,6 +59,7 @@ export interface ImageBatch {
 }
 
 export type InspectAnswer =
+  | ResponsibilitiesAnswer
   | {
       kind: 'manifold';
       n: number;
@@ -171,6 +174,12 @@ export type InspectAnswer =
       reconstructions: Uint8Array;
     };
 
+export type ResponsibilitiesAnswer = {
+  kind: 'responsibilities';
+  /** p(k | x) for k = 0 … K − 1; sums to 1. */
+  probs: Float32Array;
+};
+
 /** Most encoder outputs in a codebook view; more are subsampled (fixed seed, so stable). */
 export const CODEBOOK_VIEW_MAX_VECTORS = 2000;
 
@@ -186,4 +195,6 @@ export interface InspectCapabilities {
   preQuantised: boolean;
   /** The decoder is affine in z (PCA, the linear AE): the `subspaces` question applies. */
   affineDecoder?: boolean;
+  /** Mixture models: the posterior over components, p(k | x) (absent = no). */
+  responsibilities?: boolean;
 }

@@ -19,6 +19,7 @@ export const PANEL_IDS = [
   'codebook',
   'codes',
   'gumbel',
+  'em',
   'recon',
   'math',
 ] as const;

@@ -330,6 +330,15 @@ export const SETTING_ROWS: SettingsTable = {
     live: false,
     place: 'main',
   },
+  clusters: {
+    url: 'clusters',
+    label: 'Clusters K',
+    hint: 'K: k-means clusters, or components of the Bernoulli mixture',
+    domain: int(10, 512, { choices: [10, 20, 50, 100, 200, 500] }),
+    default: 10,
+    live: false,
+    place: 'main',
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTING_ROWS) as SettingKey[];

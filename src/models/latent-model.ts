@@ -49,6 +49,10 @@ export interface FitResult {
    * below its tolerance): the lab pauses after this iteration and the CLI stops early.
    */
   converged: boolean;
+  /** Other numbers of this iteration, copied into the CLI's JSON line (cluster sizes …). */
+  info?: Record<string, number | number[] | null>;
+  /** Things to report (e.g. "re-seeded empty clusters 3, 17"), shown as the run's events. */
+  events?: string[];
 }
 
 export interface LossOutput {
@@ -116,6 +120,8 @@ export interface LatentModel {
   fitLatentGaussian?(x: tf.Tensor2D): Promise<void>;
   /** Discrete codes (VQ-VAE, dVAE). */
   codes?(x: tf.Tensor2D): CodeAssignment;
+  /** Mixture models: the posterior over the K components.   x [B, P] → p(k | x) [B, K] */
+  responsibilities?(x: tf.Tensor2D): tf.Tensor2D;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
   klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */

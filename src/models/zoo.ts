@@ -7,6 +7,8 @@ import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';
 import { Dvae } from './dvae';
 import { Pca } from './pca';
+import { KMeans } from './kmeans';
+import { BernoulliMixture } from './mixture';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
@@ -82,6 +84,10 @@ export function createModel(c: TrainConfig, inputDim: number): LatentModel {
       });
     case 'pca':
       return new Pca({ inputDim, latentDim: c.latentDim, seed: c.seed });
+    case 'kmeans':
+      return new KMeans({ inputDim, clusters: c.clusters, seed: c.seed });
+    case 'mixture':
+      return new BernoulliMixture({ inputDim, components: c.clusters, seed: c.seed });
     default: {
       const unknown: never = c.model;
       throw new Error(`unknown model "${String(unknown)}"`);

@@ -78,6 +78,10 @@ export class Trainer {
   private initialized = false;
   private epochCount = 0;
   private pending: { step: number; terms: tf.Tensor1D }[] = [];
+  /** The latest fit iteration's other numbers (FitResult.info), for the CLI's line. */
+  fitInfo: Record<string, number | number[] | null> | null = null;
+  /** Events of fit iterations not yet taken by maintain(). */
+  private fitEvents: string[] = [];
   /** Seed of the fixed evaluation noise, the same at every evaluation. */
   private static readonly EVAL_SEED = 777;
 
@@ -242,7 +246,7 @@ export class Trainer {
     const fit = this.model.fit?.bind(this.model);
     if (!fit) throw new Error('this model trains by gradient steps (trainStep), not fitStep');
     const step = this.stepCount + 1;
-    const { terms, converged } = await fit(this.trainX, {
+    const { terms, converged, info, events } = await fit(this.trainX, {
       iteration: step,
       seed: this.config.seed * 1_000_003 + step,
     });
@@ -254,6 +258,8 @@ export class Trainer {
     this.pending.push({ step, terms: tf.tensor1d(values) });
     this.stepCount = step;
     this.epochCount++;
+    this.fitInfo = info ?? null;
+    this.fitEvents.push(...(events ?? []));
     return converged;
   }
 
@@ -289,6 +295,7 @@ export class Trainer {
    * training images. Returns the events to report; reads back, so call it between steps.
    */
   async maintain(): Promise<string[]> {
+    if (this.fitEvents.length) return this.fitEvents.splice(0); // a fit iteration's events
     if (!this.model.maintain || this.stepCount === 0 || this.stepCount % MAINTAIN_EVERY !== 0)
       return [];
     const idx = permutation(this.trainCount, this.rng).subarray(0, MAINTAIN_BATCH);

@@ -38,6 +38,7 @@ export const small: Partial<TrainConfig> = {
   channels: 4,
   categorical: 4,
   classes: 5,
+  clusters: 10,
 };
 
 export function expectImages(batch: ImageBatch, count: number): void {

@@ -27,6 +27,7 @@ const QUERIES: InspectQuery[] = [
   { kind: 'codebookAtlas' },
   { kind: 'codeMap', probes: [0, 3, 5] },
   { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
+  { kind: 'responsibilities', digit: { probe: 3 } },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -36,6 +37,8 @@ const ANSWERS: Record<ModelKind, string[]> = {
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   pca: ['encode', 'samples', ...CONTINUOUS],
+  kmeans: ['encode', 'samples', 'codebookAtlas', 'codeMap'],
+  mixture: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'responsibilities'],
 };
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
@@ -44,6 +47,8 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
   pca: null,
+  kmeans: [1, 1, 1, 10],
+  mixture: [1, 1, 1, 10],
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -85,7 +90,9 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
           ? 'prior N(0, I)'
           : model === 'ae' || model === 'pca'
             ? 'Gaussian fitted to the codes'
-            : 'uniformly random codes',
+            : model === 'mixture'
+              ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
+              : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
@@ -104,6 +111,11 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.hard).toBeLessThan(K);
       expect([answer.codebookSize, answer.positions]).toEqual([K, positions]);
       expect(answer.tau).toBe((q as { tau: number }).tau);
+      return;
+    case 'responsibilities':
+      expect(answer.probs).toHaveLength(K);
+      expect(answer.probs.every((p) => p >= 0 && p <= 1)).toBe(true);
+      expect(answer.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       return;
   }
 }
@@ -139,7 +151,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
         expect(answer.kind).toBe(kind);
         checkShapes(answer, q, model);
       } else {
-        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE)/);
+        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE|mixture)/);
       }
       expect(tf.memory().numTensors).toBe(before);
     },

@@ -28,6 +28,19 @@ const CAPS: Record<ModelKind, InspectCapabilities> = {
     gumbel: true,
     preQuantised: false,
   },
+  kmeans: {
+    latentDim: 0,
+    codes: { positions: 1, gridHeight: 1, gridWidth: 1, size: 10 },
+    gumbel: false,
+    preQuantised: false,
+  },
+  mixture: {
+    latentDim: 0,
+    codes: { positions: 1, gridHeight: 1, gridWidth: 1, size: 10 },
+    gumbel: false,
+    preQuantised: false,
+    responsibilities: true,
+  },
 };
 
 const ALL = MODEL_KINDS;
@@ -47,9 +60,10 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['traversal', 'Latent traversal', ['vae', 'ae', 'pca']],
   ['draw', 'Draw your own digit', ALL],
   ['collapse', 'Posterior collapse', ['vae']],
-  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],
-  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae']],
+  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
+  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
   ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
+  ['em', 'EM: the bound and the log-likelihood', ['mixture']],
   ['math', 'Objective', ALL],
 ];
 

@@ -17,11 +17,12 @@
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
  *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
+ *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
  * "—" rejects with an Error that says which models can answer.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { codebookView } from './codebook-view';
-import { codebookAtlas, codeMap, gumbel } from './codes';
+import { codebookAtlas, codeMap, gumbel, responsibilities } from './codes';
 import { probeReconstructions } from './probes';
 import { subspaces } from './subspaces';
 import { checkInt, imageBatch, LIMITS } from './io';
@@ -45,6 +46,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
     affineDecoder: hasAffineDecoder(trainer),
+    ...(m.responsibilities ? { responsibilities: true } : {}),
   };
 }
 
@@ -60,6 +62,7 @@ function sampleSource(trainer: Trainer): string {
   const m = trainer.model;
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
+  if (m.responsibilities) return 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)';
   return 'uniformly random codes';
 }
 
@@ -100,6 +103,8 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return probeReconstructions(trainer);
     case 'subspaces':
       return subspaces(trainer);
+    case 'responsibilities':
+      return responsibilities(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -44,6 +44,12 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/beta-collapse'),
   },
   {
+    id: 'em-kmeans',
+    title: 'EM and K-means',
+    promise: 'Why EM never gets worse, and why K-means is an autoencoder whose code is one number',
+    load: () => import('./content/em-kmeans'),
+  },
+  {
     id: 'vq-vae',
     title: 'VQ-VAE',
     promise:

@@ -25,6 +25,7 @@ export const LESSON_SIGNALS = [
   'tau-slider-moved', // the Gumbel panel's τ slider moved
   'manifold-grid-changed', // the manifold's grid size or plane changed
   'samples-refreshed', // "New samples" pressed
+  'em-digit-picked', // the EM panel's digit changed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 

@@ -49,13 +49,17 @@ export function ElboChart({
     ],
     [train, test, terms],
   );
+  // A bound reported as itself (the mixture's ELBO) is negative: no log scale for it.
+  const signed = terms.some((t) => (last(train, t.key) ?? last(test, t.key) ?? 1) <= 0);
   const layout = useMemo(
     () => ({
       xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
-      yaxis: { title: { text: 'nats per image (log scale)' }, type: 'log' },
+      yaxis: signed
+        ? { title: { text: 'nats per image' }, type: 'linear' }
+        : { title: { text: 'nats per image (log scale)' }, type: 'log' },
       uirevision: 'elbo',
     }),
-    [],
+    [signed],
   );
   const describe = (s: Series) => terms.map((t) => `${t.label} ${nats(last(s, t.key))}`).join(', ');
   const summary =

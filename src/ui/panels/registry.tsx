@@ -29,6 +29,8 @@ import { TraversalPanel } from './TraversalPanel';
 
 /** PCA beside the linear AE: loaded only when a model with an affine decoder runs. */
 const PcaComparePanel = lazy(() => import('./PcaComparePanel'));
+/** The EM panel, loaded when a mixture model first shows it. */
+const EmPanel = lazy(() => import('./EmPanel'));
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -234,6 +236,23 @@ const ROWS: Record<PanelId, PanelRow> = {
         inspect={p.inspect}
         codes={p.caps!.codes!}
       />
+    ),
+  },
+  em: {
+    title: 'EM: the bound and the log-likelihood',
+    wide: true,
+    // A mixture model: the posterior over its components (the Bernoulli mixture).
+    applies: ({ caps }) => Boolean(caps?.responsibilities),
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the EM panel…</Panel>}>
+        <EmPanel
+          heading={h}
+          state={p.state}
+          inspect={p.inspect}
+          drawing={p.drawing}
+          components={p.caps!.codes?.size ?? p.settings.clusters}
+        />
+      </Suspense>
     ),
   },
   math: {

@@ -59,7 +59,9 @@ type Formula =
   | 'categorical-elbo'
   | 'vector-quantised'
   | 'reconstruction'
-  | 'principal-subspace';
+  | 'principal-subspace'
+  | 'k-means'
+  | 'mixture-em';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -68,6 +70,8 @@ type Formula =
  */
 export function formulaOf(t: ModelTraits): Formula {
   if (t.fitting === 'closed-form' && t.latent === 'continuous') return 'principal-subspace';
+  // Fitted by whole passes without gradients: Lloyd on squared error, or EM on a Bernoulli mixture.
+  if (t.fitting === 'iterative') return t.likelihoods[0] === 'bernoulli' ? 'mixture-em' : 'k-means';
   if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
   if (t.codebook) return 'vector-quantised';
   if (t.latent === 'continuous') return 'reconstruction';
@@ -85,6 +89,7 @@ export function objectiveTex(
   const { traits, settings } = MODEL_CATALOG[model];
   const reads = (key: (typeof settings)[number]) => settings.includes(key);
   const formula = formulaOf(traits);
+  if (formula === 'k-means' || formula === 'mixture-em') return clusteringTex(formula, test);
   if (formula === 'gaussian-elbo' || formula === 'categorical-elbo') {
     if (formula === 'gaussian-elbo') {
       lines.push(
@@ -165,6 +170,42 @@ export function objectiveTex(
     // A model that offers one likelihood uses it whatever the setting says.
     String.raw`\text{reconstruction: } ${reconTex(traits.likelihoods.includes(s.likelihood) ? s : { likelihood: traits.likelihoods[0]!, sigma: s.sigma })}`,
   );
+  return {
+    tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+    text,
+  };
+}
+
+/** K-means' squared error, or the mixture's log-likelihood and bound, with their test values. */
+function clusteringTex(
+  formula: 'k-means' | 'mixture-em',
+  test: TestTerms | null,
+): { tex: string; text: string } {
+  const lines: string[] = [];
+  let text: string;
+  if (formula === 'k-means') {
+    lines.push(
+      String.raw`J = \frac{1}{N}\sum_i \min_k \lVert x_i - c_k \rVert^2,\quad z(x) = \arg\min_k \lVert x - c_k \rVert^2,\ \hat x = c_{z(x)}`,
+    );
+    if (test)
+      lines.push(
+        String.raw`J = ${distanceTex(test.squaredError)}\ \text{squared error per image, summed over the pixels (test)}`,
+      );
+    text = test
+      ? `Squared error = ${distance(test.squaredError)} per image on the test digits (summed over the pixels).`
+      : 'Squared error per image between each digit and its nearest centroid.';
+  } else {
+    lines.push(
+      String.raw`\log p(x) = \log \textstyle\sum_k \pi_k \prod_p \mu_{kp}^{x_p}(1-\mu_{kp})^{1-x_p} \;\ge\; \mathrm{ELBO}(q) = \sum_k q_k\left[\log \pi_k p(x\mid k) - \log q_k\right]`,
+    );
+    if (test)
+      lines.push(
+        String.raw`-\log p(x) = ${natsTex(test.nll)},\quad \mathrm{ELBO}_{\text{after M}} = ${natsTex(test.elbo)},\quad \mathrm{ELBO}_{\text{after E}} = ${natsTex(test.elboE)}\ \text{nats per image (test)}`,
+      );
+    text = test
+      ? `−log p(x) = ${nats(test.nll)} nats per image on the test digits; the bound is ${nats(test.elbo)} after the M-step and ${nats(test.elboE)} after the E-step.`
+      : 'Exact log-likelihood of a mixture of Bernoullis and its evidence lower bound.';
+  }
   return {
     tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
     text,
