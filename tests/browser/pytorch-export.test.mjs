@@ -42,6 +42,8 @@ const CASES = [
   ['dvae', '--codes', '16', '--codeDim', '8', '--channels', '8', '--hard', 'true'],
   ['catvae', '--categorical', '10', '--classes', '5', '--binarize', 'dynamic'],
   ['pca', '--latent', '5'],
+  ['kmeans', '--clusters', '10'],
+  ['mixture', '--clusters', '10'],
 ];
 
 const MINUTE = 60_000;
@@ -78,7 +80,8 @@ async function check(args, i) {
   const cli = ['dist-cli/train.mjs', '--model', ...args, '--limit', '96', '--batch', '32'];
   await run(process.execPath, [...cli, '--epochs', '1', '--export-pytorch', dir]);
   const lab = await agrees(dir, args.join(' '));
-  const steps = args[0] === 'pca' ? 1 : 3; // 3 steps of 32 images, or PCA's one closed-form fit
+  // 3 steps of 32 images; the fitted models: one iteration per epoch.
+  const steps = ['pca', 'kmeans', 'mixture'].includes(args[0]) ? 1 : 3;
   assert.equal(lab.step, steps, `${args.join(' ')}: ${steps} steps`);
   const trained = await run(
     python,

@@ -44,8 +44,9 @@ describe('PyTorch export entries', () => {
     for (const v of VARIANTS) {
       const config = { ...TRAIN_DEFAULTS, ...small, ...v, model: kind };
       const model = createModel(config, 784);
-      const names = entry!.weights(config).map((w) => w.name);
-      expect(names).toHaveLength((model.savedVariables ?? model.variables).length);
+      const entries = entry!.weights(config);
+      expect(entries).toHaveLength((model.savedVariables ?? model.variables).length);
+      const names = entries.flatMap((w) => (w ? [w.name] : []));
       const state = entry!.state?.(config) ?? [];
       if (entry!.state) expect(state).toHaveLength(model.stateVariables?.length ?? 0);
       const all = [...names, ...state.flatMap((s) => (s ? [s.name] : []))];

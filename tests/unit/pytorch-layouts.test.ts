@@ -178,7 +178,6 @@ describe('TF.js → PyTorch layouts', () => {
       h,
       w,
       c,
-      extra,
     });
     expect(linJoined.shape).toEqual([n, h * w * c + extra]);
     const torchIn = Float32Array.from([...flatNchw, 0, 1, 0]);

@@ -18,8 +18,8 @@ import {
 } from './nets';
 
 export interface ExportEntry {
-  /** The saved variables' names and layouts, in order. */
-  weights(c: TrainConfig): WeightEntry[];
+  /** The saved variables' names and layouts, in order; null for those PyTorch need not load. */
+  weights(c: TrainConfig): (WeightEntry | null)[];
   /** The state variables' (EMA statistics …); null for those PyTorch need not load. */
   state?(c: TrainConfig): (WeightEntry | null)[];
   /** The file of public/pytorch/ with its class Model (uses common.py's pieces and CONFIG). */
@@ -58,6 +58,24 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
     // μ [1,P], W [P,d], λ [d], tr C [1]: PyTorch buffers of the same names and shapes.
     weights: () => ['mean', 'basis', 'variances', 'total'].map(plain),
     python: 'pca.py',
+  },
+  kmeans: {
+    weights: () => [plain('centroids')],
+    python: 'kmeans.py',
+  },
+  mixture: {
+    // θ (μ [K,P], log π [K]) and θ before the last M-step; the E-step statistics S, N, H are not
+    // needed to evaluate (the PyTorch fit recomputes them).
+    weights: () => [
+      plain('means'),
+      plain('log_weights'),
+      plain('prev_means'),
+      plain('prev_log_weights'),
+      null,
+      null,
+      null,
+    ],
+    python: 'mixture.py',
   },
   catvae: {
     weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),

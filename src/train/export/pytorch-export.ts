@@ -76,7 +76,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     ['common.py', 'main.py', 'train.py', entry.python, 'README.md'].map(input.templates),
   );
   const pairs = [
-    ...names.map((n, i) => ({ entry: n, variable: saved[i]! })),
+    ...names.flatMap((n, i) => (n ? [{ entry: n, variable: saved[i]! }] : [])),
     ...stateNames.flatMap((n, i) => (n ? [{ entry: n, variable: stateVars[i]! }] : [])),
   ];
   // Copies of the weights (a later assign gives a variable new data, not these) and the terms.
