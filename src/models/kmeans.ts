@@ -83,7 +83,9 @@ export class KMeans implements LatentModel {
   /**
    * k-means++ on the device: the first centroid a uniformly chosen image of the pool, each next
    * one an image drawn with probability ∝ D(x)², its squared distance to the nearest centroid so
-   * far (the draw: the first index where the running sum of D² passes u·ΣD²). No read-back.
+   * far. The draw is Gumbel-max: argmax_i (log D_i² + G_i) with G_i = −log(−log U_i) is index i
+   * with probability D_i² / Σ D² exactly; the uniforms U come from the seeded generator, so the
+   * same seed draws the same images. No read-back, and no running-sum kernel in the bundle.
    */
   seed(x: tf.Tensor2D): void {
     const { clusters: K, seed } = this.config;
@@ -107,14 +109,14 @@ export class KMeans implements LatentModel {
       tf.tidy(() => tf.slice(pool, [Math.floor(rng() * M), 0], [1, -1]) as tf.Tensor2D),
     ];
     let minD = tf.tidy(() => distTo(chosen[0]!)); //                                          [M]
+    const gumbel = new Float32Array(M);
     for (let k = 1; k < K; k++) {
-      const u = rng();
+      for (let i = 0; i < M; i++) gumbel[i] = -Math.log(-Math.log(rng() * (1 - 2e-7) + 1e-7));
       const [c, d] = tf.tidy(() => {
-        const run = tf.cumsum(minD); //                                                        [M]
-        const total = tf.slice(run, [M - 1], [1]);
-        const below = tf.sum(tf.cast(tf.less(run, tf.mul(total, u)), 'int32'));
-        const index = tf.cast(tf.minimum(below, tf.scalar(M - 1, 'int32')), 'int32');
-        const next = tf.gather(pool, tf.reshape(index, [1])) as tf.Tensor2D; //              [1, P]
+        // log 0 = −∞: an image already chosen (D² = 0) is never drawn again.
+        const keys = tf.add(tf.log(minD), tf.tensor1d(gumbel)); //                             [M]
+        const index = tf.reshape(tf.argMax(keys), [1]);
+        const next = tf.gather(pool, index) as tf.Tensor2D; //                                [1, P]
         return [next, tf.minimum(minD, distTo(next))];
       });
       minD.dispose();
@@ -157,11 +159,13 @@ export class KMeans implements LatentModel {
     const counts = await sizes.data();
     const empty: number[] = [];
     for (let k = 0; k < K; k++) if (counts[k] === 0) empty.push(k);
+    // Empty clusters take the images farthest from their centroid, farthest first (read back
+    // only when a cluster is empty, which is rare).
+    const farthest = empty.length > 0 ? await farthestImages(nearest, empty.length) : null;
     const next = tf.tidy(() => {
       const means = tf.div(sums, tf.reshape(tf.maximum(sizes, 1), [K, 1])) as tf.Tensor2D;
-      if (empty.length === 0) return means;
-      // Empty clusters take the images farthest from their centroid, farthest first.
-      const far = tf.topk(tf.concat(nearest), empty.length).indices; //                     [E]
+      if (!farthest) return means;
+      const far = tf.tensor1d(farthest, 'int32'); //                                          [E]
       const rows = tf.concat([means, tf.gather(x, far)]); //                          [K + E, P]
       const pick = new Int32Array(K);
       for (let k = 0; k < K; k++) pick[k] = k;
@@ -281,4 +285,13 @@ export class KMeans implements LatentModel {
   dispose(): void {
     this.centroids.dispose();
   }
+}
+
+/** The indices of the `count` largest distances over the chunks' [n] tensors, largest first. */
+async function farthestImages(chunks: tf.Tensor1D[], count: number): Promise<Int32Array> {
+  const all = tf.concat(chunks);
+  const d = await all.data();
+  all.dispose();
+  const order = Array.from(d.keys()).sort((a, b) => d[b]! - d[a]! || a - b);
+  return Int32Array.from(order.slice(0, count));
 }

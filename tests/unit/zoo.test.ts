@@ -23,10 +23,6 @@ const small: Partial<TrainConfig> = {
   classes: 5,
 };
 
-/** One step: an Adam step, or one iteration of a model fitted without gradients. */
-const advance = async (t: Trainer) =>
-  t.fitsWithoutGradients ? void (await t.fitStep()) : t.trainStep();
-
 describe.each(MODEL_KINDS)('%s', (model) => {
   const config: TrainConfig = { ...TRAIN_DEFAULTS, ...small, model };
 
