@@ -5,9 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { plotlyTrimPlugin } from './scripts/plotly-trim.ts';
 import { sizeReportPlugin } from './scripts/size-report.ts';
 import { tfjsKernelsPlugin } from './scripts/tfjs-kernels.ts';
+import { ISOLATION_HEADERS } from './src/core/cross-origin-isolation.ts';
 
 const datasetsDir = resolve(import.meta.dirname, 'datasets');
 
@@ -44,7 +46,10 @@ function datasetsPlugin(): Plugin {
   };
 }
 
-/** Copies datasets/ into the build output (build only, so test runners never write it). */
+/**
+ * Copies datasets/ into the build output (build only, so test runners never write it), when the
+ * bundle is written: before closeBundle, where the service worker's precache list is made.
+ */
 function datasetsCopyPlugin(): Plugin {
   let outDir = 'dist';
   return {
@@ -53,9 +58,10 @@ function datasetsCopyPlugin(): Plugin {
     configResolved(config) {
       outDir = resolve(config.root, config.build.outDir);
     },
-    async closeBundle() {
+    async writeBundle() {
       if (existsSync(datasetsDir)) {
-        await cp(datasetsDir, join(outDir, 'datasets'), { recursive: true });
+        // Real files, never links: dist/ is copied as it is onto other machines.
+        await cp(datasetsDir, join(outDir, 'datasets'), { recursive: true, dereference: true });
       }
     },
   };
@@ -125,14 +131,55 @@ function contentSecurityPolicyPlugin(): Plugin {
  * shares a WebAssembly.Memory with the training worker; src/backends/wasm/wasm-parallel-matmul.ts). Without
  * them (a host that does not send them) training runs on one thread, as before. require-corp
  * blocks only cross-origin no-cors subresources, which the app has none of: its dataset downloads
- * are CORS fetches. A static host should send the same two headers.
+ * are CORS fetches. A static host needs not send them: the service worker adds them.
  */
-export const CROSS_ORIGIN_ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+export const CROSS_ORIGIN_ISOLATION_HEADERS = { ...ISOLATION_HEADERS };
+
+/**
+ * The service worker (src/sw.ts) and the web app manifest. The worker precaches the app and the
+ * bundled MNIST, caches trained models at first use, and adds the isolation headers on hosts that
+ * send none. Registered by our own few lines (src/ui/service-worker.ts): an update waits for the
+ * reader's "Reload" (no silent skipWaiting).
+ */
+function serviceWorkerPlugin() {
+  return VitePWA({
+    strategies: 'injectManifest',
+    srcDir: 'src',
+    filename: 'sw.ts',
+    registerType: 'prompt',
+    injectRegister: false,
+    injectManifest: {
+      globPatterns: [
+        '**/*.{html,js,css,wasm,woff2,svg,png,webmanifest}',
+        'datasets/**/*.{json,gz}',
+      ],
+      globIgnores: ['pretrained/**', 'size-report.json'],
+      // The bundled MNIST's training images are the largest file (9.6 MB).
+      maximumFileSizeToCacheInBytes: 16 * 1024 * 1024,
+      rollupFormat: 'iife',
+    },
+    manifest: {
+      name: 'Latent Lab',
+      short_name: 'Latent Lab',
+      description: 'Train latent-variable models on MNIST in your browser.',
+      start_url: './',
+      scope: './',
+      display: 'standalone',
+      background_color: '#ffffff',
+      theme_color: '#332288',
+      icons: [
+        { src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+        { src: 'icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+      ],
+    },
+  });
+}
 
 export default defineConfig({
+  // Relative URLs throughout: the built app works from any folder of any static host.
+  base: './',
   plugins: [
     react(),
     datasetsPlugin(),
@@ -141,6 +188,7 @@ export default defineConfig({
     plotlyTrimPlugin(),
     // Prints the gzip size of every asset and the page-weight budget; writes size-report.json.
     sizeReportPlugin(),
+    serviceWorkerPlugin(),
   ],
   server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },

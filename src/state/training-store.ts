@@ -47,6 +47,8 @@ export interface TrainingState {
   step: number;
   epoch: number;
   imagesPerSecond: number;
+  /** The most threads a wasm matrix product has used (2: the page is cross-origin isolated). */
+  gemmThreads: number;
   /** Schedule values in force (β, KL weight, τ …). */
   schedule: Record<string, number>;
   train: Series;
@@ -95,6 +97,7 @@ export function initialState(): TrainingState {
     step: 0,
     epoch: 0,
     imagesPerSecond: 0,
+    gemmThreads: 1,
     schedule: {},
     train: emptySeries(),
     test: emptySeries(),
@@ -164,6 +167,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         step: msg.step,
         epoch: msg.epoch,
         imagesPerSecond: msg.imagesPerSecond,
+        gemmThreads: msg.gemmThreads ?? 1,
         schedule: msg.schedule,
         memory: msg.memory,
       };

@@ -10,6 +10,7 @@ import { Drawer } from './controls/Drawer';
 import { EmbedView } from './EmbedView';
 import { LecturePanels } from './panels/LecturePanels';
 import { Notices } from './controls/Notices';
+import { OfflineNotes } from './controls/OfflineNotes';
 import { RunFiles } from './controls/RunFiles';
 import { RunRecovery, SavedRunsList } from './controls/SavedRuns';
 import { StatusLine } from './controls/StatusLine';
@@ -127,6 +128,11 @@ export function App() {
             <span data-testid="backend" className="badge">
               {state.backend ?? '…'}
             </span>{' '}
+            {state.backend === 'wasm' && state.step > 0 ? (
+              <span data-testid="gemm-threads" data-threads={state.gemmThreads}>
+                · {state.gemmThreads === 2 ? 'two threads' : 'one thread'}{' '}
+              </span>
+            ) : null}
             <span className="backend-source" data-testid="backend-source">
               ({backendChoice.description})
             </span>
@@ -138,6 +144,7 @@ export function App() {
               </span>
             ) : null}
           </p>
+          <OfflineNotes />
           <Drawer label="Data, files and saved runs" title="Data, files and saved runs">
             <DeviceBenchmark
               settings={settings}

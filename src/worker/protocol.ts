@@ -124,6 +124,11 @@ export type WorkerResponse =
       schedule: Record<string, number>;
       /** tf.memory() after this read-back (read-only debug value for leak checks). */
       memory: DeviceMemory;
+      /**
+       * 2 once a wasm matrix product has run on two threads in this worker (a cross-origin
+       * isolated page: backends/wasm/wasm-gemm-team), else 1.
+       */
+      gemmThreads?: number;
     }
   | { type: 'eval'; runId: number; result: EvalResult }
   /** After every new model: which inspect questions it can answer. */

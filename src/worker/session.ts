@@ -18,6 +18,7 @@ import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
+import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import {
@@ -330,6 +331,7 @@ export class TrainingSession {
       imagesPerSecond: this.meter.rate(),
       schedule: t.scheduleValues(),
       memory: this.memory(),
+      gemmThreads: parallelMatMulStats().twoThreadCalls > 0 ? 2 : 1,
     });
     const headline = Object.values(metrics.terms)[0] ?? [];
     const bad = headline.findIndex((v) => !Number.isFinite(v));

@@ -32,8 +32,11 @@ export async function startServer() {
   return { url: url.replace(/\/$/, ''), close: () => server.close() };
 }
 
-/** Launches headless Chromium with a fresh profile; `extraArgs` e.g. ['--enable-unsafe-webgpu']. */
-export async function launch(extraArgs = []) {
+/**
+ * Launches headless Chromium with a fresh profile; `extraArgs` e.g. ['--enable-unsafe-webgpu'];
+ * `options` more of Playwright's context options (e.g. { serviceWorkers: 'block' }).
+ */
+export async function launch(extraArgs = [], options = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'latent-lab-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromePath(),
@@ -49,6 +52,7 @@ export async function launch(extraArgs = []) {
       '--disable-quic',
       ...extraArgs,
     ],
+    ...options,
   });
   return {
     context,
@@ -117,4 +121,66 @@ export async function waitFor(fn, ms, what) {
 export async function openDrawer(page) {
   const toggle = page.getByTestId('drawer-toggle');
   if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * A plain static file server, as a course web space or GitHub Pages is: `dir` under the URL
+ * folder `prefix` (e.g. '/course/lab/'), a Content-Type by extension and nothing else: no
+ * COOP/COEP, no CSP, no rewrites. Counts the requests it answers (`requests`); `overrides`
+ * (URL path → bytes) stands in for files of a new deploy.
+ */
+export async function startStaticServer(dir, prefix = '/') {
+  const { createServer } = await import('node:http');
+  const { readFile, stat } = await import('node:fs/promises');
+  const { extname, normalize, resolve } = await import('node:path');
+  const root = resolve(dir);
+  const requests = [];
+  const overrides = new Map();
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    requests.push(path);
+    if (`${path}/` === prefix) {
+      res.writeHead(301, { Location: prefix }).end();
+      return;
+    }
+    if (!path.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    let file = normalize(resolve(root, `./${path.slice(prefix.length)}`));
+    try {
+      if (!file.startsWith(root)) throw new Error('outside');
+      if (!overrides.has(path) && (await stat(file)).isDirectory())
+        file = resolve(file, 'index.html');
+      const body = overrides.get(path) ?? (await readFile(file));
+      const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+      res.writeHead(200, { 'Content-Type': type, 'Content-Length': body.length }).end(body);
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    url: `http://127.0.0.1:${port}${prefix}`,
+    requests,
+    overrides,
+    close: () =>
+      new Promise((r) => {
+        server.close(r);
+        server.closeAllConnections();
+      }),
+  };
 }

@@ -2,9 +2,10 @@
  * The codebook atlas: each code decoded alone (every position set to code k), in order of code
  * index or most used first. Pointing at a tile names its code and how often it is used.
  */
-import { useId, useMemo, useState, type MouseEvent } from 'react';
+import { useId, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { ImageBatch } from '../../contracts/inspect';
 import { usageByCount } from '../code-usage';
+import { FigureDownloads } from './FigureDownloads';
 import { ImageGrid } from './ImageGrid';
 
 type AtlasOrder = 'index' | 'usage';
@@ -30,6 +31,7 @@ export function CodebookAtlas({
   const id = useId();
   const [order, setOrder] = useState<AtlasOrder>('index');
   const [hover, setHover] = useState<number | null>(null);
+  const figure = useRef<HTMLDivElement>(null);
   const K = images?.count ?? 0;
   const codes = useMemo(() => {
     const byIndex = Array.from({ length: K }, (_, k) => k);
@@ -75,13 +77,25 @@ export function CodebookAtlas({
             <option value="usage">most used first</option>
           </select>
         </label>
+        <FigureDownloads
+          target={figure}
+          what="the codebook atlas"
+          title={`Latent Lab: codebook atlas, ${K} codes`}
+          fileBase="codebook-atlas"
+          disabled={K === 0}
+        />
         <p className="diag-note" aria-live="off">
           {hover === null
             ? 'Point at a tile to see its code.'
             : `code ${hover}${usage?.[hover] !== undefined ? ` · ${usage[hover]!.toLocaleString('en')} positions on the test digits` : ''}`}
         </p>
       </div>
-      <div className="diag-atlas-canvas" onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
+      <div
+        ref={figure}
+        className="diag-atlas-canvas"
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+      >
         <ImageGrid
           images={shown}
           columns={columns}

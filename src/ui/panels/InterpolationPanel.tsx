@@ -22,7 +22,6 @@ import {
   type Drawing,
   type LiveStep,
 } from './generative-digits';
-import { downloadFiguresPng } from './interpolation-export';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 import { sendSignal } from '../lessons/signals';
@@ -112,11 +111,17 @@ export function InterpolationPanel(props: InterpolationPanelProps) {
   const onExport = () => {
     if (!exportRoot.current) return;
     setExportError(null);
-    downloadFiguresPng(
-      exportRoot.current,
-      `Latent Lab: interpolation from ${nameA} to ${nameB}, ${stepText}`,
-      `interpolation-step-${live.step ?? 0}.png`,
-    ).catch((err: unknown) => setExportError(`Export failed: ${(err as Error).message}`));
+    const root = exportRoot.current;
+    import('./figure-export')
+      .then((m) =>
+        m.downloadFigure(
+          root,
+          `Latent Lab: interpolation from ${nameA} to ${nameB}, ${stepText}`,
+          `interpolation-step-${live.step ?? 0}.png`,
+          'png',
+        ),
+      )
+      .catch((err: unknown) => setExportError(`Export failed: ${(err as Error).message}`));
   };
 
   return (

@@ -4,9 +4,10 @@
  * latent of more than 2 dimensions the plane is the probe digits' first two principal
  * components, or two chosen dimensions (the others at 0). Continuous latents only.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Inspect } from '../use-inspection';
 import { useInspection } from '../use-inspection';
+import { FigureDownloads } from './FigureDownloads';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import { coord, type LiveStep } from './generative-digits';
@@ -29,6 +30,7 @@ export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPan
   const [plane, setPlane] = useState<Plane>('pca');
   const [dimX, setDimX] = useState(0);
   const [dimY, setDimY] = useState(1);
+  const figure = useRef<HTMLElement>(null);
   const many = latentDim > 2;
   // Keep chosen dimensions valid when the model (and its latent size) changes.
   const dx = Math.min(dimX, latentDim - 1);
@@ -122,8 +124,15 @@ export function ManifoldPanel({ heading, inspect, live, latentDim }: ManifoldPan
             ) : null}
           </>
         ) : null}
+        <FigureDownloads
+          target={figure}
+          what="the manifold"
+          title={`Latent Lab: the learned manifold, ${an} × ${an}, step ${live.step ?? 0}`}
+          fileBase={`manifold-step-${live.step ?? 0}`}
+          disabled={!answer}
+        />
       </div>
-      <figure className="gen-figure gen-fit" aria-busy={pending}>
+      <figure ref={figure} className="gen-figure gen-fit" aria-busy={pending}>
         <ImageGrid
           images={answer?.images ?? null}
           columns={Math.max(1, an)}

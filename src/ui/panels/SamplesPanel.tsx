@@ -3,9 +3,10 @@
  * the codes for an AE, random codes for the discrete models (the answer names its source).
  * The seed is fixed until "New samples", so the grid changes because the model learns.
  */
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Inspect } from '../use-inspection';
 import { useInspection } from '../use-inspection';
+import { FigureDownloads } from './FigureDownloads';
 import { GenerativeStatus } from './GenerativeStatus';
 import { ImageGrid } from './ImageGrid';
 import type { LiveStep } from './generative-digits';
@@ -26,6 +27,7 @@ export function SamplesPanel({
   live: LiveStep;
 }) {
   const [seed, setSeed] = useState(1);
+  const figure = useRef<HTMLElement>(null);
   const { answer, error, pending } = useInspection(
     inspect,
     'samples',
@@ -47,8 +49,15 @@ export function SamplesPanel({
         >
           New samples
         </button>
+        <FigureDownloads
+          target={figure}
+          what="the samples"
+          title={`Latent Lab: samples, step ${live.step ?? 0}`}
+          fileBase={`samples-step-${live.step ?? 0}`}
+          disabled={!answer}
+        />
       </div>
-      <figure className="gen-figure gen-fit" aria-busy={pending}>
+      <figure ref={figure} className="gen-figure gen-fit" aria-busy={pending}>
         <ImageGrid
           images={answer?.images ?? null}
           columns={COLUMNS}
