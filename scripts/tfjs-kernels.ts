@@ -38,10 +38,6 @@ export const TFJS_KERNELS: readonly string[] = [
   // Small and common, so that a minor change to a model does not need this list at once.
   ...['Minimum', 'Min', 'Prod', 'NotEqual', 'LogicalOr', 'Sign', 'Reciprocal', 'Rsqrt'],
   ...['Softplus', 'StridedSlice', 'IsNan', 'Round'],
-  // K-means: the k-means++ draw (a running sum) and the farthest images for empty clusters.
-  ...['Cumsum', 'TopK'],
-  // GLO's sparse code steps (ops/sparse-rows.ts).
-  'TensorScatterUpdate',
 ];
 
 /** Kernel file names (dist/kernels/<file>.js) that differ from the kernel's name. */

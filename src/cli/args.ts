@@ -33,11 +33,6 @@ const OWN_FLAGS = {
     default: 'mnist',
   },
   epochs: { value: 'a whole number ≥ 1', hint: 'Passes over the training set', default: '10' },
-  iterations: {
-    value: 'a whole number ≥ 1',
-    hint: 'Models fitted without gradients (PCA, k-means, EM): iterations, each one pass (= --epochs); stops early once converged',
-    default: 'the epochs',
-  },
   'eval-iw': {
     value: 'a whole number ≥ 0',
     hint: 'K samples of the importance-weighted bound test.iw (VAE; 0 = off)',
@@ -128,7 +123,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     help,
     config: trainConfigOf(settings),
     dataset: settings.dataset,
-    epochs: int('iterations', int('epochs', 10, 1), 1),
+    epochs: int('epochs', 10, 1),
     evalIw: int('eval-iw', 0, 0),
     evalIwEvery: int('eval-iw-every', 0, 0),
     save: own.get('save') ?? null,

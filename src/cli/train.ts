@@ -106,10 +106,8 @@ async function main(): Promise<void> {
         sums[k] = (sums[k] ?? 0) + v.reduce((a, b) => a + b, 0);
       steps += m.steps.length;
     };
-    let converged = false;
     while (trainer.epoch < epoch) {
-      if (trainer.fitsWithoutGradients) converged = await trainer.fitStep();
-      else trainer.trainStep();
+      trainer.trainStep();
       if (trainer.pendingSteps >= 50) await accumulate();
       events.push(...(await trainer.maintain()));
     }
@@ -137,15 +135,13 @@ async function main(): Promise<void> {
       }
       test.iw = sum / testX.shape[0];
     }
-    // A model that reports it (GLO, whose test codes are found by optimisation) is not asked twice.
-    const squaredError =
-      test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX));
+    const squaredError = await reconstructionSquaredError(trainer.model, testX);
     const line: Record<string, unknown> = {
       epoch,
       step: trainer.step,
       train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
       test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
-      imagesPerSec: Math.round((steps * trainer.imagesPerStep) / seconds),
+      imagesPerSec: Math.round((steps * config.batchSize) / seconds),
       // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
       testSquaredError: round(squaredError),
       // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
@@ -170,10 +166,7 @@ async function main(): Promise<void> {
       const { data, dims } = await embedSplit(trainer.model, auX);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }
-    if (trainer.fitsWithoutGradients) line.converged = converged;
-    if (trainer.fitInfo) Object.assign(line, trainer.fitInfo); // e.g. k-means' cluster sizes
     console.log(JSON.stringify(line));
-    if (converged) break; // a fitted model at rest: further iterations would repeat this line
   }
   if (opts.save) {
     const { meta, weights } = await encodeCheckpoint(trainer.model, config, {

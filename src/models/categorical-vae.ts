@@ -146,11 +146,6 @@ export class CategoricalVae implements LatentModel {
     });
   }
 
-  /** Decodes code distributions y (rows on the simplex): y → decoder → sigmoid.   [B,N,K] → [B,784] */
-  decodeSoft(y: tf.Tensor3D): tf.Tensor2D {
-    return tf.tidy(() => tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D);
-  }
-
   /** log q(c | x): the encoder logits, log-softmax normalised.   x [B,784] → [B,N,K] */
   codeLogits(x: tf.Tensor2D): tf.Tensor3D {
     return tf.tidy(() => tf.logSoftmax(this.logits(x), -1) as tf.Tensor3D);

@@ -52,11 +52,7 @@ export async function measureTrainingRate(
   const trainer = new Trainer(dataset, config);
   try {
     await trainer.prepare();
-    // A model fitted without gradients steps by whole passes (fitStep): one per round.
-    const fits = trainer.fitsWithoutGradients;
-    const perRound = fits ? 1 : stepsPerRound;
-    const advance = async () => (fits ? void (await trainer.fitStep()) : trainer.trainStep());
-    await advance();
+    trainer.trainStep();
     const first = await trainer.flush();
     const firstStepMs = performance.now() - t0;
     const firstTerms = Object.fromEntries(
@@ -64,9 +60,9 @@ export async function measureTrainingRate(
     );
     const round = async (): Promise<number> => {
       const start = performance.now();
-      for (let i = 0; i < perRound; i++) await advance();
+      for (let i = 0; i < stepsPerRound; i++) trainer.trainStep();
       await trainer.flush();
-      return (performance.now() - start) / perRound;
+      return (performance.now() - start) / stepsPerRound;
     };
     for (let i = 0; i < warmupRounds; i++) await round();
     const afterWarmup = tf.memory().numTensors;
@@ -81,7 +77,7 @@ export async function measureTrainingRate(
     return {
       backend: tf.getBackend(),
       batchSize: config.batchSize,
-      imagesPerSec: (trainer.imagesPerStep * 1000) / median(stepMs),
+      imagesPerSec: (config.batchSize * 1000) / median(stepMs),
       stepMs,
       firstStepMs,
       numTensors: { before, afterWarmup, after },

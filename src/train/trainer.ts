@@ -2,8 +2,6 @@
  * Trains any model of the zoo on a dataset that lives on the device. One step = an on-device gather of
  * shuffled indices, one tidy, one Adam update. Loss terms stay on the device until flush()
  * reads them back asynchronously, so the loop never waits on the device per step.
- * A model fitted without gradients (`model.fit`: PCA, k-means, EM) steps by `await fitStep()`
- * instead: one iteration over the whole training set = one step = one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { activeUnits } from '../core/active-units';
@@ -78,10 +76,6 @@ export class Trainer {
   private initialized = false;
   private epochCount = 0;
   private pending: { step: number; terms: tf.Tensor1D }[] = [];
-  /** The latest fit iteration's other numbers (FitResult.info), for the CLI's line. */
-  fitInfo: Record<string, number | number[] | null> | null = null;
-  /** Events of fit iterations not yet taken by maintain(). */
-  private fitEvents: string[] = [];
   /** Seed of the fixed evaluation noise, the same at every evaluation. */
   private static readonly EVAL_SEED = 777;
 
@@ -92,17 +86,16 @@ export class Trainer {
     this.width = dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
+    this.model = createModel(config, P);
+    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
+    this.optimizer = tf.train.adam(config.learningRate);
+    this.rng = mulberry32(config.seed);
+    this.order = permutation(this.trainCount, this.rng);
 
     // The whole training set is uploaded once; batches are gathers on the device.
     const pixels = toFloatPixels(dataset.train.images, 0, this.trainCount, P);
     if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
     this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
-
-    this.model = createModel(config, P, this.trainX);
-    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
-    this.optimizer = tf.train.adam(config.learningRate);
-    this.rng = mulberry32(config.seed);
-    this.order = permutation(this.trainCount, this.rng);
 
     const probes = probeSet(dataset, config.binarize);
     this.probeX = probes.x;
@@ -228,45 +221,8 @@ export class Trainer {
     }
   }
 
-  /** Whether the model is fitted without gradients (model.fit): step with fitStep(), not trainStep(). */
-  get fitsWithoutGradients(): boolean {
-    return this.model.fit !== undefined;
-  }
-
-  /** Images one step looks at (for images/s): a batch, or the whole training set for fitStep. */
-  get imagesPerStep(): number {
-    return this.model.fit ? this.trainCount : this.config.batchSize;
-  }
-
-  /**
-   * One iteration of a model fitted without gradients (model.fit) over the whole training set:
-   * step and epoch advance by one, its terms wait for flush() like a gradient step's. Resolves
-   * to whether the model has converged (see FitResult).
-   */
-  async fitStep(): Promise<boolean> {
-    const fit = this.model.fit?.bind(this.model);
-    if (!fit) throw new Error('this model trains by gradient steps (trainStep), not fitStep');
-    const step = this.stepCount + 1;
-    const { terms, converged, info, events } = await fit(this.trainX, {
-      iteration: step,
-      seed: this.config.seed * 1_000_003 + step,
-    });
-    const values = this.termKeys.map((k) => {
-      const v = terms[k];
-      if (v === undefined) throw new Error(`the fit did not report its "${k}" term`);
-      return v;
-    });
-    this.pending.push({ step, terms: tf.tensor1d(values) });
-    this.stepCount = step;
-    this.epochCount++;
-    this.fitInfo = info ?? null;
-    this.fitEvents.push(...(events ?? []));
-    return converged;
-  }
-
   /** One Adam step on one batch. Leaves one [T] tensor of loss terms pending until flush(). */
   trainStep(): void {
-    if (this.model.fit) throw new Error('this model is fitted without gradients: use fitStep()');
     const idx = this.nextBatchIndices();
     const step = this.stepCount + 1;
     const noiseSeed = this.config.seed * 1_000_003 + step;
@@ -274,11 +230,10 @@ export class Trainer {
       const x = this.batchOf(idx, step); // [B, P]
       if (step === 1 && !this.initialized) this.model.initialize?.(x); // e.g. k-means codebook
       this.initialized = true;
-      const indices = tf.tensor1d(idx, 'int32'); // [B] rows of the training set (GLO's codes)
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const out = this.model.loss(x, { step, seed: noiseSeed, training: true, indices });
+          const out = this.model.loss(x, { step, seed: noiseSeed, training: true });
           kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
           return out.total;
         },
@@ -297,7 +252,6 @@ export class Trainer {
    * training images. Returns the events to report; reads back, so call it between steps.
    */
   async maintain(): Promise<string[]> {
-    if (this.fitEvents.length) return this.fitEvents.splice(0); // a fit iteration's events
     if (!this.model.maintain || this.stepCount === 0 || this.stepCount % MAINTAIN_EVERY !== 0)
       return [];
     const idx = permutation(this.trainCount, this.rng).subarray(0, MAINTAIN_BATCH);
@@ -307,11 +261,6 @@ export class Trainer {
     } finally {
       x.dispose();
     }
-  }
-
-  /** The first n training images (a new tensor the caller disposes).   [min(n, N), P] */
-  trainingImages(n: number): tf.Tensor2D {
-    return tf.slice(this.trainX, [0, 0], [Math.min(n, this.trainCount), this.pixels]);
   }
 
   /** Schedule values (β, KL weight, τ …) at the current step. */

@@ -18,7 +18,6 @@ import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
-import { InferenceJobs } from '../train/infer/jobs';
 import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
@@ -68,8 +67,6 @@ export class TrainingSession {
   /** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
   private readonly channel = new MessageChannel();
   private readonly wakers: (() => void)[] = [];
-  /** Inference by optimisation's state between the page's `infer` questions. */
-  private readonly inference = new InferenceJobs();
 
   /** `memory` reads the device's memory use (backends/setup's deviceMemory in the worker). */
   constructor(
@@ -216,7 +213,7 @@ export class TrainingSession {
     if (!trainer) return;
     const id = req.id;
     try {
-      const answer = await inspect(trainer, req.query, this.inference);
+      const answer = await inspect(trainer, req.query);
       this.post({ type: 'inspection', runId: this.runId, id, answer }, transferablesOf(answer));
     } catch (err) {
       this.post({ type: 'inspection', runId: this.runId, id, error: (err as Error).message });
@@ -226,7 +223,6 @@ export class TrainingSession {
   /** Stops training and releases every tensor of the run (the dataset's too). */
   async dispose(): Promise<void> {
     await this.pause();
-    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = null;
     this.channel.port1.close();
@@ -255,7 +251,6 @@ export class TrainingSession {
   /** The one way a new run comes in (see the top of this file). */
   private async swapIn(next: NextRun, announce?: () => void): Promise<void> {
     await this.pause();
-    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = next.trainer;
     this.config = next.config;
@@ -291,12 +286,7 @@ export class TrainingSession {
       await t.prepare(); // the model's first-batch initialisation, read back asynchronously
       while (healthy && (this.playing || this.stepsToRun > 0)) {
         if (!this.playing) this.stepsToRun--;
-        if (!t.fitsWithoutGradients) t.trainStep();
-        else if (await t.fitStep()) {
-          // Converged (PCA's one fit, Lloyd or EM at rest): nothing to train on for.
-          this.playing = false;
-          this.stepsToRun = 0;
-        }
+        t.trainStep();
         const now = performance.now();
         if (now - this.lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
           healthy = await this.flushMetrics(t, c);
@@ -331,7 +321,7 @@ export class TrainingSession {
     const now = performance.now();
     this.lastFlush = now;
     if (!metrics) return true;
-    this.meter.add(now, metrics.steps.length * t.imagesPerStep);
+    this.meter.add(now, metrics.steps.length * c.batchSize);
     this.post({
       type: 'metrics',
       runId: this.runId,

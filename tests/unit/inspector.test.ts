@@ -7,7 +7,7 @@ import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import type { InspectAnswer, InspectQuery } from '../../src/contracts/inspect';
 import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
-import { dataset, expectImages, small, step } from './inspect-fixtures';
+import { dataset, expectImages, small } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
@@ -27,7 +27,6 @@ const QUERIES: InspectQuery[] = [
   { kind: 'codebookAtlas' },
   { kind: 'codeMap', probes: [0, 3, 5] },
   { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
-  { kind: 'responsibilities', digit: { probe: 3 } },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -36,10 +35,6 @@ const ANSWERS: Record<ModelKind, string[]> = {
   vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
-  pca: ['encode', 'samples', ...CONTINUOUS],
-  kmeans: ['encode', 'samples', 'codebookAtlas', 'codeMap'],
-  mixture: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'responsibilities'],
-  glo: ['encode', 'samples', ...CONTINUOUS],
 };
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
@@ -47,10 +42,6 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vqvae: [49, 7, 7, 8],
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
-  pca: null,
-  kmeans: [1, 1, 1, 10],
-  mixture: [1, 1, 1, 10],
-  glo: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -90,11 +81,9 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.source).toBe(
         model === 'vae'
           ? 'prior N(0, I)'
-          : model === 'ae' || model === 'pca'
+          : model === 'ae'
             ? 'Gaussian fitted to the codes'
-            : model === 'mixture'
-              ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
-              : 'uniformly random codes',
+            : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
@@ -114,11 +103,6 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect([answer.codebookSize, answer.positions]).toEqual([K, positions]);
       expect(answer.tau).toBe((q as { tau: number }).tau);
       return;
-    case 'responsibilities':
-      expect(answer.probs).toHaveLength(K);
-      expect(answer.probs.every((p) => p >= 0 && p <= 1)).toBe(true);
-      expect(answer.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
-      return;
   }
 }
 
@@ -126,7 +110,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
   let trainer: Trainer;
   beforeAll(async () => {
     trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model });
-    await step(trainer);
+    trainer.trainStep();
     await trainer.flush();
     await trainer.evaluate();
   }, 300_000); // conv models step slowly on the CPU backend
@@ -134,7 +118,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
 
   it('reports its capabilities', () => {
     const c = capabilitiesOf(trainer);
-    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' || model === 'pca' ? 2 : 0);
+    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' ? 2 : 0);
     const codes = CODES[model];
     expect(c.codes).toEqual(
       codes && { positions: codes[0], gridHeight: codes[1], gridWidth: codes[2], size: codes[3] },
@@ -153,7 +137,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
         expect(answer.kind).toBe(kind);
         checkShapes(answer, q, model);
       } else {
-        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE|mixture)/);
+        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE)/);
       }
       expect(tf.memory().numTensors).toBe(before);
     },

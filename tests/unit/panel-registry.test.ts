@@ -16,55 +16,16 @@ import { LECTURE_PANELS, panelsFor } from '../../src/ui/panels/registry';
  * the real models; the sizes here are the defaults').
  */
 const grid = { positions: 49, gridHeight: 7, gridWidth: 7, size: 512 };
-const latent = { kind: 'continuous', size: 2, encoder: true, editable: true } as const;
-const zE = { kind: 'pre-quantised', size: 49 * 64, encoder: true, editable: true } as const;
-const logits = (size: number) =>
-  ({ kind: 'categorical', size, encoder: true, editable: false }) as const;
 const CAPS: Record<ModelKind, InspectCapabilities> = {
-  vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, inference: latent },
-  ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false, inference: latent },
-  pca: {
-    latentDim: 2,
-    codes: null,
-    gumbel: false,
-    preQuantised: false,
-    affineDecoder: true,
-    inference: latent,
-  },
-  glo: {
-    latentDim: 2,
-    codes: null,
-    gumbel: false,
-    preQuantised: false,
-    inference: { ...latent, encoder: false },
-  },
-  vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true, inference: zE },
-  dvae: {
-    latentDim: 0,
-    codes: grid,
-    gumbel: true,
-    preQuantised: false,
-    inference: logits(49 * 512),
-  },
+  vae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  ae: { latentDim: 2, codes: null, gumbel: false, preQuantised: false },
+  vqvae: { latentDim: 0, codes: grid, gumbel: false, preQuantised: true },
+  dvae: { latentDim: 0, codes: grid, gumbel: true, preQuantised: false },
   catvae: {
     latentDim: 0,
     codes: { positions: 30, gridHeight: 1, gridWidth: 30, size: 10 },
     gumbel: true,
     preQuantised: false,
-    inference: logits(300),
-  },
-  kmeans: {
-    latentDim: 0,
-    codes: { positions: 1, gridHeight: 1, gridWidth: 1, size: 10 },
-    gumbel: false,
-    preQuantised: false,
-  },
-  mixture: {
-    latentDim: 0,
-    codes: { positions: 1, gridHeight: 1, gridWidth: 1, size: 10 },
-    gumbel: false,
-    preQuantised: false,
-    responsibilities: true,
   },
 };
 
@@ -77,24 +38,16 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['elbo', 'Loss terms', ALL],
   ['latent', 'Latent space', ALL],
   ['recon', 'Reconstructions', ALL],
-  ['pca', 'PCA and the linear autoencoder', ['pca']],
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
-  ['manifold', 'Manifold', ['vae', 'ae', 'pca', 'glo']],
+  ['manifold', 'Manifold', ['vae', 'ae']],
   ['samples', 'Samples', ALL],
-  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
-  ['traversal', 'Latent traversal', ['vae', 'ae', 'pca', 'glo']],
+  ['interp', 'Interpolation', ['vae', 'ae', 'vqvae']],
+  ['traversal', 'Latent traversal', ['vae', 'ae']],
   ['draw', 'Draw your own digit', ALL],
-  [
-    'infer',
-    'Inference by optimisation and restoration',
-    ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'pca', 'glo'],
-  ],
-  ['edit', 'Editing by latent directions', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
   ['collapse', 'Posterior collapse', ['vae']],
-  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
-  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
+  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae']],
+  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae']],
   ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
-  ['em', 'EM: the bound and the log-likelihood', ['mixture']],
   ['math', 'Objective', ALL],
 ];
 

@@ -25,11 +25,6 @@ export const LESSON_SIGNALS = [
   'tau-slider-moved', // the Gumbel panel's τ slider moved
   'manifold-grid-changed', // the manifold's grid size or plane changed
   'samples-refreshed', // "New samples" pressed
-  'em-digit-picked', // the EM panel's digit changed
-  'inference-run', // inference by optimisation started with nothing erased
-  'restoration-run', // inference started on a digit with pixels erased
-  'edit-groups-changed', // the editing panel's groups changed
-  'edit-slider-moved', // the editing panel's t slider moved
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 
