@@ -3,7 +3,6 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, resolve } from 'node:path';
-import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { plotlyTrimPlugin } from './scripts/plotly-trim.ts';
@@ -181,7 +180,6 @@ export default defineConfig({
   // Relative URLs throughout: the built app works from any folder of any static host.
   base: './',
   plugins: [
-    react(),
     datasetsPlugin(),
     datasetsCopyPlugin(),
     contentSecurityPolicyPlugin(),
@@ -190,6 +188,18 @@ export default defineConfig({
     sizeReportPlugin(),
     serviceWorkerPlugin(),
   ],
+  // The UI is written against React's API and rendered by Preact through preact/compat: the same
+  // components for about 60 kB gzip less than react-dom 19 (docs/DESIGN.md, "Rendering"). JSX
+  // compiles to react/jsx-runtime (tsconfig "jsx": "react-jsx"), which lands here too.
+  resolve: {
+    alias: [
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+      { find: /^react$/, replacement: 'preact/compat' },
+    ],
+  },
   server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   // plotly.js's CommonJS sources refer to Node's `global`.

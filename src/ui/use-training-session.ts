@@ -3,7 +3,7 @@
  * mirrored into React state, its saved runs into the list the Runs panel shows, and the
  * actions the controls need. Everything that happens to a run is decided in the session.
  */
-import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Settings } from '../state/settings';
 import type { BackendName, TrainConfig } from '../contracts/config';
 import { TrainingClient } from '../worker/client';
@@ -98,12 +98,30 @@ export function useTrainingSession(
   const initialRef = useRef({ settings: initial, backendIsDefault: initialBackendIsDefault });
 
   useEffect(() => {
-    // Training's steady stream (loss curves, evaluations) re-renders most panels: as a
-    // transition React renders it in slices between input events instead of in one task.
-    const stop = store.listen((s, lowPriority) => {
-      if (lowPriority) startTransition(() => setState(s));
-      else setState(s);
+    // Training's steady stream (loss curves, evaluations) re-renders most panels: it is
+    // coalesced to one render per animation frame, the latest state winning; anything else
+    // (a click, a notice, a phase change) renders at once and supersedes a waiting frame.
+    let frame = 0;
+    let waiting: TrainingState | null = null;
+    const stopListening = store.listen((s, lowPriority) => {
+      if (!lowPriority) {
+        if (frame) cancelAnimationFrame(frame);
+        frame = 0;
+        waiting = null;
+        setState(s);
+        return;
+      }
+      waiting = s;
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        if (waiting) setState(waiting);
+        waiting = null;
+      });
     });
+    const stop = () => {
+      if (frame) cancelAnimationFrame(frame);
+      stopListening();
+    };
     const session = new RunSession({
       createClient: (onResponse, onCrash) => new TrainingClient(onResponse, onCrash),
       store,
