@@ -34,7 +34,8 @@ const spec = (over: Partial<InferSpec> = {}): InferSpec => ({
 
 type Infer = Extract<InspectAnswer, { kind: 'infer' }>;
 
-for (const model of MODEL_KINDS) {
+// The conditional VAE decodes given a label, so it offers no code to infer (checked below).
+for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
   describe(`${model}`, () => {
     let trainer: Trainer;
     const jobs = new InferenceJobs();
@@ -187,6 +188,37 @@ for (const model of MODEL_KINDS) {
     });
   });
 }
+
+describe('the conditional VAE', () => {
+  let trainer: Trainer;
+  beforeAll(() => {
+    trainer = new Trainer(dataset(24), {
+      ...TRAIN_DEFAULTS,
+      ...small,
+      model: 'cvae',
+      latentDim: 2,
+    });
+    trainer.trainStep();
+  });
+  afterAll(() => trainer.dispose());
+
+  it('offers no inference or editing, and says so', async () => {
+    expect(capabilitiesOf(trainer).inference).toBeNull();
+    const jobs = new InferenceJobs();
+    await expect(
+      inspect(trainer, { kind: 'infer', job: 1, spec: spec(), steps: 1, restart: true }, jobs),
+    ).rejects.toThrow(/needs a model with a decoder/);
+    jobs.dispose();
+    await expect(
+      inspect(trainer, {
+        kind: 'direction',
+        groups: { by: 'label', a: 1, b: 7 },
+        digit: { probe: 0 },
+        values: [0, 1],
+      }),
+    ).rejects.toThrow(/continuous codes/);
+  });
+});
 
 describe('the direction against a direct computation, and a model without an encoder', () => {
   let trainer: Trainer;
