@@ -8,7 +8,7 @@ import type { InferSpec, InspectAnswer, InspectQuery } from '../../src/contracts
 import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { InferenceJobs } from '../../src/train/infer/jobs';
 import { Trainer } from '../../src/train/trainer';
-import { dataset, expectImages, small } from './inspect-fixtures';
+import { dataset, expectImages, small, step } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
@@ -19,7 +19,13 @@ const KINDS = {
   vqvae: 'pre-quantised',
   dvae: 'categorical',
   catvae: 'categorical',
+  pca: 'continuous',
+  glo: 'continuous',
 } as const;
+/** Models that offer no code to infer: clusters (k-means, the mixture) and the conditional VAE. */
+const NONE = ['kmeans', 'mixture', 'cvae'] as const;
+/** GLO has no encoder: no one-shot code, and directions from inferred codes. */
+const hasEncoder = (model: string) => model !== 'glo';
 
 const spec = (over: Partial<InferSpec> = {}): InferSpec => ({
   digit: { probe: 3 },
@@ -34,14 +40,13 @@ const spec = (over: Partial<InferSpec> = {}): InferSpec => ({
 
 type Infer = Extract<InspectAnswer, { kind: 'infer' }>;
 
-// The conditional VAE decodes given a label, so it offers no code to infer (checked below).
-for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
+for (const model of MODEL_KINDS.filter((m) => !(NONE as readonly string[]).includes(m))) {
   describe(`${model}`, () => {
     let trainer: Trainer;
     const jobs = new InferenceJobs();
-    beforeAll(() => {
+    beforeAll(async () => {
       trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model, latentDim: 2 });
-      trainer.trainStep();
+      await step(trainer);
     });
     afterAll(() => {
       jobs.dispose();
@@ -51,7 +56,7 @@ for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
     it('says what code inference optimises', () => {
       const caps = capabilitiesOf(trainer);
       expect(caps.inference?.kind).toBe(KINDS[model as keyof typeof KINDS]);
-      expect(caps.inference?.encoder).toBe(true);
+      expect(caps.inference?.encoder).toBe(hasEncoder(model));
       expect(caps.inference?.editable).toBe(KINDS[model as keyof typeof KINDS] !== 'categorical');
     });
 
@@ -88,13 +93,14 @@ for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
       if (KINDS[model as keyof typeof KINDS] === 'continuous') {
         expect(last.axes).toBe('z₁, z₂');
         expect(last.path).toHaveLength(20);
-        expect(last.encoder!.point!.every(Number.isFinite)).toBe(true);
+        if (hasEncoder(model)) expect(last.encoder!.point!.every(Number.isFinite)).toBe(true);
         expect(last.discrete).toBeNull();
       } else {
         expect(last.path).toBeNull();
         expectImages(last.discrete!, 1);
       }
-      expectImages(last.encoder!.image, 1);
+      if (hasEncoder(model)) expectImages(last.encoder!.image, 1);
+      else expect(last.encoder).toBeNull();
     });
 
     it('from the encoder: step 0 has the encoder’s loss on the visible pixels', async () => {
@@ -103,7 +109,7 @@ for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
         { kind: 'infer', job: 2, spec: spec({ start: 'encoder' }), steps: 1, restart: true },
         jobs,
       )) as Infer;
-      if (KINDS[model as keyof typeof KINDS] === 'continuous')
+      if (KINDS[model as keyof typeof KINDS] === 'continuous' && hasEncoder(model))
         expect(a.losses[0]).toBeCloseTo(a.encoder!.loss, 3);
       else expect(Number.isFinite(a.losses[0])).toBe(true);
     });
@@ -150,7 +156,7 @@ for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
         expect(d.sizes).toEqual([count(1), count(7)]);
         expect(d.groups).toEqual(['digits 1', 'digits 7']);
         expect(d.norm).toBeGreaterThan(0);
-        expect(d.source).toBe('encoder');
+        expect(d.source).toBe(hasEncoder(model) ? 'encoder' : 'inferred');
         const m = (await inspect(trainer, {
           ...q,
           groups: { by: 'measure', measure: 'slant' },
@@ -189,16 +195,11 @@ for (const model of MODEL_KINDS.filter((m) => m !== 'cvae')) {
   });
 }
 
-describe('the conditional VAE', () => {
+describe.each(NONE)('%s offers no inference', (model) => {
   let trainer: Trainer;
-  beforeAll(() => {
-    trainer = new Trainer(dataset(24), {
-      ...TRAIN_DEFAULTS,
-      ...small,
-      model: 'cvae',
-      latentDim: 2,
-    });
-    trainer.trainStep();
+  beforeAll(async () => {
+    trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model, latentDim: 2 });
+    await step(trainer);
   });
   afterAll(() => trainer.dispose());
 

@@ -98,7 +98,7 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.source).toBe(
         model === 'vae'
           ? 'prior N(0, I)'
-          : model === 'ae' || model === 'pca'
+          : model === 'ae' || model === 'pca' || model === 'glo'
             ? 'Gaussian fitted to the codes'
             : model === 'mixture'
               ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
@@ -152,7 +152,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
 
   it('reports its capabilities', () => {
     const c = capabilitiesOf(trainer);
-    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' || model === 'pca' ? 2 : 0);
+    expect(c.latentDim).toBe(['vae', 'ae', 'pca', 'glo'].includes(model) ? 2 : 0);
     const codes = CODES[model];
     expect(c.codes).toEqual(
       codes && { positions: codes[0], gridHeight: codes[1], gridWidth: codes[2], size: codes[3] },

@@ -52,6 +52,9 @@ describe('settings table', () => {
       'kmeansInit',
       'categorical',
       'classes',
+      'clusters',
+      'codeOptimizer',
+      'codeInit',
     ]);
     // The page's own settings are not training settings: the page handles them itself.
     for (const k of ['backend', 'dataset', 'closedPanels', 'constructor'])
