@@ -77,10 +77,11 @@ async function main(): Promise<void> {
   const testPixels = toFloatPixels(dataset.test.images, 0, dataset.test.count, P);
   if (config.binarize !== 'none') binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
   const testX = tf.tensor2d(testPixels, [dataset.test.count, P]);
-  const auX = tf.tensor2d(
-    toFloatPixels(dataset.train.images, 0, Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P),
-    [Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P],
-  );
+  const auCount = Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count);
+  const auX = tf.tensor2d(toFloatPixels(dataset.train.images, 0, auCount, P), [auCount, P]);
+  // Labels, for a conditional model (the others ignore them).   int32 [N]
+  const testY = tf.tensor1d(Int32Array.from(dataset.test.labels), 'int32');
+  const auY = tf.tensor1d(Int32Array.from(dataset.train.labels.subarray(0, auCount)), 'int32');
 
   const trainer = new Trainer(dataset, config);
   const variance = pixelVariance(dataset.train.images);
@@ -91,7 +92,7 @@ async function main(): Promise<void> {
   if (opts.profile > 0) {
     await printKernelProfile(trainer, opts.profile, config.batchSize);
     trainer.dispose();
-    tf.dispose([testX, auX]);
+    tf.dispose([testX, auX, testY, auY]);
     return;
   }
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     }
     await accumulate();
     const seconds = (performance.now() - start) / 1000;
-    const test = await evaluateSplit(trainer.model, testX, EVAL_SEED);
+    const test = await evaluateSplit(trainer.model, testX, EVAL_SEED, 1000, testY);
     const iwDue = evalIwDue(epoch, opts.epochs, opts.evalIw, opts.evalIwEvery);
     if (iwDue && trainer.model instanceof Vae) {
       const model = trainer.model;
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     }
     // A model that reports it (GLO, whose test codes are found by optimisation) is not asked twice.
     const squaredError =
-      test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX));
+      test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX, 1000, testY));
     const line: Record<string, unknown> = {
       epoch,
       step: trainer.step,
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
     const traits = MODEL_CATALOG[config.model].traits;
     if (traits.latent === 'continuous' && traits.kl) {
       // Active units (Burda et al.'s rule) need a posterior with a KL to its prior.
-      const { data, dims } = await embedSplit(trainer.model, auX);
+      const { data, dims } = await embedSplit(trainer.model, auX, auY);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }
     if (trainer.fitsWithoutGradients) line.converged = converged;
@@ -187,7 +188,7 @@ async function main(): Promise<void> {
     console.error(`saved ${opts.save}/checkpoint.json and weights.bin`);
   }
   trainer.dispose();
-  tf.dispose([testX, auX]);
+  tf.dispose([testX, auX, testY, auY]);
 }
 
 /** --profile N: 5 warm-up steps, then N timed steps kernel by kernel, as a table on stderr. */

@@ -16,6 +16,7 @@ export const MODEL_KINDS = [
   'kmeans',
   'mixture',
   'glo',
+  'cvae',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -54,6 +55,11 @@ export interface ModelTraits {
    * images found by optimisation (GLO). Absent = false.
    */
   perImageCodes?: boolean;
+  /**
+   * Conditioned on the image's label (conditional VAE): it needs a labelled dataset, and its
+   * encoder and decoder take the label's one-hot besides x and z.
+   */
+  conditional?: boolean;
 }
 
 /** A model's `fitting` trait, 'gradient' when absent. */
@@ -331,7 +337,38 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     describe: (c) =>
       `glo ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, codes by ${c.codeOptimizer} at ${c.codeLearningRate}, ${c.codeInit} init)`,
   },
+  cvae: {
+    kind: 'cvae',
+    label: 'Conditional VAE',
+    description:
+      'Sohn et al. 2015: a VAE whose encoder and decoder also see the label as a one-hot; needs labelled data.',
+    terms: [negElbo, recon, kl],
+    headline: negElbo,
+    traits: {
+      latent: 'continuous',
+      kl: true,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'prior',
+      conditional: true,
+    },
+    settings: ['model', 'latentDim', ...STEPS, 'beta', 'seed', ...DECODER, ...WARMUP, 'freeBits'],
+    describe: (c) =>
+      `cvae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, given the label)`,
+  },
 };
+
+/** Why a conditional model cannot train on a dataset of `classes` label classes, or null when it can. */
+export function conditionalRefusal(
+  kind: ModelKind,
+  dataset: { name: string; classes: number },
+): string | null {
+  if (!MODEL_CATALOG[kind].traits.conditional || dataset.classes >= 2) return null;
+  return `The ${MODEL_CATALOG[kind].label} needs labelled data (at least two classes), and ${dataset.name} has no labels: pick MNIST, Fashion-MNIST or an upload with labels.`;
+}
 
 /** The models with a trait, e.g. `modelsWhere((t) => t.kl)`. */
 export function modelsWhere(test: (t: ModelTraits) => boolean): ModelKind[] {

@@ -103,7 +103,11 @@ export type InspectQuery =
    * (encoder codes, or codes found by inference for models without an encoder), and `digit`'s
    * code moved along it: decode(z + t·d) for each t of `values`.
    */
-  | { kind: 'direction'; groups: DirectionGroups; digit: DigitRef; values: number[] };
+  | { kind: 'direction'; groups: DirectionGroups; digit: DigitRef; values: number[] }
+  /** Conditional models: `count` samples of one label, z ~ N(0, I) decoded given the label. */
+  | { kind: 'conditionalSamples'; label: number; count: number; seed: number }
+  /** Conditional models: a probe digit's z (encoded with its own label) decoded with every label. */
+  | { kind: 'everyLabel'; probe: number };
 
 export interface ImageBatch {
   count: number;
@@ -188,6 +192,15 @@ export type InspectAnswer =
       /** Fractions of the union's total variance along PC 1 and PC 2. */
       variance: [number, number];
       codebookSize: number;
+    }
+  | { kind: 'conditionalSamples'; label: number; images: ImageBatch }
+  | {
+      kind: 'everyLabel';
+      /** The probe digit's own label, which its z was encoded with. */
+      label: number;
+      input: ImageBatch;
+      /** One image per label 0 … K−1, all from the same z. */
+      images: ImageBatch;
     }
   | {
       kind: 'subspaces';
@@ -293,4 +306,6 @@ export interface InspectCapabilities {
   responsibilities?: boolean;
   /** Inference by optimisation, restoration and editing (absent or null: not offered). */
   inference?: InferenceCodes | null;
+  /** Conditional models (CVAE): the K label classes they decode given; absent otherwise. */
+  labelClasses?: number;
 }

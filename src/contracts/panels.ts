@@ -14,6 +14,7 @@ export const PANEL_IDS = [
   'interp',
   'traversal',
   'samples',
+  'conditional',
   'draw',
   'infer',
   'edit',

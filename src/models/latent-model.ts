@@ -15,6 +15,8 @@ export interface LossContext {
   training?: boolean;
   /** The batch rows' indices into the training set, int32 [B] (GLO: the rows of its code table). */
   indices?: tf.Tensor1D;
+  /** int32 [B]: the batch's labels, when the dataset has them (conditional VAE). */
+  labels?: tf.Tensor1D;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */
@@ -72,10 +74,13 @@ export interface LatentModel {
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput;
   /** Per-image terms for evaluation, each [B]; same names as `loss`. */
   evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D>;
-  /** Points for the latent scatter: x [B, P] → [B, L] (posterior means, codes, …). */
-  embed(x: tf.Tensor2D): tf.Tensor2D;
-  /** Deterministic reconstruction as pixel intensities in [0, 1]: [B, P] → [B, P]. */
-  reconstruct(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Points for the latent scatter: x [B, P] → [B, L] (posterior means, codes, …). `labels`
+   * (int32 [B]) are the images' labels, which a conditional model needs; others ignore them.
+   */
+  embed(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D;
+  /** Deterministic reconstruction as pixel intensities in [0, 1]: [B, P] → [B, P] (labels as embed). */
+  reconstruct(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D;
   /** Schedule values in force at `step` (β, KL weight, τ …), plain numbers for display. */
   scheduleValues(step: number): Record<string, number>;
   /**
@@ -112,6 +117,15 @@ export interface LatentModel {
    * (VQ-VAE, dVAE, categorical VAE), or from a Gaussian fitted to codes (AE, after fitLatentGaussian).
    */
   sample?(count: number, seed: number): tf.Tensor2D;
+  /**
+   * Conditional models (CVAE): the number of label classes K of the one-hot they are given, and
+   * what needs the labels. A model with it refuses a dataset without labels.
+   */
+  readonly labelClasses?: number;
+  /** Conditional models: images of the given labels (int32 [count]) from the prior.   → [count, P] */
+  sampleGiven?(labels: tf.Tensor1D, seed: number): tf.Tensor2D;
+  /** Conditional models: decode latent points z [B, L] with labels (int32 [B]).   → [B, P] in [0, 1] */
+  decodeLatentGiven?(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D;
   /** AE: fit the Gaussian that sample() draws from to the codes of x. */
   fitLatentGaussian?(x: tf.Tensor2D): Promise<void>;
   /** Discrete codes (VQ-VAE, dVAE). */
@@ -119,7 +133,7 @@ export interface LatentModel {
   /** Mixture models: the posterior over the K components.   x [B, P] → p(k | x) [B, K] */
   responsibilities?(x: tf.Tensor2D): tf.Tensor2D;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
-  klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
+  klPerDimension?(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */
   readonly latentDim?: number;
   /**

@@ -8,6 +8,7 @@ import type { TrainConfig } from '../contracts/config';
 import { Autoencoder } from './autoencoder';
 import type { LatentModel } from './latent-model';
 import { CategoricalVae } from './categorical-vae';
+import { Cvae } from './cvae';
 import { Dvae } from './dvae';
 import { Pca } from './pca';
 import { KMeans } from './kmeans';
@@ -16,10 +17,16 @@ import { Glo } from './glo';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
+/**
+ * `train`: the training set, which a model with one code per training image (GLO) needs.
+ * `labelClasses`: K label classes of the dataset, which a conditional model's one-hot needs
+ * (the trainer passes the dataset's; 10 where no dataset is at hand).
+ */
 export function createModel(
   c: TrainConfig,
   inputDim: number,
   train: tf.Tensor2D | null = null,
+  labelClasses = 10,
 ): LatentModel {
   switch (c.model) {
     case 'vae':
@@ -116,6 +123,22 @@ export function createModel(
         },
         train,
       );
+    case 'cvae':
+      return new Cvae({
+        arch: c.arch,
+        inputDim,
+        hiddenDim: c.hiddenDim,
+        latentDim: c.latentDim,
+        activation: c.activation,
+        likelihood: c.likelihood,
+        sigma: c.sigma,
+        beta: c.beta,
+        warmup: c.warmup,
+        warmupSteps: c.warmupSteps,
+        freeBits: c.freeBits,
+        seed: c.seed,
+        labelClasses,
+      });
     default: {
       const unknown: never = c.model;
       throw new Error(`unknown model "${String(unknown)}"`);

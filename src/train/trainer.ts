@@ -12,7 +12,7 @@ import { fitPca, projectPca, type Pca } from '../core/pca';
 import { mulberry32, permutation, type ResumableRng } from '../core/rng';
 import { binarizeInPlace, STATIC_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
-import { MODEL_CATALOG } from '../contracts/catalog';
+import { conditionalRefusal, MODEL_CATALOG } from '../contracts/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
 import type { TrainConfig } from '../contracts/config';
@@ -59,8 +59,11 @@ export class Trainer {
   private config: TrainConfig;
   readonly pixels: number;
   private readonly trainX: tf.Tensor2D; // [N, 784] in [0, 1], on the device
+  private readonly trainY: tf.Tensor1D; // [N] int32 labels, on the device
   /** The fixed probe test digits (scatter, test terms, inspect questions).   [PROBE_COUNT, P] */
   readonly probeX: tf.Tensor2D;
+  /** Their labels, int32 on the device (a conditional model encodes and decodes with them).   [PROBE_COUNT] */
+  readonly probeY: tf.Tensor1D;
   readonly height: number;
   readonly width: number;
   /**
@@ -69,6 +72,7 @@ export class Trainer {
    */
   plane: Pca | null = null;
   private readonly reconX: tf.Tensor2D; // [RECON_COUNT, 784]
+  private readonly reconY: tf.Tensor1D; // [RECON_COUNT] int32
   private optimizer: tf.AdamOptimizer;
   private rng: ResumableRng;
   private order: Int32Array;
@@ -92,13 +96,17 @@ export class Trainer {
     this.width = dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
+    const refusal = conditionalRefusal(config.model, dataset);
+    if (refusal) throw new Error(refusal);
 
     // The whole training set is uploaded once; batches are gathers on the device.
     const pixels = toFloatPixels(dataset.train.images, 0, this.trainCount, P);
     if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
     this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
+    const labels = Int32Array.from(dataset.train.labels.subarray(0, this.trainCount));
+    this.trainY = tf.tensor1d(labels, 'int32');
 
-    this.model = createModel(config, P, this.trainX);
+    this.model = createModel(config, P, this.trainX, dataset.classes);
     this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
     this.optimizer = tf.train.adam(config.learningRate);
     this.rng = mulberry32(config.seed);
@@ -108,6 +116,8 @@ export class Trainer {
     this.probeX = probes.x;
     this.reconX = probes.reconX;
     this.probeLabels = probes.labels;
+    this.probeY = tf.tensor1d(Int32Array.from(probes.labels), 'int32');
+    this.reconY = tf.tidy(() => tf.slice(this.probeY, 0, this.reconX.shape[0]));
     this.probeImages = probes.images;
   }
 
@@ -272,13 +282,20 @@ export class Trainer {
     const noiseSeed = this.config.seed * 1_000_003 + step;
     const terms = tf.tidy(() => {
       const x = this.batchOf(idx, step); // [B, P]
+      const labels = tf.gather(this.trainY, tf.tensor1d(idx, 'int32')) as tf.Tensor1D; // [B]
       if (step === 1 && !this.initialized) this.model.initialize?.(x); // e.g. k-means codebook
       this.initialized = true;
       const indices = tf.tensor1d(idx, 'int32'); // [B] rows of the training set (GLO's codes)
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const out = this.model.loss(x, { step, seed: noiseSeed, training: true, indices });
+          const out = this.model.loss(x, {
+            step,
+            seed: noiseSeed,
+            training: true,
+            indices,
+            labels,
+          });
           kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
           return out.total;
         },
@@ -354,10 +371,10 @@ export class Trainer {
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */
   async evaluate(): Promise<EvalResult> {
-    const ctx = { step: this.stepCount, seed: Trainer.EVAL_SEED };
+    const ctx = { step: this.stepCount, seed: Trainer.EVAL_SEED, labels: this.probeY };
     const perImage = this.model.evaluate(this.probeX, ctx);
-    const embedded = this.model.embed(this.probeX);
-    const decoded = this.model.reconstruct(this.reconX);
+    const embedded = this.model.embed(this.probeX, this.probeY);
+    const decoded = this.model.reconstruct(this.reconX, this.reconY);
     const diagnostics = this.diagnose();
     const keys = this.termKeys;
     const [m, img, ...termValues] = await Promise.all([
@@ -412,7 +429,7 @@ export class Trainer {
   private async diagnose(): Promise<Diagnostics> {
     const out: Diagnostics = {};
     if (this.model.klPerDimension) {
-      const kl = this.model.klPerDimension(this.probeX);
+      const kl = this.model.klPerDimension(this.probeX, this.probeY);
       out.klPerDimension = Array.from(await kl.data());
       kl.dispose();
     }
@@ -433,6 +450,6 @@ export class Trainer {
     this.pending = [];
     this.model.dispose();
     this.optimizer.dispose();
-    tf.dispose([this.trainX, this.probeX, this.reconX]);
+    tf.dispose([this.trainX, this.trainY, this.probeX, this.probeY, this.reconX, this.reconY]);
   }
 }

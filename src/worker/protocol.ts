@@ -92,6 +92,9 @@ export interface DatasetInfo {
   testCount: number;
   height: number;
   width: number;
+  /** Label classes (1 = unlabelled), and their names when known. */
+  classes?: number;
+  classNames?: string[];
 }
 
 /** Worker → page. */

@@ -28,6 +28,8 @@ const QUERIES: InspectQuery[] = [
   { kind: 'codeMap', probes: [0, 3, 5] },
   { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
   { kind: 'responsibilities', digit: { probe: 3 } },
+  { kind: 'conditionalSamples', label: 3, count: 5, seed: 2 },
+  { kind: 'everyLabel', probe: 4 },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -40,7 +42,12 @@ const ANSWERS: Record<ModelKind, string[]> = {
   kmeans: ['encode', 'samples', 'codebookAtlas', 'codeMap'],
   mixture: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'responsibilities'],
   glo: ['encode', 'samples', ...CONTINUOUS],
+  // encode: a probe digit only (a drawn digit has no label to encode with)
+  cvae: ['encode', 'samples', 'conditionalSamples', 'everyLabel'],
 };
+const answers = (model: ModelKind, q: InspectQuery) =>
+  ANSWERS[model].includes(q.kind) &&
+  !(model === 'cvae' && q.kind === 'encode' && 'pixels' in q.digit);
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
   ae: null,
@@ -51,6 +58,7 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   kmeans: [1, 1, 1, 10],
   mixture: [1, 1, 1, 10],
   glo: null,
+  cvae: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -94,7 +102,9 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
             ? 'Gaussian fitted to the codes'
             : model === 'mixture'
               ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
-              : 'uniformly random codes',
+              : model === 'cvae'
+                ? 'prior N(0, I), labels 0 … 9 in turn'
+                : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
@@ -119,6 +129,14 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.probs.every((p) => p >= 0 && p <= 1)).toBe(true);
       expect(answer.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       return;
+    case 'conditionalSamples':
+      expect(answer.label).toBe(3);
+      return expectImages(answer.images, 5);
+    case 'everyLabel':
+      expect(answer.label).toBeGreaterThanOrEqual(0);
+      expect(answer.label).toBeLessThan(10);
+      expectImages(answer.input, 1);
+      return expectImages(answer.images, 10);
   }
 }
 
@@ -141,6 +159,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     );
     expect(c.gumbel).toBe(model === 'dvae' || model === 'catvae');
     expect(c.preQuantised).toBe(model === 'vqvae');
+    expect(c.labelClasses).toBe(model === 'cvae' ? 10 : undefined);
   });
 
   it.each(QUERIES.map((q) => [q.kind, q] as const))(
@@ -148,12 +167,14 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     async (kind, q) => {
       await inspect(trainer, q).catch(() => null); // warm-up (AE's Gaussian fit, kernels)
       const before = tf.memory().numTensors;
-      if (ANSWERS[model].includes(kind)) {
+      if (answers(model, q)) {
         const answer = await inspect(trainer, q);
         expect(answer.kind).toBe(kind);
         checkShapes(answer, q, model);
       } else {
-        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE|mixture)/);
+        await expect(inspect(trainer, q)).rejects.toThrow(
+          /needs .*(VAE|autoencoder|dVAE|mixture|label)/,
+        );
       }
       expect(tf.memory().numTensors).toBe(before);
     },

@@ -42,6 +42,7 @@ describe('the course', () => {
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',
+      'conditional-vae',
       'beta-collapse',
       'em-kmeans',
       'vq-vae',

@@ -30,6 +30,7 @@ import {
 import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
 import emKmeans from '../../src/ui/lessons/content/em-kmeans';
+import conditionalVae from '../../src/ui/lessons/content/conditional-vae';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
 import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
@@ -50,6 +51,7 @@ const LESSONS: [file: string, lesson: Lesson][] = [
   ['ae-vs-pca.ts', aeVsPca],
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
+  ['conditional-vae.ts', conditionalVae],
   ['beta-collapse.ts', betaCollapse],
   ['em-kmeans.ts', emKmeans],
   ['vq-vae.ts', vqVae],
@@ -156,6 +158,16 @@ const WALKS: Record<string, Walk> = {
     null,
     { act: signal('traversal-dim-changed'), short: [signal('interp-endpoints-changed')] },
     { act: signal('samples-refreshed'), short: [signal('traversal-dim-changed')] },
+  ],
+  'conditional-vae': [
+    { act: train(300), short: [train(100)] },
+    { act: signal('class-chosen'), short: [signal('style-digit-chosen'), train(100)] },
+    { act: signal('style-digit-chosen'), short: [signal('class-chosen')] },
+    null,
+    {
+      act: all(set({ model: 'vae' }), train(300)),
+      short: [set({ model: 'vae' }), train(400)],
+    },
   ],
   'beta-collapse': [
     { act: loadPretrained, short: [train(10)] },
@@ -278,6 +290,7 @@ describe('the course files', () => {
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',
+      'conditional-vae',
       'beta-collapse',
       'em-kmeans',
       'vq-vae',

@@ -30,8 +30,21 @@ function fixedBatch(): tf.Tensor2D {
 
 type Terms = Record<string, number>;
 
+/** Labels 0, 1, 2 … for the fixed batch, for a conditional model (the others get none).   [B] */
+function labelsFor(model: LatentModel): tf.Tensor1D | undefined {
+  const K = model.labelClasses;
+  return K
+    ? tf.tensor1d(
+        Int32Array.from({ length: B }, (_, i) => i % K),
+        'int32',
+      )
+    : undefined;
+}
+
 async function lossTerms(model: LatentModel, x: tf.Tensor2D): Promise<Terms> {
-  const out = model.loss(x, CTX);
+  const labels = labelsFor(model);
+  const out = model.loss(x, { ...CTX, labels });
+  labels?.dispose();
   const keys = Object.keys(out.terms);
   const values = await Promise.all([out.total.data(), ...keys.map((k) => out.terms[k]!.data())]);
   tf.dispose([out.total, ...Object.values(out.terms)]);
@@ -65,7 +78,9 @@ async function lossRun(c1: TrainConfig, c2: TrainConfig): Promise<LossRun> {
   const before = await lossTerms(t.model, x);
   t.updateConfig(c2);
   const after = await lossTerms(t.model, x);
-  const kl = t.model.klPerDimension?.(x);
+  const labels = labelsFor(t.model);
+  const kl = t.model.klPerDimension?.(x, labels);
+  labels?.dispose();
   const klPerDim = kl ? Array.from(await kl.data()) : null;
   kl?.dispose();
   const schedule = t.model.scheduleValues(STEP);

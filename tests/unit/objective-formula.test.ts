@@ -15,6 +15,7 @@ describe('objective formula from traits', () => {
     expect(of('dvae')).toBe('categorical-elbo');
     expect(of('catvae')).toBe('categorical-elbo');
     expect(of('glo')).toBe('per-image-codes');
+    expect(of('cvae')).toBe('gaussian-elbo');
   });
 
   it('writes GLO as a minimum over the decoder and the codes, with its test numbers', () => {
@@ -25,6 +26,16 @@ describe('objective formula from traits', () => {
     expect(tex).not.toContain('f_\\phi');
     expect(text).toMatch(/101\.3 nats .* squared error 25/);
     katex.renderToString(tex, { throwOnError: true, strict: 'error', displayMode: true });
+  });
+
+  it("writes the conditional VAE's bound given the label, as TeX that parses", () => {
+    const s = { ...defaultSettings(), model: 'cvae' as const };
+    const { tex } = objectiveTex('cvae', { negElbo: 100, recon: 80, kl: 20 }, s);
+    expect(tex).toContain(String.raw`-\log p_\theta(x \mid y)`);
+    expect(() =>
+      katex.renderToString(tex, { throwOnError: true, displayMode: true }),
+    ).not.toThrow();
+    expect(objectiveTex('vae', null, s).tex).not.toContain('x, y');
   });
 
   it('refuses traits it has no formula for', () => {

@@ -68,6 +68,7 @@ const CAPS: Record<ModelKind, InspectCapabilities> = {
     preQuantised: false,
     responsibilities: true,
   },
+  cvae: { latentDim: 0, codes: null, gumbel: false, preQuantised: false, labelClasses: 10 },
 };
 
 const ALL = MODEL_KINDS;
@@ -83,16 +84,17 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
   ['manifold', 'Manifold', ['vae', 'ae', 'pca', 'glo']],
   ['samples', 'Samples', ALL],
+  ['conditional', 'Conditional samples', ['cvae']],
   ['interp', 'Interpolation', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
   ['traversal', 'Latent traversal', ['vae', 'ae', 'pca', 'glo']],
-  ['draw', 'Draw your own digit', ALL],
+  ['draw', 'Draw your own digit', ALL.filter((k) => k !== 'cvae')],
   [
     'infer',
     'Inference by optimisation and restoration',
     ['vae', 'ae', 'vqvae', 'dvae', 'catvae', 'pca', 'glo'],
   ],
   ['edit', 'Editing by latent directions', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
-  ['collapse', 'Posterior collapse', ['vae']],
+  ['collapse', 'Posterior collapse', ['vae', 'cvae']],
   ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
   ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
   ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
@@ -119,7 +121,7 @@ describe('panel registry', () => {
     (model) => {
       const shown = panelsFor({ traits: MODEL_CATALOG[model].traits, caps: null });
       expect(idsOf(shown)).toEqual(
-        model === 'vae'
+        model === 'vae' || model === 'cvae'
           ? ['elbo', 'latent', 'recon', 'collapse', 'math']
           : ['elbo', 'latent', 'recon', 'math'],
       );

@@ -88,6 +88,7 @@ describe('settings table and URL', () => {
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8&clusters=200' +
+        '&codeOpt=sgd&codeLr=10&codeInit=random&inferSteps=20' +
         '&lesson=vae-elbo&step=3&present=1&hide=options%2Cbenchmark',
     );
     expect(parseSettings(hash)).toEqual({ settings: s, notices: [] });

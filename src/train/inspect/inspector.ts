@@ -18,6 +18,7 @@
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
  *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
  *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
+ *   conditionalSamples, everyLabel   the conditional VAE only (conditional.ts)
  *   infer          ✓ latent z             ✓ z_e                  ✓ logits (decodeSoft)
  *   direction      ✓                      ✓ z_e, quantised       —
  * (infer and direction: any model whose code space src/train/infer/code-space.ts finds.)
@@ -25,6 +26,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { codebookView } from './codebook-view';
+import { conditionalSamples, everyLabel } from './conditional';
 import { codebookAtlas, codeMap, gumbel, responsibilities } from './codes';
 import { probeReconstructions } from './probes';
 import { subspaces } from './subspaces';
@@ -54,6 +56,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
     affineDecoder: hasAffineDecoder(trainer),
     ...(m.responsibilities ? { responsibilities: true } : {}),
     inference: codeSpaceOf(m)?.info ?? null,
+    ...(m.labelClasses ? { labelClasses: m.labelClasses } : {}),
   };
 }
 
@@ -70,6 +73,7 @@ function sampleSource(trainer: Trainer): string {
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
   if (m.responsibilities) return 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)';
+  if (m.labelClasses) return `prior N(0, I), labels 0 … ${m.labelClasses - 1} in turn`;
   return 'uniformly random codes';
 }
 
@@ -122,6 +126,10 @@ export async function inspect(
       return jobs.run(trainer, query);
     case 'direction':
       return direction(trainer, query);
+    case 'conditionalSamples':
+      return conditionalSamples(trainer, query);
+    case 'everyLabel':
+      return everyLabel(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -51,6 +51,13 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/interpolation'),
   },
   {
+    id: 'conditional-vae',
+    title: 'The conditional VAE',
+    promise:
+      'How telling the decoder the label lets you ask for a digit, and leaves z only the style',
+    load: () => import('./content/conditional-vae'),
+  },
+  {
     id: 'beta-collapse',
     title: 'β, warm-up, free bits and posterior collapse',
     promise: 'Why a VAE switches latent dimensions off, and three ways to control it',

@@ -30,6 +30,8 @@ export const LESSON_SIGNALS = [
   'restoration-run', // inference started on a digit with pixels erased
   'edit-groups-changed', // the editing panel's groups changed
   'edit-slider-moved', // the editing panel's t slider moved
+  'class-chosen', // the conditional panel's class to sample changed
+  'style-digit-chosen', // the conditional panel's "same style" digit changed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 

@@ -41,6 +41,9 @@ function classesOf(labels: Uint8Array | null): number {
   return labels && labels.length > 0 ? Math.max(...labels) + 1 : 10;
 }
 
+/** The conditional VAE's panel, loaded when a conditional model first shows it. */
+const ConditionalPanel = lazy(() => import('./ConditionalPanel'));
+
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
   traits: ModelTraits;
@@ -64,6 +67,8 @@ const always = () => true;
 const answers = ({ caps }: PanelModel) => caps !== null;
 const continuous = ({ caps }: PanelModel) => (caps?.latentDim ?? 0) > 0;
 const discrete = ({ caps }: PanelModel) => Boolean(caps?.codes);
+const conditional = ({ traits, caps }: PanelModel) =>
+  Boolean(traits.conditional) && (caps?.labelClasses ?? 0) > 0;
 
 /** Keyed by id, in page order (an object literal keeps its keys' order). */
 const ROWS: Record<PanelId, PanelRow> = {
@@ -155,6 +160,24 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: answers,
     render: (h, p) => <SamplesPanel heading={h} inspect={p.inspect} live={p.live} />,
   },
+  conditional: {
+    title: 'Conditional samples',
+    wide: true,
+    applies: conditional,
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
+        <ConditionalPanel
+          heading={h}
+          inspect={p.inspect}
+          live={p.live}
+          classes={p.caps!.labelClasses!}
+          classNames={p.state.dataset?.classNames}
+          probeCount={p.probes?.count ?? 0}
+          labels={p.state.probeLabels}
+        />
+      </Suspense>
+    ),
+  },
   interp: {
     title: 'Interpolation',
     wide: true,
@@ -190,7 +213,8 @@ const ROWS: Record<PanelId, PanelRow> = {
   },
   draw: {
     title: 'Draw your own digit',
-    applies: answers,
+    // A conditional model encodes a digit given its label, which a drawing does not have.
+    applies: (m) => answers(m) && !m.traits.conditional,
     render: (h, p) => (
       <DrawDigitPanel
         heading={h}

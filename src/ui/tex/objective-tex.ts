@@ -92,7 +92,12 @@ export function objectiveTex(
   const formula = formulaOf(traits);
   if (formula === 'k-means' || formula === 'mixture-em') return clusteringTex(formula, test);
   if (formula === 'gaussian-elbo' || formula === 'categorical-elbo') {
-    if (formula === 'gaussian-elbo') {
+    if (formula === 'gaussian-elbo' && traits.conditional) {
+      // Conditional VAE: both networks read the label y; a bound on −log p(x | y).
+      lines.push(
+        String.raw`-\mathrm{ELBO}(x, y) = \underbrace{\mathbb{E}_{q_\phi(z\mid x, y)}\!\left[-\log p_\theta(x\mid z, y)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x, y)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}} \ge -\log p_\theta(x \mid y)`,
+      );
+    } else if (formula === 'gaussian-elbo') {
       lines.push(
         String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`,
       );
