@@ -6,7 +6,7 @@
 import { useMemo, useState } from 'react';
 import type { TrainingState } from '../../state/training-store';
 import { emCurves } from '../em-curves';
-import { nats } from '../format';
+import { signedNats } from '../format';
 import { sendSignal } from '../lessons/signals';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import { useInspection, type Inspect } from '../use-inspection';
@@ -74,7 +74,7 @@ export default function EmPanel({
   );
   const gaps = (c: typeof train, name: string) =>
     c.latest
-      ? `${name} at iteration ${c.latest.iteration}: log p(x) ${nats(c.latest.logP)}; gap after the M-step ${nats(c.latest.afterM)}, after the E-step ${nats(c.latest.afterE)}`
+      ? `${name} at iteration ${c.latest.iteration}: log p(x) ${signedNats(c.latest.logP)}; gap after the M-step ${signedNats(c.latest.afterM)}, after the E-step ${signedNats(c.latest.afterE)}`
       : `${name}: no iteration yet`;
   const summary = `${gaps(train, 'Train')}. ${gaps(test, 'Test')}. In nats per image.`;
 
