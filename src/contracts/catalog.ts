@@ -288,6 +288,7 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     description:
       'K-means as an autoencoder on pixels: the code is the nearest centroid, the decoder that centroid; Lloyd iterations.',
     terms: [squaredError],
+    unit: 'squared error per image',
     headline: squaredError,
     traits: { ...CLUSTERING, likelihoods: ['gaussian'], sampling: 'uniform-codes' },
     settings: ['model', 'clusters', 'seed'],

@@ -78,7 +78,7 @@ test('the mixture fits by EM; its chart, responsibilities and components show', 
     await waitFor(async () => /Test at iteration \d/.test(await summary()), MINUTE, 'EM summary');
     // The E-step gap is zero to display precision; the M-step gap is not negative.
     const m =
-      /Test at iteration \d+: log p\(x\) (−?[\d.]+); gap after the M-step (−?[\d.]+), after the E-step (−?[\d.]+)/.exec(
+      /Test at iteration \d+: log p\(x\) (−?\d+\.\d); gap after the M-step (−?\d+\.\d), after the E-step (−?\d+\.\d)\./.exec(
         await summary(),
       );
     assert.ok(m, await summary());
@@ -97,7 +97,7 @@ test('the mixture fits by EM; its chart, responsibilities and components show', 
       MINUTE,
       'components',
     );
-    await em.getByLabel('Digit').selectOption('3');
+    await em.getByLabel('Digit', { exact: true }).selectOption('3');
     await waitFor(
       async () =>
         /probe 3/.test(
