@@ -6,9 +6,7 @@
  * instead: one iteration over the whole training set = one step = one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { activeUnits } from '../core/active-units';
-import { codeUsage, perplexity } from '../core/codebook-stats';
-import { fitPca, projectPca, type Pca } from '../core/pca';
+import type { Pca } from '../core/pca';
 import { mulberry32, permutation, type ResumableRng } from '../core/rng';
 import { binarizeInPlace, STATIC_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
@@ -16,8 +14,9 @@ import { conditionalRefusal, MODEL_CATALOG } from '../contracts/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
 import type { TrainConfig } from '../contracts/config';
-import type { Diagnostics, EvalResult, StepMetrics } from '../contracts/metrics';
+import type { EvalResult, StepMetrics } from '../contracts/metrics';
 import { probeSet } from './probe-set';
+import { evaluateOnProbes } from './probe-evaluation';
 
 /** A tensor with a name, as optimisers save and load their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -371,40 +370,18 @@ export class Trainer {
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */
   async evaluate(): Promise<EvalResult> {
-    const ctx = { step: this.stepCount, seed: Trainer.EVAL_SEED, labels: this.probeY };
-    const perImage = this.model.evaluate(this.probeX, ctx);
-    const embedded = this.model.embed(this.probeX, this.probeY);
-    const decoded = this.model.reconstruct(this.reconX, this.reconY);
-    const diagnostics = this.diagnose();
-    const keys = this.termKeys;
-    const [m, img, ...termValues] = await Promise.all([
-      embedded.data(),
-      decoded.data(),
-      ...keys.map((k) => perImage[k]!.data()),
-    ]);
-    tf.dispose([embedded, decoded, ...Object.values(perImage)]);
-    const test: Record<string, number> = {};
-    keys.forEach((k, j) => {
-      const v = termValues[j]!;
-      let sum = 0;
-      for (let i = 0; i < v.length; i++) sum += v[i]!;
-      test[k] = sum / v.length;
-    });
-    const n = this.probeLabels.length;
-    const L = m.length / n;
-    const diag = await diagnostics;
-    // For a VAE the embeddings are the posterior means: active units (Burda et al. 2015).
-    if (diag.klPerDimension) diag.activeUnits = activeUnits(m, n, L);
-    this.plane = L === 2 ? null : fitPca(m, n, L, 2);
-    return {
-      diagnostics: diag,
+    const { result, plane } = await evaluateOnProbes(this.model, {
+      x: this.probeX,
+      labels: this.probeY,
+      reconX: this.reconX,
+      reconLabels: this.reconY,
+      termKeys: this.termKeys,
       step: this.stepCount,
       epoch: this.epochCount,
-      test,
-      latent: this.plane ? projectPca(this.plane, m, n, L) : Float32Array.from(m),
-      latentKind: L === 2 ? 'latent' : 'pca',
-      reconstructions: img as Float32Array,
-    };
+      seed: Trainer.EVAL_SEED,
+    });
+    this.plane = plane;
+    return result;
   }
 
   /**
@@ -423,26 +400,6 @@ export class Trainer {
     const data = (await images.data()) as Float32Array;
     images.dispose();
     return data;
-  }
-
-  /** Per-dimension KL (VAE) or code usage (VQ-VAE, dVAE) on the probe digits. */
-  private async diagnose(): Promise<Diagnostics> {
-    const out: Diagnostics = {};
-    if (this.model.klPerDimension) {
-      const kl = this.model.klPerDimension(this.probeX, this.probeY);
-      out.klPerDimension = Array.from(await kl.data());
-      kl.dispose();
-    }
-    if (this.model.codes) {
-      const { indices, size } = this.model.codes(this.probeX);
-      const counts = codeUsage(await indices.data(), size);
-      indices.dispose();
-      out.codeUsage = Array.from(counts);
-      out.perplexity = perplexity(counts);
-      out.codesUsed = counts.filter((c) => c > 0).length;
-      out.deadCodes = size - out.codesUsed;
-    }
-    return out;
   }
 
   dispose(): void {
