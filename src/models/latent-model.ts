@@ -15,6 +15,12 @@ export interface LossContext {
   training?: boolean;
   /** The batch rows' indices into the training set, int32 [B] (GLO: the rows of its code table). */
   indices?: tf.Tensor1D;
+  /**
+   * Evaluate with the noise fixed (the PyTorch export's reference numbers): ε = 0 for Gaussian
+   * posteriors (z = μ), the most likely code (argmax of the logits, no Gumbel noise, τ-free) for
+   * Gumbel-softmax models. Models without noise ignore it.
+   */
+  deterministic?: boolean;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */
