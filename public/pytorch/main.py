@@ -12,21 +12,26 @@ def build_model(weights=os.path.join(HERE, "model.safetensors")):
 
 
 def load_probes(path=os.path.join(HERE, "probes.safetensors")):
-    """The lab's fixed probe digits: x [N,P] in [0,1] (binarised as the run was), labels [N].
+    """The lab's fixed probe digits: x [N,P] in [0,1] (binarised as the run was), labels [N],
+    and what else the model's terms() reads about them, as keyword arguments (a model without an
+    encoder: codes [N,d], the codes the lab decoded them from; else nothing).
     x is stored as grey levels 0..255 (uint8) when level/255 gives the lab's pixels exactly."""
     probes = load_safetensors(path)
-    x = probes["x"]
+    x = probes.pop("x")
     x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
-    return x, probes["labels"].long()
+    labels = probes.pop("labels").long()
+    return x, labels, {k: v.float() for k, v in probes.items()}
 
 
 @torch.no_grad()
-def probe_terms(model, x, labels=None, chunk=500):
-    """Mean loss terms over the probe digits with the noise fixed, in nats per image."""
+def probe_terms(model, x, labels=None, extra=None, chunk=500):
+    """Mean loss terms over the probe digits with the noise fixed, in nats per image. `extra`:
+    per-image tensors [N,...] that terms() takes as keyword arguments (load_probes gives them)."""
     sums = {}
     for start in range(0, x.shape[0], chunk):
         y = None if labels is None else labels[start : start + chunk]
-        for k, v in model.terms(x[start : start + chunk], CONFIG["step"], True, None, y).items():
+        kw = {k: v[start : start + chunk] for k, v in (extra or {}).items()}
+        for k, v in model.terms(x[start : start + chunk], CONFIG["step"], True, None, y, **kw).items():
             sums[k] = sums.get(k, 0.0) + v.double().sum().item()
     return {k: sums[k] / x.shape[0] for k in Model.TERMS}
 
@@ -40,8 +45,8 @@ def main():
     p.add_argument("--check", action="store_true", help="compare with the lab's numbers (export.json); exit 1 if any differs by more than 1e-3 relative")
     a = p.parse_args()
     model = build_model(a.weights).eval()
-    x, labels = load_probes(a.probes)
-    terms = probe_terms(model, x, labels)
+    x, labels, extra = load_probes(a.probes)
+    terms = probe_terms(model, x, labels, extra)
     print(json.dumps(terms))
     if a.check:
         with open(os.path.join(HERE, "export.json")) as f:

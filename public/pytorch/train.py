@@ -4,7 +4,9 @@
 
 DIR holds the MNIST IDX files (train-images-idx3-ubyte and train-labels-idx1-ubyte, plain or
 .gz), e.g. the lab's datasets/mnist; nothing is downloaded then. Without --data, ./mnist is
-used, and with --download torchvision (when installed) fetches MNIST into it.
+used, and with --download torchvision (when installed) fetches MNIST into it. A model with a
+code per training image (GLO) trains on the first trainCount images of DIR, the ones its codes
+belong to (the lab's training set, in the files' order).
 
 Same as the lab: the model, its loss, Adam (beta1 0.9, beta2 0.999, eps 1e-7 as in TF.js) with
 the learning rate, the batch size, the binarisation, the schedules (they continue from the
@@ -78,6 +80,13 @@ def main():
     x_all, y_all = load_mnist(a.data, a.download)
     if x_all.shape[1] != CONFIG["pixels"]:
         sys.exit("the data has %d pixels per image, the model %d" % (x_all.shape[1], CONFIG["pixels"]))
+    model = build_model().to(device).train()
+    per_image = getattr(model, "PER_IMAGE_CODES", False)  # GLO: row i of its codes is image i
+    if per_image:
+        count = CONFIG["trainCount"]
+        if x_all.shape[0] < count:
+            sys.exit("the model has a code for each of %d training images, the data %d" % (count, x_all.shape[0]))
+        x_all, y_all = x_all[:count], None if y_all is None else y_all[:count]
     if CONFIG["binarize"] == "static":
         x_all = torch.bernoulli(x_all, generator=shuffle)
     x_all = x_all.to(device)
@@ -85,7 +94,6 @@ def main():
     n, batch = x_all.shape[0], CONFIG["batchSize"]
     steps = a.steps if a.steps is not None else n // batch
 
-    model = build_model().to(device).train()
     if getattr(model, "FITTED", False):  # fitted without gradients (PCA, k-means, mixtures)
         terms = model.fit(x_all, y_all)
         print(json.dumps({"step": CONFIG["step"] + 1, "train": terms}), flush=True)
@@ -105,7 +113,7 @@ def main():
         if CONFIG["binarize"] == "dynamic":
             xb = torch.bernoulli(xb, generator=noise)
         step += 1
-        terms, total = model.loss(xb, step, noise, yb)
+        terms, total = model.loss(xb, step, noise, yb, **({"rows": rows} if per_image else {}))
         opt.zero_grad()
         total.backward()
         opt.step()
@@ -125,7 +133,9 @@ def main():
     model.eval()
     tensors = dict(model.state_dict())
     save_safetensors(tensors, a.out, {"step": step})
-    x, labels = load_probes()
+    # The probe terms of the trained model; a model without an encoder infers the probe digits'
+    # codes anew (the exported ones belong to the exported decoder).
+    x, labels, _ = load_probes()
     terms = probe_terms(model, x.to(device), labels.to(device))
     print(json.dumps({"step": step, "probeTerms": terms}))
     print("saved %s (step %d)" % (a.out, step), file=sys.stderr)

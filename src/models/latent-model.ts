@@ -21,6 +21,11 @@ export interface LossContext {
    * Gumbel-softmax models. Models without noise ignore it.
    */
   deterministic?: boolean;
+  /**
+   * Codes given for the batch (evaluation only): a model without an encoder (GLO) decodes these
+   * instead of inferring them; the PyTorch export's probe codes.   [B, latentDim]
+   */
+  codes?: tf.Tensor2D;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */

@@ -9,12 +9,13 @@ import type { LatentModel } from '../models/latent-model';
 /**
  * Dispatches the per-chunk sums of every term over x [N, P] at once (no read-back yet), so a
  * caller can take them together with the weights they came from; `read` turns them into means.
+ * `codes` [N, d]: the images' codes, for a model without an encoder (GLO), decoded as given.
  */
 export function fixedNoiseSums(
   model: LatentModel,
   x: tf.Tensor2D,
   step: number,
-  chunk = 500,
+  { codes, chunk = 500 }: { codes?: tf.Tensor2D; chunk?: number } = {},
 ): { sums: Record<string, tf.Scalar[]>; read: () => Promise<Record<string, number>> } {
   const n = x.shape[0];
   const sums: Record<string, tf.Scalar[]> = {};
@@ -22,7 +23,8 @@ export function fixedNoiseSums(
     const size = Math.min(chunk, n - start);
     const part = tf.tidy(() => {
       const xb = tf.slice(x, [start, 0], [size, x.shape[1]]) as tf.Tensor2D;
-      const per = model.evaluate(xb, { step, seed: 0, deterministic: true });
+      const zb = codes && (tf.slice(codes, [start, 0], [size, codes.shape[1]]) as tf.Tensor2D);
+      const per = model.evaluate(xb, { step, seed: 0, deterministic: true, codes: zb });
       return Object.fromEntries(Object.entries(per).map(([k, v]) => [k, tf.sum(v) as tf.Scalar]));
     });
     for (const [k, t] of Object.entries(part)) (sums[k] ??= []).push(t);

@@ -44,6 +44,26 @@ const CASES = [
   ['pca', '--latent', '5'],
   ['kmeans', '--clusters', '10'],
   ['mixture', '--clusters', '10'],
+  // GLO: the probe digits' codes are the lab's inferred ones (probes.safetensors), the table's
+  // rows are the first 96 training images (train.py trains on those).
+  ['glo', '--hidden', '32', '--latent', '3', '--inferSteps', '10'],
+  [
+    'glo',
+    '--arch',
+    'conv',
+    '--latent',
+    '2',
+    '--likelihood',
+    'gaussian',
+    '--sigma',
+    '0.3',
+    '--codeOpt',
+    'sgd',
+    '--codeInit',
+    'random',
+    '--inferSteps',
+    '10',
+  ],
 ];
 
 const MINUTE = 60_000;

@@ -6,7 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { createModel } from '../../src/models/zoo';
+import type { Glo } from '../../src/models/glo';
 import { Vae } from '../../src/models/vae';
+import { reconstructionNll } from '../../src/ops/reconstruction';
 import { bernoulliNllFromLogits } from '../../src/ops/bernoulli';
 import { PYTORCH_EXPORTS } from '../../src/train/export/entries';
 import { asGreyLevels, buildPytorchExport } from '../../src/train/export/pytorch-export';
@@ -41,9 +43,12 @@ describe('PyTorch export entries', () => {
       entry,
       `no PyTorch export entry for ${kind} (src/train/export/entries.ts)`,
     ).toBeDefined();
+    // GLO has a code per training image: a small training set.
+    const train =
+      kind === 'glo' ? (tf.randomUniform([7, 784], 0, 1, 'float32', 5) as tf.Tensor2D) : null;
     for (const v of VARIANTS) {
       const config = { ...TRAIN_DEFAULTS, ...small, ...v, model: kind };
-      const model = createModel(config, 784);
+      const model = createModel(config, 784, train);
       const entries = entry!.weights(config);
       expect(entries).toHaveLength((model.savedVariables ?? model.variables).length);
       const names = entries.flatMap((w) => (w ? [w.name] : []));
@@ -53,6 +58,7 @@ describe('PyTorch export entries', () => {
       expect(new Set(all).size).toBe(all.length);
       model.dispose();
     }
+    train?.dispose();
   });
 });
 
@@ -103,7 +109,7 @@ describe('fixed-noise evaluation', () => {
       config,
       step: 3,
       epoch: 0,
-      dataset: { id: 'mnist', height: 28, width: 28 },
+      dataset: { id: 'mnist', height: 28, width: 28, train: { count: 60000 } },
       probeX,
       probeLabels: Uint8Array.from([1, 2, 3, 4, 5, 6]),
       templates: (file) => readFile(resolve('public/pytorch', file), 'utf8'),
@@ -128,6 +134,78 @@ describe('fixed-noise evaluation', () => {
     model.dispose();
   });
 });
+
+describe('the GLO export', () => {
+  it("exports the probe digits' inferred codes; its terms decode them and are the lab's test terms", async () => {
+    const config: TrainConfig = {
+      ...TRAIN_DEFAULTS,
+      ...small,
+      model: 'glo',
+      likelihood: 'gaussian',
+      sigma: 0.3,
+      inferSteps: 4,
+    };
+    const train = tf.randomUniform([10, 784], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const model = createModel(config, 784, train);
+    const probeX = tf.randomUniform([6, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const files = await buildPytorchExport({
+      model,
+      config,
+      step: 0,
+      epoch: 0,
+      dataset: { id: 'mnist', height: 28, width: 28, train: { count: 10 } },
+      probeX,
+      probeLabels: Uint8Array.from([1, 2, 3, 4, 5, 6]),
+      templates: (file) => readFile(resolve('public/pytorch', file), 'utf8'),
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    const file = (path: string) => files.find((f) => f.path === path)!.data;
+    const probes = readSafetensors(file('probes.safetensors'));
+    expect(Object.keys(probes)).toEqual(['x', 'labels', 'codes']);
+    expect(probes.codes!.shape).toEqual([6, 3]);
+    // The codes are the lab's inferred ones (embed), and the terms the decoder's at those codes.
+    const inferred = model.embed(probeX);
+    expect(Array.from(probes.codes!.data)).toEqual(Array.from(await inferred.data()));
+    const direct = tf.tidy(() => {
+      const logits = (model as Glo).decode(inferred);
+      return tf.mean(reconstructionNll(logits, probeX, 'gaussian', 0.3));
+    });
+    const summary = JSON.parse(new TextDecoder().decode(file('export.json')));
+    expect(Object.keys(summary.probeTerms)).toEqual(['recon', 'squaredError']);
+    expect(summary.probeTerms.recon).toBeCloseTo((await direct.data())[0]!, 3);
+    // The lab's own test terms (codes inferred inside evaluate) are the same numbers.
+    const own = model.evaluate(probeX, { step: 0, seed: 0 });
+    const mean = async (t: tf.Tensor) => (await tf.mean(t).data())[0]!;
+    expect(summary.probeTerms.recon).toBeCloseTo(await mean(own.recon!), 4);
+    expect(summary.probeTerms.squaredError).toBeCloseTo(await mean(own.squaredError!), 5);
+    const weights = readSafetensors(file('model.safetensors'));
+    expect(weights.codes!.shape).toEqual([10, 3]);
+    const py = new TextDecoder().decode(file('model.py'));
+    expect(py).toContain('"trainCount": 10');
+    tf.dispose([inferred, direct, ...Object.values(own), probeX, train]);
+    model.dispose();
+  });
+});
+
+/** name → shape and values of a safetensors file (F32 and U8 only). */
+function readSafetensors(bytes: Uint8Array): Record<string, { shape: number[]; data: number[] }> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<
+    string,
+    { dtype: string; shape: number[]; data_offsets: [number, number] }
+  >;
+  const out: Record<string, { shape: number[]; data: number[] }> = {};
+  for (const [name, spec] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const [a, b] = spec.data_offsets;
+    const raw = bytes.slice(8 + n + a, 8 + n + b);
+    const data = spec.dtype === 'F32' ? Array.from(new Float32Array(raw.buffer)) : Array.from(raw);
+    out[name] = { shape: spec.shape, data };
+  }
+  return out;
+}
 
 describe('the export zip and probe pixels', () => {
   it('a stored zip reads back with fflate (names, bytes, CRC-32 checked)', () => {

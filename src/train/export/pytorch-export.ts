@@ -5,7 +5,8 @@
  *                       with the run's settings filled in); `python3 model.py` prints the terms
  *   train.py            continues training on MNIST
  *   probes.safetensors  the lab's fixed probe digits (x [N,P]: grey levels 0…255 as U8 when
- *                       x·255 gives them back exactly, else floats in [0, 1]; labels [N])
+ *                       x·255 gives them back exactly, else floats in [0, 1]; labels [N]; for a
+ *                       model without an encoder, codes [N,d]: the codes the lab decoded)
  *   export.json         the settings, the step and the lab's probe terms (noise fixed)
  *   README.md           what these are, the commands and the numbers to reproduce
  * The lab writes them as a zip (the worker), the CLI as a folder (--export-pytorch DIR).
@@ -30,7 +31,8 @@ export interface PytorchExportInput {
   config: TrainConfig;
   step: number;
   epoch: number;
-  dataset: { id: string; height: number; width: number };
+  /** The run's dataset; `train.count`: the images it trained on (GLO: one code each). */
+  dataset: { id: string; height: number; width: number; train: { count: number } };
   /** The probe digits the lab reports on.   [N, P] */
   probeX: tf.Tensor2D;
   probeLabels: Uint8Array;
@@ -79,13 +81,16 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     ...names.flatMap((n, i) => (n ? [{ entry: n, variable: saved[i]! }] : [])),
     ...stateNames.flatMap((n, i) => (n ? [{ entry: n, variable: stateVars[i]! }] : [])),
   ];
-  // Copies of the weights (a later assign gives a variable new data, not these) and the terms.
+  // Copies of the weights (a later assign gives a variable new data, not these), the probe
+  // digits' codes where the model has no encoder, and the terms (decoded from those codes).
   const copies = tf.tidy(() => pairs.map((p) => tf.clone(p.variable)));
-  const terms = fixedNoiseSums(model, input.probeX, step);
-  const [values, probeTerms, probeData] = await Promise.all([
+  const codes = entry.probeCodes?.(model, input.probeX);
+  const terms = fixedNoiseSums(model, input.probeX, step, codes ? { codes } : {});
+  const [values, probeTerms, probeData, codeData] = await Promise.all([
     Promise.all(copies.map((t) => t.data<'float32'>())).finally(() => tf.dispose(copies)),
     terms.read(),
     input.probeX.data<'float32'>(),
+    codes?.data<'float32'>().finally(() => codes.dispose()),
   ]);
   const weights: NamedArray[] = pairs.map((p, i) => {
     const t = toTorchLayout(values[i]!, p.variable.shape, p.entry.layout);
@@ -110,6 +115,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     pixels: P,
     height: input.dataset.height,
     width: input.dataset.width,
+    trainCount: input.dataset.train.count,
     step,
     dataset: input.dataset.id,
   };
@@ -125,6 +131,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
         [
           { name: 'x', shape: [N, P], data: asGreyLevels(probeData) ?? probeData },
           { name: 'labels', shape: [N], data: input.probeLabels.slice(0, N) },
+          ...(codes && codeData ? [{ name: 'codes', shape: codes.shape, data: codeData }] : []),
         ],
         { dataset: input.dataset.id },
       ),

@@ -9,6 +9,7 @@ const NOISE: Record<string, string> = {
   cvae: 'z = μ (ε = 0), each probe digit with its own label',
   dvae: 'the most likely code at each position (argmax of the logits; no Gumbel noise, no τ)',
   catvae: 'the most likely class of each variable (argmax of the logits; no Gumbel noise, no τ)',
+  glo: 'the model has no noise, and no encoder: the probe digits are decoded from the codes the lab inferred for them (`codes` in probes.safetensors; `m.infer(x)` runs the same optimisation in PyTorch, close to but not bit for bit the lab’s)',
 };
 
 export function exportReadme(template: string, s: ExportSummary): string {
