@@ -6,7 +6,7 @@
 // the same way. Needs PyTorch: Debian's python3-torch (.ci/run installs it when `import torch`
 // fails).
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -175,3 +175,9 @@ test(
     }
   },
 );
+
+test('the service worker precaches every Python template (the export works offline)', () => {
+  const sw = readFileSync(join(process.env.LAB_DIST || 'dist', 'sw.js'), 'utf8');
+  for (const file of readdirSync('public/pytorch'))
+    assert.ok(sw.includes(`"pytorch/${file}"`), `pytorch/${file} is not precached`);
+});
