@@ -1,5 +1,7 @@
 # ---------------------------------------------------------------------------------------------
 # Autoencoder (the lab's src/models/autoencoder.ts): z = head(body(x)), recon = -log p(x | z).
+# With linear activations and the Gaussian likelihood it is the linear autoencoder: the mean is
+# the decoder's output itself (no sigmoid), recon = ||x - l||^2 / (2 sigma^2) + const.
 # ---------------------------------------------------------------------------------------------
 class Model(LabModel):
     TERMS = ["recon"]
@@ -14,12 +16,16 @@ class Model(LabModel):
             self.decoder = ConvImageDecoder(c["latentDim"])
         else:
             self.decoder = Mlp(c["latentDim"], c["hiddenDim"], c["pixels"], c["activation"])
+        self.linear = c["activation"] == "linear" and c["likelihood"] == "gaussian"
 
     def encode(self, x):
         return self.head(self.body(x))
 
     def terms(self, x, step=0, deterministic=True, generator=None, labels=None):
-        return {"recon": reconstruction_nll(self.decoder(self.encode(x)), x)}
+        logits = self.decoder(self.encode(x))
+        if self.linear:
+            return {"recon": gaussian_nll_of_mean(logits, x, CONFIG["sigma"])}
+        return {"recon": reconstruction_nll(logits, x)}
 
     def loss(self, x, step, generator, labels=None):
         recon = self.terms(x)["recon"].mean()

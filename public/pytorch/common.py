@@ -67,10 +67,15 @@ def bernoulli_nll(logits, x):
     return (F.relu(logits) - x * logits + torch.log1p(torch.exp(-logits.abs()))).sum(1)
 
 
-def gaussian_nll(logits, x, sigma):
-    """-log N(x; sigmoid(l), sigma^2 I) = ||x - sigmoid(l)||^2 / (2 sigma^2) + (P/2) log(2 pi sigma^2)."""
-    sq = (x - torch.sigmoid(logits)).pow(2).sum(1)
+def gaussian_nll_of_mean(mean, x, sigma):
+    """-log N(x; mean, sigma^2 I) = ||x - mean||^2 / (2 sigma^2) + (P/2) log(2 pi sigma^2)."""
+    sq = (x - mean).pow(2).sum(1)
     return sq / (2 * sigma * sigma) + 0.5 * x.shape[1] * math.log(2 * math.pi * sigma * sigma)
+
+
+def gaussian_nll(logits, x, sigma):
+    """-log N(x; sigmoid(l), sigma^2 I)"""
+    return gaussian_nll_of_mean(torch.sigmoid(logits), x, sigma)
 
 
 def reconstruction_nll(logits, x):
