@@ -135,8 +135,8 @@ function contentSecurityPolicyPlugin(): Plugin {
 export const CROSS_ORIGIN_ISOLATION_HEADERS = { ...ISOLATION_HEADERS };
 
 /**
- * The service worker (src/sw.ts) and the web app manifest. The worker precaches the app and the
- * bundled MNIST, caches trained models at first use, and adds the isolation headers on hosts that
+ * The service worker (src/sw.ts) and the web app manifest. The worker precaches the app, the
+ * bundled MNIST and the PyTorch export's Python templates, caches trained models at first use, and adds the isolation headers on hosts that
  * send none. Registered by our own few lines (src/ui/service-worker.ts): an update waits for the
  * reader's "Reload" (no silent skipWaiting).
  */
@@ -151,6 +151,8 @@ function serviceWorkerPlugin() {
       globPatterns: [
         '**/*.{html,js,css,wasm,woff2,svg,png,webmanifest}',
         'datasets/**/*.{json,gz}',
+        // The PyTorch export's templates (public/pytorch/), fetched when exporting: offline too.
+        'pytorch/*.{py,md}',
       ],
       globIgnores: ['pretrained/**', 'size-report.json'],
       // The bundled MNIST's training images are the largest file (9.6 MB).

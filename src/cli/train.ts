@@ -8,7 +8,8 @@
  * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -25,6 +26,7 @@ import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
+import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
 
 const EVAL_SEED = 4242;
@@ -186,6 +188,25 @@ async function main(): Promise<void> {
     await writeFile(resolve(opts.save, 'checkpoint.json'), JSON.stringify(meta, null, 2));
     await writeFile(resolve(opts.save, 'weights.bin'), new Uint8Array(weights));
     console.error(`saved ${opts.save}/checkpoint.json and weights.bin`);
+  }
+  if (opts.exportPytorch) {
+    const files = await buildPytorchExport({
+      model: trainer.model,
+      config,
+      step: trainer.step,
+      epoch: trainer.epoch,
+      dataset,
+      probeX: trainer.probeX,
+      probeLabels: trainer.probeLabels,
+      // The Python templates: public/pytorch/, which the CLI build copies next to train.mjs.
+      templates: (file) =>
+        readFile(resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch', file), 'utf8'),
+    });
+    await mkdir(opts.exportPytorch, { recursive: true });
+    for (const f of files) await writeFile(resolve(opts.exportPytorch, f.path), f.data);
+    console.error(
+      `exported for PyTorch to ${opts.exportPytorch}: ${files.map((f) => f.path).join(', ')}`,
+    );
   }
   trainer.dispose();
   tf.dispose([testX, auX, testY, auY]);

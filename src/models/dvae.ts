@@ -20,6 +20,7 @@ import { oneHotFloat } from '../ops/one-hot';
 import {
   categoricalKlToUniform,
   gumbelSoftmax,
+  mostLikelyCodes,
   gumbelSoftmaxHard,
   sampleGumbel,
 } from '../ops/gumbel';
@@ -117,11 +118,16 @@ export class Dvae implements LatentModel {
     return klWeightFor(this.config, step);
   }
 
-  private forward(x: tf.Tensor2D, ctx: LossContext) {
-    const logits = this.logits(x);
+  /** y = softmax((ℓ + g)/τ), g ~ Gumbel from ctx.seed (straight-through one-hot when hard).  [B,N,K] */
+  private relaxed(logits: tf.Tensor3D, ctx: LossContext): tf.Tensor3D {
     const g = sampleGumbel<tf.Rank.R3>(logits.shape, ctx.seed);
     const tau = this.temperature(ctx.step);
-    const y = this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+    return this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+  }
+
+  private forward(x: tf.Tensor2D, ctx: LossContext) {
+    const logits = this.logits(x);
+    const y = ctx.deterministic ? mostLikelyCodes(logits) : this.relaxed(logits, ctx);
     const recon = bernoulliNllFromLogits(this.decodeAssignments(y), x); // [B]
     return { recon, kl: categoricalKlToUniform(logits) }; // [B] each
   }

@@ -203,8 +203,12 @@ export class Glo implements LatentModel {
     return op(z, anchor) as tf.Tensor2D;
   }
 
-  /** The codes a batch is decoded from: its rows of the table, or inferred when it has none. */
+  /**
+   * The codes a batch is decoded from: its rows of the table, or inferred when it has none (or,
+   * evaluating, the codes the caller gives: the PyTorch export decodes the probe codes it exports).
+   */
   private codesFor(x: tf.Tensor2D, ctx: LossContext): tf.Tensor2D {
+    if (ctx.codes && !ctx.training) return ctx.codes;
     if (!ctx.indices) {
       if (ctx.training)
         throw new Error('GLO trains on training images only: the batch needs its indices');

@@ -17,6 +17,17 @@ export interface LossContext {
   indices?: tf.Tensor1D;
   /** int32 [B]: the batch's labels, when the dataset has them (conditional VAE). */
   labels?: tf.Tensor1D;
+  /**
+   * Evaluate with the noise fixed (the PyTorch export's reference numbers): ε = 0 for Gaussian
+   * posteriors (z = μ), the most likely code (argmax of the logits, no Gumbel noise, τ-free) for
+   * Gumbel-softmax models. Models without noise ignore it.
+   */
+  deterministic?: boolean;
+  /**
+   * Codes given for the batch (evaluation only): a model without an encoder (GLO) decodes these
+   * instead of inferring them; the PyTorch export's probe codes.   [B, latentDim]
+   */
+  codes?: tf.Tensor2D;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */

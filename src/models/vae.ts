@@ -115,24 +115,28 @@ export class Vae implements LatentModel {
     return klWeightFor(this.config, step);
   }
 
-  private forward(x: tf.Tensor2D, seed: number) {
+  /** ε ~ N(0, I) from `seed`, or ε = 0 (z = μ) when `deterministic`. */
+  private forward(x: tf.Tensor2D, seed: number, deterministic = false) {
     const { mu, logVar } = this.encode(x);
-    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed) as tf.Tensor2D;
-    const logits = this.decode(reparameterize(mu, logVar, eps));
+    const logits = this.decode(
+      deterministic
+        ? mu
+        : reparameterize(mu, logVar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)),
+    );
     const { likelihood, sigma } = this.config;
     return { mu, logVar, recon: reconstructionNll(logits, x, likelihood, sigma) };
   }
 
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput {
     return tf.tidy(() => {
-      const { mu, logVar, recon } = this.forward(x, ctx.seed);
+      const { mu, logVar, recon } = this.forward(x, ctx.seed, ctx.deterministic);
       return vaeLoss(mu, logVar, recon, this.klWeight(ctx.step), this.config.freeBits);
     });
   }
 
   evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D> {
     return tf.tidy(() => {
-      const { mu, logVar, recon } = this.forward(x, ctx.seed);
+      const { mu, logVar, recon } = this.forward(x, ctx.seed, ctx.deterministic);
       return vaeTermsPerImage(mu, logVar, recon);
     });
   }

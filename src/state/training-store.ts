@@ -220,6 +220,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return { ...next, lastSave: msg.snapshot };
     case 'snapshot':
     case 'restored':
+    case 'pytorch':
       return s; // answered through TrainingClient's promises
     case 'device-lost':
       return { ...next, running: false, playing: false }; // the session restarts on another backend

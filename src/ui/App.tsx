@@ -184,6 +184,7 @@ export function App() {
                 return config !== null;
               }}
               onExport={actions.exportRun}
+              onExportPytorch={actions.exportPytorch}
               ready={ready}
             />
             <SavedRunsList

@@ -10,7 +10,13 @@ import { TrainingClient } from '../worker/client';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import type { ImageDataset } from '../data/image-dataset';
 import { listRuns, loadRun, saveRun, deleteRun, type SavedRunSummary } from '../state/run-db';
-import { exportRun, importRun, importRunFile, replaceDataset } from '../state/run-loads';
+import {
+  exportPytorch,
+  exportRun,
+  importRun,
+  importRunFile,
+  replaceDataset,
+} from '../state/run-loads';
 import { RunSession, RunStateCell } from '../state/run-session';
 import { loadPretrained } from '../state/pretrained';
 import { resumableRun, type RunOwner } from '../state/saved-runs';
@@ -54,6 +60,8 @@ export interface TrainingActions {
   deleteSavedRun: (id: string) => Promise<void>;
   /** Downloads the run on screen as one .latentlab file. */
   exportRun: () => Promise<void>;
+  /** Downloads the model on screen for PyTorch (a zip: weights, model.py, train.py …). */
+  exportPytorch: () => Promise<void>;
   /** Loads a .latentlab file in place of the run on screen. Resolves with its config, or null. */
   importRunFile: (file: File) => Promise<TrainConfig | null>;
   /** After divergence: back to the last autosave, with these (corrected) live settings. */
@@ -69,6 +77,11 @@ export interface TrainingActions {
 
 function datasetsUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
+}
+
+/** The Python templates of the PyTorch export (public/pytorch/), fetched when exporting. */
+function pytorchTemplatesUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}pytorch/`, window.location.href).href;
 }
 
 function pretrainedUrl(): string {
@@ -187,6 +200,11 @@ export function useTrainingSession(
       exportRun: () =>
         on(
           (s) => exportRun(s),
+          () => Promise.resolve(),
+        ),
+      exportPytorch: () =>
+        on(
+          (s) => exportPytorch(s, pytorchTemplatesUrl()),
           () => Promise.resolve(),
         ),
       importRunFile: (file) => on((s) => importRunFile(s, file), noRun),

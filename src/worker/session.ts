@@ -210,6 +210,38 @@ export class TrainingSession {
     } // else the training loop answers at its next safe point
   }
 
+  /**
+   * The model for PyTorch as a zip (src/train/export, loaded on first use; the Python templates
+   * fetched from `templatesUrl`), answered by `pytorch`. The weights and the terms it reports
+   * are taken together between two steps.
+   */
+  async exportPytorch(id: number, templatesUrl: string): Promise<void> {
+    const { trainer, config, dataset } = this;
+    try {
+      if (!trainer || !config || !dataset) throw new Error('there is no model yet');
+      const { pytorchZip } = await import('../train/export/zip');
+      const { fileName, zip } = await pytorchZip({
+        model: trainer.model,
+        config,
+        step: trainer.step,
+        epoch: trainer.epoch,
+        dataset,
+        probeX: trainer.probeX,
+        probeLabels: trainer.probeLabels,
+        templates: async (file) => {
+          const res = await fetch(new URL(file, templatesUrl));
+          if (!res.ok) throw new Error(`the template ${file} did not load (${res.status})`);
+          return res.text();
+        },
+      });
+      const whole = zip.byteOffset === 0 && zip.byteLength === zip.buffer.byteLength;
+      const buffer = (whole ? zip.buffer : zip.slice().buffer) as ArrayBuffer;
+      this.post({ type: 'pytorch', id, fileName, zip: buffer }, [buffer]);
+    } catch (err) {
+      this.post({ type: 'pytorch', id, error: (err as Error).message });
+    }
+  }
+
   /** A question about the current model, answered by `inspection`. */
   async inspect(req: Req<'inspect'>): Promise<void> {
     const trainer = this.trainer;

@@ -73,6 +73,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       return session.save();
     case 'snapshot':
       return session.snapshot(req.id);
+    case 'exportPytorch':
+      return session.exportPytorch(req.id, req.templatesUrl);
     case 'restore':
       return session.restore(req);
     case 'inspect':
