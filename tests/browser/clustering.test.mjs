@@ -97,7 +97,7 @@ test('the mixture fits by EM; its chart, responsibilities and components show', 
       MINUTE,
       'components',
     );
-    await em.getByLabel('Digit', { exact: true }).selectOption('3');
+    await em.getByRole('combobox', { name: /^Digit/ }).selectOption('3');
     await waitFor(
       async () =>
         /probe 3/.test(
