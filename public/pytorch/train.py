@@ -6,7 +6,8 @@ DIR holds the MNIST IDX files (train-images-idx3-ubyte and train-labels-idx1-uby
 .gz), e.g. the lab's datasets/mnist; nothing is downloaded then. Without --data, ./mnist is
 used, and with --download torchvision (when installed) fetches MNIST into it. A model with a
 code per training image (GLO) trains on the first trainCount images of DIR, the ones its codes
-belong to (the lab's training set, in the files' order).
+belong to (the lab's training set, in the files' order). The conditional VAE trains on the
+images with their labels (train-labels-idx1-ubyte), as in the lab.
 
 Same as the lab: the model, its loss, Adam (beta1 0.9, beta2 0.999, eps 1e-7 as in TF.js) with
 the learning rate, the batch size, the binarisation, the schedules (they continue from the
@@ -81,6 +82,8 @@ def main():
     if x_all.shape[1] != CONFIG["pixels"]:
         sys.exit("the data has %d pixels per image, the model %d" % (x_all.shape[1], CONFIG["pixels"]))
     model = build_model().to(device).train()
+    if getattr(model, "NEEDS_LABELS", False) and y_all is None:  # the conditional VAE
+        sys.exit("the model needs the labels of the images: no train-labels-idx1-ubyte[.gz] next to the images")
     per_image = getattr(model, "PER_IMAGE_CODES", False)  # GLO: row i of its codes is image i
     if per_image:
         count = CONFIG["trainCount"]

@@ -112,25 +112,35 @@ export class Cvae implements LatentModel {
     return klWeightFor(this.config, step);
   }
 
-  private forward(x: tf.Tensor2D, labels: tf.Tensor1D | undefined, seed: number) {
+  /** ε ~ N(0, I) from `seed`, or ε = 0 (z = μ) when `deterministic`. */
+  private forward(
+    x: tf.Tensor2D,
+    labels: tf.Tensor1D | undefined,
+    seed: number,
+    deterministic = false,
+  ) {
     const y = given(labels);
     const { mu, logVar } = this.encode(x, y);
-    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed) as tf.Tensor2D;
-    const logits = this.decode(reparameterize(mu, logVar, eps), y);
+    const logits = this.decode(
+      deterministic
+        ? mu
+        : reparameterize(mu, logVar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)),
+      y,
+    );
     const { likelihood, sigma } = this.config;
     return { mu, logVar, recon: reconstructionNll(logits, x, likelihood, sigma) };
   }
 
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput {
     return tf.tidy(() => {
-      const { mu, logVar, recon } = this.forward(x, ctx.labels, ctx.seed);
+      const { mu, logVar, recon } = this.forward(x, ctx.labels, ctx.seed, ctx.deterministic);
       return vaeLoss(mu, logVar, recon, this.klWeight(ctx.step), this.config.freeBits);
     });
   }
 
   evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D> {
     return tf.tidy(() => {
-      const { mu, logVar, recon } = this.forward(x, ctx.labels, ctx.seed);
+      const { mu, logVar, recon } = this.forward(x, ctx.labels, ctx.seed, ctx.deterministic);
       return vaeTermsPerImage(mu, logVar, recon);
     });
   }

@@ -41,6 +41,9 @@ const CASES = [
   ['vqvae', '--codes', '16', '--codeDim', '8', '--channels', '8', '--ema', 'true'],
   ['dvae', '--codes', '16', '--codeDim', '8', '--channels', '8', '--hard', 'true'],
   ['catvae', '--categorical', '10', '--classes', '5', '--binarize', 'dynamic'],
+  // CVAE: the probe digits' labels reach the terms, MNIST's training labels train.py's steps.
+  ['cvae', '--hidden', '64', '--latent', '3'],
+  ['cvae', '--arch', 'conv', '--latent', '4', '--likelihood', 'gaussian', '--sigma', '0.3'],
   ['pca', '--latent', '5'],
   ['kmeans', '--clusters', '10'],
   ['mixture', '--clusters', '10'],

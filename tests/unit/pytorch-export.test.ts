@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
 import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { createModel } from '../../src/models/zoo';
+import type { Cvae } from '../../src/models/cvae';
 import type { Glo } from '../../src/models/glo';
 import { Vae } from '../../src/models/vae';
 import { reconstructionNll } from '../../src/ops/reconstruction';
@@ -66,11 +67,12 @@ describe('fixed-noise evaluation', () => {
   const x = () => tf.randomUniform([6, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
 
   it('gives the same terms for any noise seed (where the noisy evaluation differs)', async () => {
-    for (const kind of ['vae', 'dvae', 'catvae'] as const) {
+    for (const kind of ['vae', 'cvae', 'dvae', 'catvae'] as const) {
       const model = createModel({ ...TRAIN_DEFAULTS, ...small, model: kind }, 784);
       const xb = x();
+      const labels = tf.tensor1d([0, 1, 2, 3, 4, 9], 'int32');
       const read = async (seed: number, deterministic = true) => {
-        const per = model.evaluate(xb, { step: 5, seed, deterministic });
+        const per = model.evaluate(xb, { step: 5, seed, deterministic, labels });
         const out = Object.fromEntries(
           await Promise.all(
             Object.entries(per).map(async ([k, v]) => [k, Array.from(await v.data())]),
@@ -81,7 +83,7 @@ describe('fixed-noise evaluation', () => {
       };
       expect(await read(1)).toEqual(await read(2));
       expect(await read(1, false)).not.toEqual(await read(2, false));
-      xb.dispose();
+      tf.dispose([xb, labels]);
       model.dispose();
     }
   });
@@ -133,6 +135,59 @@ describe('fixed-noise evaluation', () => {
     tf.dispose(probeX);
     model.dispose();
   });
+});
+
+describe('the CVAE export', () => {
+  it.each(['mlp', 'conv'] as const)(
+    '%s: evaluates each probe digit with its own label and writes K into model.py',
+    async (arch) => {
+      const config: TrainConfig = { ...TRAIN_DEFAULTS, ...small, model: 'cvae', arch };
+      const model = createModel(config, 784, null, 10) as Cvae;
+      const probeX = tf.randomUniform([6, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
+      const probeLabels = Uint8Array.from([7, 2, 1, 0, 4, 1]);
+      const before = tf.memory().numTensors;
+      const files = await buildPytorchExport({
+        model,
+        config,
+        step: 0,
+        epoch: 0,
+        dataset: { id: 'mnist', height: 28, width: 28, train: { count: 60000 } },
+        probeX,
+        probeLabels,
+        templates: (file) => readFile(resolve('public/pytorch', file), 'utf8'),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const file = (path: string) => files.find((f) => f.path === path)!.data;
+      const summary = JSON.parse(new TextDecoder().decode(file('export.json')));
+      expect(summary.labelClasses).toBe(10);
+      expect(Object.keys(summary.probeTerms)).toEqual(['negElbo', 'recon', 'kl']);
+      // z = μ of q(z|x,y), decoded with the same labels.
+      const labels = tf.tensor1d(Int32Array.from(probeLabels), 'int32');
+      const direct = tf.tidy(() => {
+        const { mu } = model.encode(probeX, labels);
+        return tf.mean(bernoulliNllFromLogits(model.decode(mu, labels), probeX));
+      });
+      expect(summary.probeTerms.recon).toBeCloseTo((await direct.data())[0]!, 3);
+      expect(summary.probeTerms.negElbo).toBeCloseTo(
+        summary.probeTerms.recon + summary.probeTerms.kl,
+        3,
+      );
+      // Other labels give other numbers: the labels reached the evaluation.
+      const zeros = tf.zeros([6], 'int32') as tf.Tensor1D;
+      const other = await fixedNoiseTerms(model, probeX, 0, zeros);
+      expect(other.recon).not.toBeCloseTo(summary.probeTerms.recon, 6);
+      const weights = readSafetensors(file('model.safetensors'));
+      const first = arch === 'conv' ? 'mu.weight' : 'body.dense.weight';
+      expect(weights[first]!.shape).toEqual(arch === 'conv' ? [3, 7 * 7 * 64 + 10] : [8, 784 + 10]);
+      expect(
+        weights['decoder.' + (arch === 'conv' ? 'dense' : 'hidden') + '.weight']!.shape,
+      ).toEqual(arch === 'conv' ? [7 * 7 * 32, 3 + 10] : [8, 3 + 10]);
+      const py = new TextDecoder().decode(file('model.py'));
+      expect(py).toContain('"labelClasses": 10');
+      tf.dispose([direct, labels, zeros, probeX]);
+      model.dispose();
+    },
+  );
 });
 
 describe('the GLO export', () => {

@@ -97,6 +97,18 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
     // terms infer them).
     probeCodes: (model, x) => model.embed(x),
   },
+  cvae: {
+    // The VAE's, with the one-hot e_y [K] joined on: the MLP body's input [x, e_y] (its first P
+    // columns are the pixels), the conv heads' input [features, e_y] (denseFromNhwc keeps the K
+    // rows after the NHWC features in order) and the decoder's input [z, e_y].
+    weights: (c) => [
+      ...encoderBody(c.arch),
+      ...head('mu', c.arch),
+      ...head('log_var', c.arch),
+      ...decoderNet(c.arch),
+    ],
+    python: 'cvae.py',
+  },
   catvae: {
     weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),
     python: 'catvae.py',

@@ -51,6 +51,8 @@ export interface ExportSummary {
   dataset: string;
   config: TrainConfig;
   probeCount: number;
+  /** K: the label classes of a conditional model's one-hot (CVAE); absent for the others. */
+  labelClasses?: number;
   /** Mean terms over the probe digits with the noise fixed, nats per image. */
   probeTerms: Record<string, number>;
 }
@@ -85,7 +87,14 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
   // digits' codes where the model has no encoder, and the terms (decoded from those codes).
   const copies = tf.tidy(() => pairs.map((p) => tf.clone(p.variable)));
   const codes = entry.probeCodes?.(model, input.probeX);
-  const terms = fixedNoiseSums(model, input.probeX, step, codes ? { codes } : {});
+  const [N, P] = input.probeX.shape;
+  // A conditional model reads each probe digit's own label (int32 [N]).
+  const labelClasses = model.labelClasses;
+  const labels = labelClasses
+    ? tf.tensor1d(Int32Array.from(input.probeLabels.subarray(0, N)), 'int32')
+    : undefined;
+  const terms = fixedNoiseSums(model, input.probeX, step, { codes, labels });
+  labels?.dispose();
   const [values, probeTerms, probeData, codeData] = await Promise.all([
     Promise.all(copies.map((t) => t.data<'float32'>())).finally(() => tf.dispose(copies)),
     terms.read(),
@@ -96,7 +105,6 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     const t = toTorchLayout(values[i]!, p.variable.shape, p.entry.layout);
     return { name: p.entry.name, shape: t.shape, data: t.data };
   });
-  const [N, P] = input.probeX.shape;
   const ordered = Object.fromEntries(info.terms.map((t) => [t.key, probeTerms[t.key]!]));
   const summary: ExportSummary = {
     format: 'latent-lab-pytorch-export',
@@ -108,6 +116,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     dataset: input.dataset.id,
     config,
     probeCount: N,
+    ...(labelClasses ? { labelClasses } : {}),
     probeTerms: ordered,
   };
   const pyConfig = {
@@ -116,6 +125,7 @@ export async function buildPytorchExport(input: PytorchExportInput): Promise<Exp
     height: input.dataset.height,
     width: input.dataset.width,
     trainCount: input.dataset.train.count,
+    ...(labelClasses ? { labelClasses } : {}),
     step,
     dataset: input.dataset.id,
   };
