@@ -114,7 +114,9 @@ export type WorkerResponse =
       probeLabels: Uint8Array;
       /** RECON_COUNT × H·W grey levels of the reconstruction probes. */
       probeImages: Uint8Array;
+      /** The init's config, and the run it started (a reset sent meanwhile supersedes both). */
       config: TrainConfig;
+      initRunId: number;
     }
   /**
    * running: the training loop is busy (training, or running the steps that Step asked for);

@@ -48,6 +48,7 @@ async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     dataset: datasetInfo(dataset),
     ...probes,
     config: req.config,
+    initRunId: req.runId,
   });
 }
 
