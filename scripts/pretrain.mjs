@@ -1,11 +1,11 @@
 /**
- * `npm run pretrain`: makes the trained models that ship with the lab (public/pretrained/), each
+ * `npm run make:pretrained`: makes the trained models that ship with the lab (public/pretrained/), each
  * by the CLI (`npm run train`, src/cli/train.ts) with a fixed seed and a few epochs, then stores
  * it in float16 where that moves its test metric by ≤ 0.2 nats per image (else float32), and
  * writes public/pretrained/manifest.json: each checkpoint's files, bytes, model, settings, test
  * metric (float32 and float16, on all 10,000 test digits and on the page's 2,000 probe digits)
  * and the command that made it. Rerunning it reproduces the files (fixed seeds, wasm backend).
- * `npm run pretrain -- vae-2d ae-2d` remakes only those (the others stay in the manifest).
+ * `npm run make:pretrained -- vae-2d ae-2d` remakes only those (the others stay in the manifest).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
@@ -150,7 +150,7 @@ const checkpoints = CHECKPOINTS.map((c) => made.get(c.id)).filter(Boolean);
 const manifest = {
   format: 'latent-lab-pretrained',
   version: 1,
-  command: 'npm run pretrain',
+  command: 'npm run make:pretrained',
   maxNatsMovedByFloat16: MAX_NATS_MOVED,
   gzipBytes: checkpoints.reduce((a, c) => a + c.gzipBytes, 0),
   checkpoints,

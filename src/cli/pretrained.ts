@@ -1,6 +1,6 @@
 /**
  * `node dist-cli/pretrained.mjs --dir DIR --out FOLDER --id ID [--max-nats-moved 0.2]`: one step
- * of `npm run pretrain` (scripts/pretrain.mjs). Reads the float32 checkpoint that
+ * of `npm run make:pretrained` (scripts/pretrain.mjs). Reads the float32 checkpoint that
  * `npm run train -- --save DIR` wrote, measures the model's headline test term (the status line's)
  * with its weights in float32 and rounded to float16, and writes FOLDER/ID.json + FOLDER/ID.bin
  * in float16 when that moves the metric by at most --max-nats-moved nats per image, else in

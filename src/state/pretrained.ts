@@ -1,5 +1,5 @@
 /**
- * The trained models that ship with the lab (public/pretrained/, made by `npm run pretrain`):
+ * The trained models that ship with the lab (public/pretrained/, made by `npm run make:pretrained`):
  * their manifest, read and checked, and a model loaded from it in place of the run, through the
  * same path as a checkpoint the user picks (run-loads.ts loadCheckpoint). Nothing is fetched until
  * a model is asked for; the manifest is fetched once per page.

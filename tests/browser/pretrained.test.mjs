@@ -1,6 +1,6 @@
 // Every trained model of public/pretrained/manifest.json opens from its link (#pretrained=<id>):
 // the page shows it at its step with its settings, and its test metric on the page's 2,000 probe
-// digits is the one `npm run pretrain` measured for the stored weights. An unknown id is refused
+// digits is the one `npm run make:pretrained` measured for the stored weights. An unknown id is refused
 // with a notice and the fresh run carries on. The time from the worker being ready (when the page
 // starts the load) to the model on screen is logged, not asserted.
 import assert from 'node:assert/strict';

@@ -32,7 +32,7 @@ const entry = {
 const good = {
   format: 'latent-lab-pretrained',
   version: 1,
-  command: 'npm run pretrain',
+  command: 'npm run make:pretrained',
   checkpoints: [entry],
 };
 
@@ -139,7 +139,7 @@ describe('loadPretrained refusals', () => {
   });
 });
 
-describe('the shipped trained models (public/pretrained/, made by npm run pretrain)', () => {
+describe('the shipped trained models (public/pretrained/, made by npm run make:pretrained)', () => {
   const folder = 'public/pretrained';
   const raw = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
   const manifest = parsePretrainedManifest(raw);
@@ -148,7 +148,7 @@ describe('the shipped trained models (public/pretrained/, made by npm run pretra
     const ids = manifest.checkpoints.map((c) => c.id);
     for (const id of ['vae-2d', 'vae-20d', 'ae-2d', 'vqvae', 'dvae', 'catvae'])
       expect(ids).toContain(id);
-    expect(manifest.command).toBe('npm run pretrain');
+    expect(manifest.command).toBe('npm run make:pretrained');
     for (const c of manifest.checkpoints)
       expect(c.command).toMatch(/^npm run train -- .*--seed \d+/);
   });
