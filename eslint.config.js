@@ -10,6 +10,8 @@ const UI_LIBS = [
   'react',
   'react-dom',
   'react-dom/*',
+  'preact',
+  'preact/*',
   'plotly.js',
   'plotly.js/*',
   'katex',

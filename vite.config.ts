@@ -3,7 +3,6 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, normalize, resolve } from 'node:path';
-import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { plotlyTrimPlugin } from './scripts/plotly-trim.ts';
@@ -136,8 +135,8 @@ function contentSecurityPolicyPlugin(): Plugin {
 export const CROSS_ORIGIN_ISOLATION_HEADERS = { ...ISOLATION_HEADERS };
 
 /**
- * The service worker (src/sw.ts) and the web app manifest. The worker precaches the app and the
- * bundled MNIST, caches trained models at first use, and adds the isolation headers on hosts that
+ * The service worker (src/sw.ts) and the web app manifest. The worker precaches the app, the
+ * bundled MNIST and the PyTorch export's Python templates, caches trained models at first use, and adds the isolation headers on hosts that
  * send none. Registered by our own few lines (src/ui/service-worker.ts): an update waits for the
  * reader's "Reload" (no silent skipWaiting).
  */
@@ -152,6 +151,8 @@ function serviceWorkerPlugin() {
       globPatterns: [
         '**/*.{html,js,css,wasm,woff2,svg,png,webmanifest}',
         'datasets/**/*.{json,gz}',
+        // The PyTorch export's templates (public/pytorch/), fetched when exporting: offline too.
+        'pytorch/*.{py,md}',
       ],
       globIgnores: ['pretrained/**', 'size-report.json'],
       // The bundled MNIST's training images are the largest file (9.6 MB).
@@ -181,7 +182,6 @@ export default defineConfig({
   // Relative URLs throughout: the built app works from any folder of any static host.
   base: './',
   plugins: [
-    react(),
     datasetsPlugin(),
     datasetsCopyPlugin(),
     contentSecurityPolicyPlugin(),
@@ -190,6 +190,18 @@ export default defineConfig({
     sizeReportPlugin(),
     serviceWorkerPlugin(),
   ],
+  // The UI is written against React's API and rendered by Preact through preact/compat: the same
+  // components for about 60 kB gzip less than react-dom 19 (docs/DESIGN.md, "Rendering"). JSX
+  // compiles to react/jsx-runtime (tsconfig "jsx": "react-jsx"), which lands here too.
+  resolve: {
+    alias: [
+      { find: /^react-dom\/client$/, replacement: 'preact/compat/client' },
+      { find: /^react-dom$/, replacement: 'preact/compat' },
+      { find: /^react\/jsx-runtime$/, replacement: 'preact/jsx-runtime' },
+      { find: /^react\/jsx-dev-runtime$/, replacement: 'preact/jsx-dev-runtime' },
+      { find: /^react$/, replacement: 'preact/compat' },
+    ],
+  },
   server: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   preview: { headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   // plotly.js's CommonJS sources refer to Node's `global`.

@@ -38,6 +38,8 @@ export const TFJS_KERNELS: readonly string[] = [
   // Small and common, so that a minor change to a model does not need this list at once.
   ...['Minimum', 'Min', 'Prod', 'NotEqual', 'LogicalOr', 'Sign', 'Reciprocal', 'Rsqrt'],
   ...['Softplus', 'StridedSlice', 'IsNan', 'Round'],
+  // GLO's sparse code steps (ops/sparse-rows.ts).
+  'TensorScatterUpdate',
 ];
 
 /** Kernel file names (dist/kernels/<file>.js) that differ from the kernel's name. */

@@ -1,8 +1,8 @@
 /**
  * The service worker (built by vite-plugin-pwa's injectManifest into dist/sw.js; registered by
  * src/ui/service-worker.ts in the built app only, never by the dev server).
- * - Precaches the app (HTML, JS, CSS, .wasm, icons, every lesson's chunk) and the bundled MNIST
- *   (datasets/): the list is injected at build time as self.__WB_MANIFEST. A new deploy installs
+ * - Precaches the app (HTML, JS, CSS, .wasm, icons, every lesson's chunk), the bundled MNIST
+ *   (datasets/) and the PyTorch export's templates (pytorch/*.py, *.md): the list is injected at build time as self.__WB_MANIFEST. A new deploy installs
  *   beside the running one and waits until the page asks it to take over (SKIP_WAITING), so one
  *   page never mixes two versions' files.
  * - At first use, caches what is not bundled but fetched from this origin: the trained models

@@ -19,6 +19,8 @@ export interface CliOptions {
   /** Evaluate the bound every N epochs (and after the last); 0 = after the last epoch only. */
   evalIwEvery: number;
   save: string | null;
+  /** Folder for the PyTorch export (model.safetensors, model.py, train.py …); null = none. */
+  exportPytorch: string | null;
   limit: number | null;
   backend: 'wasm' | 'cpu';
   /** Steps to profile kernel by kernel instead of training; 0 = train normally. */
@@ -33,6 +35,11 @@ const OWN_FLAGS = {
     default: 'mnist',
   },
   epochs: { value: 'a whole number ≥ 1', hint: 'Passes over the training set', default: '10' },
+  iterations: {
+    value: 'a whole number ≥ 1',
+    hint: 'Models fitted without gradients (PCA, k-means, EM): iterations, each one pass (= --epochs); stops early once converged',
+    default: 'the epochs',
+  },
   'eval-iw': {
     value: 'a whole number ≥ 0',
     hint: 'K samples of the importance-weighted bound test.iw (VAE; 0 = off)',
@@ -46,6 +53,11 @@ const OWN_FLAGS = {
   save: {
     value: 'a folder',
     hint: 'Write checkpoint.json and weights.bin there after training',
+    default: 'none',
+  },
+  'export-pytorch': {
+    value: 'a folder',
+    hint: 'Write the model for PyTorch there after training (model.safetensors, model.py, train.py, probes, README)',
     default: 'none',
   },
   limit: { value: 'a whole number ≥ 1', hint: 'Train on the first N images only', default: 'all' },
@@ -123,10 +135,11 @@ export function parseCliArgs(argv: string[]): CliOptions {
     help,
     config: trainConfigOf(settings),
     dataset: settings.dataset,
-    epochs: int('epochs', 10, 1),
+    epochs: int('iterations', int('epochs', 10, 1), 1),
     evalIw: int('eval-iw', 0, 0),
     evalIwEvery: int('eval-iw-every', 0, 0),
     save: own.get('save') ?? null,
+    exportPytorch: own.get('export-pytorch') ?? null,
     limit: own.has('limit') ? int('limit', 0, 1) : null,
     backend,
     profile: int('profile', 0, 0),

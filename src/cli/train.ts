@@ -8,7 +8,8 @@
  * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
@@ -25,6 +26,7 @@ import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
+import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
 
 const EVAL_SEED = 4242;
@@ -77,10 +79,11 @@ async function main(): Promise<void> {
   const testPixels = toFloatPixels(dataset.test.images, 0, dataset.test.count, P);
   if (config.binarize !== 'none') binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
   const testX = tf.tensor2d(testPixels, [dataset.test.count, P]);
-  const auX = tf.tensor2d(
-    toFloatPixels(dataset.train.images, 0, Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P),
-    [Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count), P],
-  );
+  const auCount = Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count);
+  const auX = tf.tensor2d(toFloatPixels(dataset.train.images, 0, auCount, P), [auCount, P]);
+  // Labels, for a conditional model (the others ignore them).   int32 [N]
+  const testY = tf.tensor1d(Int32Array.from(dataset.test.labels), 'int32');
+  const auY = tf.tensor1d(Int32Array.from(dataset.train.labels.subarray(0, auCount)), 'int32');
 
   const trainer = new Trainer(dataset, config);
   const variance = pixelVariance(dataset.train.images);
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
   if (opts.profile > 0) {
     await printKernelProfile(trainer, opts.profile, config.batchSize);
     trainer.dispose();
-    tf.dispose([testX, auX]);
+    tf.dispose([testX, auX, testY, auY]);
     return;
   }
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
@@ -106,14 +109,16 @@ async function main(): Promise<void> {
         sums[k] = (sums[k] ?? 0) + v.reduce((a, b) => a + b, 0);
       steps += m.steps.length;
     };
+    let converged = false;
     while (trainer.epoch < epoch) {
-      trainer.trainStep();
+      if (trainer.fitsWithoutGradients) converged = await trainer.fitStep();
+      else trainer.trainStep();
       if (trainer.pendingSteps >= 50) await accumulate();
       events.push(...(await trainer.maintain()));
     }
     await accumulate();
     const seconds = (performance.now() - start) / 1000;
-    const test = await evaluateSplit(trainer.model, testX, EVAL_SEED);
+    const test = await evaluateSplit(trainer.model, testX, EVAL_SEED, 1000, testY);
     const iwDue = evalIwDue(epoch, opts.epochs, opts.evalIw, opts.evalIwEvery);
     if (iwDue && trainer.model instanceof Vae) {
       const model = trainer.model;
@@ -135,13 +140,15 @@ async function main(): Promise<void> {
       }
       test.iw = sum / testX.shape[0];
     }
-    const squaredError = await reconstructionSquaredError(trainer.model, testX);
+    // A model that reports it (GLO, whose test codes are found by optimisation) is not asked twice.
+    const squaredError =
+      test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX, 1000, testY));
     const line: Record<string, unknown> = {
       epoch,
       step: trainer.step,
       train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
       test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
-      imagesPerSec: Math.round((steps * config.batchSize) / seconds),
+      imagesPerSec: Math.round((steps * trainer.imagesPerStep) / seconds),
       // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
       testSquaredError: round(squaredError),
       // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
@@ -163,10 +170,13 @@ async function main(): Promise<void> {
     const traits = MODEL_CATALOG[config.model].traits;
     if (traits.latent === 'continuous' && traits.kl) {
       // Active units (Burda et al.'s rule) need a posterior with a KL to its prior.
-      const { data, dims } = await embedSplit(trainer.model, auX);
+      const { data, dims } = await embedSplit(trainer.model, auX, auY);
       line.activeUnits = activeUnits(data, auX.shape[0], dims);
     }
+    if (trainer.fitsWithoutGradients) line.converged = converged;
+    if (trainer.fitInfo) Object.assign(line, trainer.fitInfo); // e.g. k-means' cluster sizes
     console.log(JSON.stringify(line));
+    if (converged) break; // a fitted model at rest: further iterations would repeat this line
   }
   if (opts.save) {
     const { meta, weights } = await encodeCheckpoint(trainer.model, config, {
@@ -179,8 +189,27 @@ async function main(): Promise<void> {
     await writeFile(resolve(opts.save, 'weights.bin'), new Uint8Array(weights));
     console.error(`saved ${opts.save}/checkpoint.json and weights.bin`);
   }
+  if (opts.exportPytorch) {
+    const files = await buildPytorchExport({
+      model: trainer.model,
+      config,
+      step: trainer.step,
+      epoch: trainer.epoch,
+      dataset,
+      probeX: trainer.probeX,
+      probeLabels: trainer.probeLabels,
+      // The Python templates: public/pytorch/, which the CLI build copies next to train.mjs.
+      templates: (file) =>
+        readFile(resolve(dirname(fileURLToPath(import.meta.url)), 'pytorch', file), 'utf8'),
+    });
+    await mkdir(opts.exportPytorch, { recursive: true });
+    for (const f of files) await writeFile(resolve(opts.exportPytorch, f.path), f.data);
+    console.error(
+      `exported for PyTorch to ${opts.exportPytorch}: ${files.map((f) => f.path).join(', ')}`,
+    );
+  }
   trainer.dispose();
-  tf.dispose([testX, auX]);
+  tf.dispose([testX, auX, testY, auY]);
 }
 
 /** --profile N: 5 warm-up steps, then N timed steps kernel by kernel, as a table on stderr. */

@@ -6,7 +6,18 @@
  */
 import type { Architecture, Likelihood, TrainConfig } from './config';
 
-export const MODEL_KINDS = ['vae', 'ae', 'vqvae', 'dvae', 'catvae'] as const;
+export const MODEL_KINDS = [
+  'vae',
+  'ae',
+  'vqvae',
+  'dvae',
+  'catvae',
+  'pca',
+  'kmeans',
+  'mixture',
+  'glo',
+  'cvae',
+] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface TermInfo {
@@ -32,7 +43,27 @@ export interface ModelTraits {
   archs: readonly Architecture[];
   /** How its Samples panel draws: from the prior, a Gaussian fitted to the codes, or uniform codes. */
   sampling: 'prior' | 'fitted-gaussian' | 'uniform-codes';
+  /**
+   * How it is fitted (absent = 'gradient'): by Adam steps on batches, in one closed-form step
+   * (PCA), or by iterations over the whole training set (k-means' Lloyd steps, EM). The last two
+   * have `fit` (models/latent-model.ts): one step = one iteration = one epoch, no learning rate
+   * or batch size (leave them out of `settings`), and the charts' x-axis reads "iteration".
+   */
+  fitting?: 'gradient' | 'closed-form' | 'iterative';
+  /**
+   * No encoder: one learned code per training image, kept in the unit ball, and codes of new
+   * images found by optimisation (GLO). Absent = false.
+   */
+  perImageCodes?: boolean;
+  /**
+   * Conditioned on the image's label (conditional VAE): it needs a labelled dataset, and its
+   * encoder and decoder take the label's one-hot besides x and z.
+   */
+  conditional?: boolean;
 }
+
+/** A model's `fitting` trait, 'gradient' when absent. */
+export const fittingOf = (t: ModelTraits) => t.fitting ?? 'gradient';
 
 export interface ModelInfo {
   kind: ModelKind;
@@ -40,6 +71,8 @@ export interface ModelInfo {
   description: string;
   /** Terms in the order the trainer stacks and the chart draws them. */
   terms: TermInfo[];
+  /** The terms' unit, when not nats per image (PCA: "squared error per image"). */
+  unit?: string;
   /** The term the status line and the README quote, e.g. −ELBO. */
   headline: TermInfo;
   traits: ModelTraits;
@@ -57,6 +90,11 @@ const recon = { key: 'recon', label: 'reconstruction' };
 const kl = { key: 'kl', label: 'KL' };
 const codebook = { key: 'codebook', label: 'codebook' };
 const commitment = { key: 'commitment', label: 'commitment' };
+/** Σ over pixels of (x − x̂)² per image, pixels in [0, 1] (PCA's unit, not nats). */
+const squaredError = { key: 'squaredError', label: 'squared error' };
+const nll = { key: 'nll', label: '−log p(x)' };
+const elbo = { key: 'elbo', label: 'ELBO after the M-step' };
+const elboE = { key: 'elboE', label: 'ELBO after the E-step' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -70,6 +108,17 @@ const BERNOULLI = ['bernoulli'] as const;
 const BOTH_ARCHS = ['mlp', 'conv'] as const;
 const MLP = ['mlp'] as const;
 const CONV = ['conv'] as const;
+
+/** K-means and the Bernoulli mixture: no network, no learning rate, fitted by whole passes. */
+const CLUSTERING: Omit<ModelTraits, 'likelihoods' | 'sampling'> = {
+  latent: 'discrete',
+  kl: false,
+  gumbel: false,
+  codebook: false,
+  grid: false,
+  archs: MLP,
+  fitting: 'iterative',
+};
 
 export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
   vae: {
@@ -211,7 +260,116 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     describe: (c) =>
       `catvae (${c.categorical} variables × ${c.classes} classes, ${c.hard ? 'straight-through' : 'relaxed'})`,
   },
+  pca: {
+    kind: 'pca',
+    label: 'PCA (exact)',
+    description:
+      'Principal component analysis: the exact d-dimensional principal subspace, fitted in one closed-form step.',
+    terms: [squaredError],
+    unit: 'squared error per image',
+    headline: squaredError,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: ['gaussian'],
+      archs: MLP,
+      sampling: 'fitted-gaussian',
+      fitting: 'closed-form',
+    },
+    settings: ['model', 'latentDim', 'seed'],
+    describe: (c) => `pca (${c.latentDim} components, exact)`,
+  },
+  kmeans: {
+    kind: 'kmeans',
+    label: 'K-means',
+    description:
+      'K-means as an autoencoder on pixels: the code is the nearest centroid, the decoder that centroid; Lloyd iterations.',
+    terms: [squaredError],
+    unit: 'squared error per image',
+    headline: squaredError,
+    traits: { ...CLUSTERING, likelihoods: ['gaussian'], sampling: 'uniform-codes' },
+    settings: ['model', 'clusters', 'seed'],
+    describe: (c) => `kmeans (K ${c.clusters} clusters on pixels, Lloyd from k-means++)`,
+  },
+  mixture: {
+    kind: 'mixture',
+    label: 'Mixture of Bernoullis (EM)',
+    description:
+      'A mixture of K Bernoulli images on binarised pixels, fitted by EM; its log-likelihood is exact.',
+    terms: [nll, elbo, elboE],
+    headline: nll,
+    traits: { ...CLUSTERING, likelihoods: BERNOULLI, sampling: 'prior' },
+    settings: ['model', 'clusters', 'seed', 'binarize'],
+    describe: (c) =>
+      `mixture (K ${c.clusters} Bernoulli components, EM, pixels ${c.binarize === 'static' ? 'binarised once at random' : 'binarised at 0.5'})`,
+  },
+  glo: {
+    kind: 'glo',
+    label: 'GLO (a code per image)',
+    description:
+      'Generative latent optimisation: no encoder; one learned code per training image in the unit ball, trained with the decoder.',
+    terms: [recon, squaredError],
+    headline: recon,
+    traits: {
+      latent: 'continuous',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'fitted-gaussian',
+      perImageCodes: true,
+    },
+    settings: [
+      'model',
+      'latentDim',
+      ...STEPS,
+      'codeLearningRate',
+      'codeOptimizer',
+      'codeInit',
+      'inferSteps',
+      'seed',
+      ...DECODER,
+    ],
+    describe: (c) =>
+      `glo ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, codes by ${c.codeOptimizer} at ${c.codeLearningRate}, ${c.codeInit} init)`,
+  },
+  cvae: {
+    kind: 'cvae',
+    label: 'Conditional VAE',
+    description:
+      'Sohn et al. 2015: a VAE whose encoder and decoder also see the label as a one-hot; needs labelled data.',
+    terms: [negElbo, recon, kl],
+    headline: negElbo,
+    traits: {
+      latent: 'continuous',
+      kl: true,
+      gumbel: false,
+      codebook: false,
+      grid: false,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: BOTH_ARCHS,
+      sampling: 'prior',
+      conditional: true,
+    },
+    settings: ['model', 'latentDim', ...STEPS, 'beta', 'seed', ...DECODER, ...WARMUP, 'freeBits'],
+    describe: (c) =>
+      `cvae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, given the label)`,
+  },
 };
+
+/** Why a conditional model cannot train on a dataset of `classes` label classes, or null when it can. */
+export function conditionalRefusal(
+  kind: ModelKind,
+  dataset: { name: string; classes: number },
+): string | null {
+  if (!MODEL_CATALOG[kind].traits.conditional || dataset.classes >= 2) return null;
+  return `The ${MODEL_CATALOG[kind].label} needs labelled data (at least two classes), and ${dataset.name} has no labels: pick MNIST, Fashion-MNIST or an upload with labels.`;
+}
 
 /** The models with a trait, e.g. `modelsWhere((t) => t.kl)`. */
 export function modelsWhere(test: (t: ModelTraits) => boolean): ModelKind[] {

@@ -7,6 +7,8 @@ import type {
   Activation,
   Architecture,
   Binarization,
+  CodeInit,
+  CodeOptimizer,
   Likelihood,
   TauSchedule,
   Warmup,
@@ -18,6 +20,8 @@ export {
   ARCHITECTURES,
   BACKENDS,
   BINARIZATIONS,
+  CODE_INITS,
+  CODE_OPTIMIZERS,
   LIKELIHOODS,
   TAU_SCHEDULES,
   WARMUPS,
@@ -25,6 +29,8 @@ export {
   type Architecture,
   type BackendName,
   type Binarization,
+  type CodeInit,
+  type CodeOptimizer,
   type Likelihood,
   type TauSchedule,
   type Warmup,
@@ -85,6 +91,16 @@ export interface TrainConfig {
   categorical: number;
   /** … of K classes each. */
   classes: number;
+  /** K-means clusters, or components of the Bernoulli mixture (10–512). */
+  clusters: number;
+  /** GLO: how the batch's codes are stepped (per-row Adam or SGD). */
+  codeOptimizer: CodeOptimizer;
+  /** GLO: step size of the codes (the decoder's is `learningRate`). */
+  codeLearningRate: number;
+  /** GLO: codes start from the PCA of the training images, or at random. */
+  codeInit: CodeInit;
+  /** GLO: gradient steps that find the code of an image with none (test digits, drawings). */
+  inferSteps: number;
 }
 
 /** Every setting at its default, read from the settings table (contracts/settings.ts). */

@@ -8,8 +8,52 @@
  * the first two principal components of the probe digits' embeddings at the latest evaluation.
  */
 
+import type { MaskSpec } from '../core/digit-masks';
+import type { DigitMeasure } from '../core/digit-measures';
+
 /** A digit to start from: one of the fixed probe test digits, or pixels drawn by the user. */
 export type DigitRef = { probe: number } | { pixels: Float32Array };
+
+/**
+ * Inference by optimisation (src/train/infer/): find a code z for one digit by Adam steps on the
+ * reconstruction loss of its visible pixels, the decoder frozen. Restoration is the same with
+ * part of the digit erased.
+ */
+export interface InferSpec {
+  digit: DigitRef;
+  /** The pixels the loss sees; the rest are erased (restoration). */
+  mask: MaskSpec;
+  /** z at step 0: zero (uniform logits for categorical codes), the encoder's code, or N(0, I). */
+  start: 'zero' | 'encoder' | 'random';
+  /** Squared error, or Bernoulli cross-entropy in nats, summed over the visible pixels. */
+  loss: 'squared' | 'bernoulli';
+  /** Adam's step size for z. */
+  learningRate: number;
+  /** Categorical codes: decode softmax(ℓ), or one-hot forward with the softmax's gradient. */
+  relax: 'soft' | 'straight-through';
+  seed: number;
+}
+
+/** Two groups of probe digits whose mean codes differ by an editing direction (b − a). */
+export type DirectionGroups =
+  /** The digits labelled a, and those labelled b. */
+  | { by: 'label'; a: number; b: number }
+  /** The digits below the median of a measure computed from their pixels (a), and above (b). */
+  | { by: 'measure'; measure: DigitMeasure }
+  /** Probe digits picked by hand (indices). */
+  | { by: 'hand'; a: number[]; b: number[] };
+
+/** What kind of code inference optimises (null: the model has no decoder to invert). */
+export interface InferenceCodes {
+  /** A latent vector (AE, VAE …), VQ-VAE's z_e before quantisation, or logits per position. */
+  kind: 'continuous' | 'pre-quantised' | 'categorical';
+  /** Numbers in one code. */
+  size: number;
+  /** Whether an encoder gives a code in one shot (GLO has none). */
+  encoder: boolean;
+  /** Continuous codes that a direction can move (editing). */
+  editable: boolean;
+}
 
 export type InspectQuery =
   /** Decode an n×n grid over the plane, spaced by the inverse Gaussian CDF (Kingma & Welling fig. 4). */
@@ -41,7 +85,29 @@ export type InspectQuery =
    * Every probe digit and its deterministic reconstruction by the model now, as grey levels: the
    * page keeps them to show a hovered point of the latent scatter at once (one batched call).
    */
-  | { kind: 'probeReconstructions' };
+  | { kind: 'probeReconstructions' }
+  /**
+   * PCA beside a model with an affine decoder (the linear AE), or PCA's own fit: PCA of the
+   * training images with the same d, both errors, principal angles and both bases.
+   */
+  | { kind: 'subspaces' }
+  /** Mixture models: p(k | x) of one digit over the K components. */
+  | { kind: 'responsibilities'; digit: DigitRef }
+  /**
+   * `steps` more Adam steps of inference job `job` (restart: begin it again from `spec`). The
+   * page asks again for each batch, so steps stream back and the worker stays responsive.
+   */
+  | { kind: 'infer'; job: number; spec: InferSpec; steps: number; restart: boolean }
+  /**
+   * Editing: the direction d = mean code of group b − mean code of group a of the probe digits
+   * (encoder codes, or codes found by inference for models without an encoder), and `digit`'s
+   * code moved along it: decode(z + t·d) for each t of `values`.
+   */
+  | { kind: 'direction'; groups: DirectionGroups; digit: DigitRef; values: number[] }
+  /** Conditional models: `count` samples of one label, z ~ N(0, I) decoded given the label. */
+  | { kind: 'conditionalSamples'; label: number; count: number; seed: number }
+  /** Conditional models: a probe digit's z (encoded with its own label) decoded with every label. */
+  | { kind: 'everyLabel'; probe: number };
 
 export interface ImageBatch {
   count: number;
@@ -52,6 +118,7 @@ export interface ImageBatch {
 }
 
 export type InspectAnswer =
+  | ResponsibilitiesAnswer
   | {
       kind: 'manifold';
       n: number;
@@ -126,6 +193,42 @@ export type InspectAnswer =
       variance: [number, number];
       codebookSize: number;
     }
+  | { kind: 'conditionalSamples'; label: number; images: ImageBatch }
+  | {
+      kind: 'everyLabel';
+      /** The probe digit's own label, which its z was encoded with. */
+      label: number;
+      input: ImageBatch;
+      /** One image per label 0 … K−1, all from the same z. */
+      images: ImageBatch;
+    }
+  | {
+      kind: 'subspaces';
+      step: number;
+      latentDim: number;
+      /** PCA of the training images with d = latentDim (the running PCA's own fit, if PCA). */
+      pca: {
+        /** Σ_p (x_p − x̂_p)² per image on the probe (test) digits, x̂ not clipped. */
+        squaredError: number;
+        /** λ₁ … λ_d: variance per image along each component (squared-error units). */
+        variances: number[];
+        /** tr C: the total variance per image. */
+        totalVariance: number;
+        /** Training images it was fitted on. */
+        images: number;
+        /** The d orthonormal eigen-digits, each scaled so that 0 is mid-grey. */
+        basis: ImageBatch;
+      };
+      /** The running model's affine decoder x̂ = b + z W (the linear AE); null for PCA itself. */
+      model: {
+        /** The same squared error with the model's own x̂ (not clipped). */
+        squaredError: number;
+        /** Principal angles between span(W's rows) and PCA's subspace, degrees, smallest first. */
+        anglesDeg: number[];
+        /** The d decoder directions (rows of W), each scaled so that 0 is mid-grey. */
+        columns: ImageBatch;
+      } | null;
+    }
   | {
       kind: 'probeReconstructions';
       /** The training step of the weights that made them. */
@@ -137,7 +240,52 @@ export type InspectAnswer =
       inputs: Uint8Array;
       /** count × H·W grey levels 0..255 of their reconstructions. */
       reconstructions: Uint8Array;
+    }
+  | {
+      kind: 'infer';
+      job: number;
+      /** Adam steps taken so far. */
+      step: number;
+      /** The loss per image at steps firstStep, firstStep + 1, … (step 0 = before any step). */
+      losses: Float32Array;
+      firstStep: number;
+      /** The loss's unit, e.g. "squared error per image, summed over 588 visible pixels". */
+      unit: string;
+      /** The code after each of those steps in the plane (2 numbers a step); null: no plane. */
+      path: Float32Array | null;
+      /** The plane's axes ("z₁, z₂", "PC 1, PC 2"), null with no plane. */
+      axes: string | null;
+      /** The encoder's code in one shot: its point, its loss on the same pixels, its image. */
+      encoder: { point: [number, number] | null; loss: number; image: ImageBatch } | null;
+      /** The digit with its erased pixels set to 0, and as it was. */
+      input: ImageBatch;
+      original: ImageBatch;
+      /** The current code decoded (continuous, unquantised or soft). */
+      reconstruction: ImageBatch;
+      /** The same code read discretely (VQ-VAE quantised, categorical argmax), or null. */
+      discrete: ImageBatch | null;
+      discreteLabel: string | null;
+      /** Squared error of the reconstruction on the erased pixels only (null: none erased). */
+      erasedError: number | null;
+    }
+  | {
+      kind: 'direction';
+      values: number[];
+      /** decode(z + t·d) for each t of values. */
+      images: ImageBatch;
+      /** ‖d‖, the group sizes, and the groups in words. */
+      norm: number;
+      sizes: [number, number];
+      groups: [string, string];
+      /** Where the codes came from: the encoder, or inference (models without an encoder). */
+      source: 'encoder' | 'inferred';
     };
+
+export type ResponsibilitiesAnswer = {
+  kind: 'responsibilities';
+  /** p(k | x) for k = 0 … K − 1; sums to 1. */
+  probs: Float32Array;
+};
 
 /** Most encoder outputs in a codebook view; more are subsampled (fixed seed, so stable). */
 export const CODEBOOK_VIEW_MAX_VECTORS = 2000;
@@ -152,4 +300,12 @@ export interface InspectCapabilities {
   gumbel: boolean;
   /** VQ-VAE: z_e can be decoded before quantisation. */
   preQuantised: boolean;
+  /** The decoder is affine in z (PCA, the linear AE): the `subspaces` question applies. */
+  affineDecoder?: boolean;
+  /** Mixture models: the posterior over components, p(k | x) (absent = no). */
+  responsibilities?: boolean;
+  /** Inference by optimisation, restoration and editing (absent or null: not offered). */
+  inference?: InferenceCodes | null;
+  /** Conditional models (CVAE): the K label classes they decode given; absent otherwise. */
+  labelClasses?: number;
 }

@@ -35,3 +35,11 @@ export const TAU_SCHEDULES = ['constant', 'exp', 'cosine'] as const;
  * 1000 steps; or DALL·E's cosine from 1 to τ_end over `tauSteps` (see core/schedules).
  */
 export type TauSchedule = (typeof TAU_SCHEDULES)[number];
+
+export const CODE_OPTIMIZERS = ['adam', 'sgd'] as const;
+/** GLO: how the batch's codes are stepped: per-row Adam ("lazy": only the batch's rows), or SGD. */
+export type CodeOptimizer = (typeof CODE_OPTIMIZERS)[number];
+
+export const CODE_INITS = ['pca', 'random'] as const;
+/** GLO: codes start at the training images' PCA projections (scaled into the ball), or random. */
+export type CodeInit = (typeof CODE_INITS)[number];

@@ -48,5 +48,10 @@ export function checkImageDataset(raw: unknown): ImageDataset {
   if (train.count + test.count > UPLOAD_LIMITS.maxImages + UPLOAD_LIMITS.maxTestImages) {
     throw new Error('the dataset is larger than the lab takes');
   }
-  return { ...(d as ImageDataset), train, test };
+  const names = d.classNames;
+  const named =
+    Array.isArray(names) &&
+    names.length === classes &&
+    names.every((n) => typeof n === 'string' && n.length <= 100);
+  return { ...(d as ImageDataset), train, test, classNames: named ? names.slice() : undefined };
 }

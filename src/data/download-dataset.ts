@@ -208,6 +208,7 @@ export async function downloadDataset(
       height: UPLOAD_LIMITS.side,
       width: UPLOAD_LIMITS.side,
       classes: source.classes,
+      classNames: source.classNames.slice(),
       train: splitFromIdx(trI!, trL!, UPLOAD_LIMITS.side, source.classes),
       test: splitFromIdx(teI!, teL!, UPLOAD_LIMITS.side, source.classes),
     };

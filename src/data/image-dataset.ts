@@ -22,6 +22,8 @@ export interface ImageDataset {
   height: number;
   width: number;
   classes: number;
+  /** What each label means, when known (Fashion-MNIST's "T-shirt/top" …): `classes` names. */
+  classNames?: string[];
   train: ImageSplit;
   test: ImageSplit;
 }

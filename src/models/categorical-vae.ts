@@ -15,6 +15,7 @@ import { oneHotFloat } from '../ops/one-hot';
 import {
   categoricalKlToUniform,
   gumbelSoftmax,
+  mostLikelyCodes,
   gumbelSoftmaxHard,
   sampleGumbel,
 } from '../ops/gumbel';
@@ -95,11 +96,16 @@ export class CategoricalVae implements LatentModel {
     return tf.tidy(() => this.run(tf.reshape(y, [y.shape[0], -1]) as tf.Tensor2D, 3, 6));
   }
 
-  private forward(x: tf.Tensor2D, ctx: LossContext) {
-    const logits = this.logits(x);
+  /** y = softmax((ℓ + g)/τ), g ~ Gumbel from ctx.seed (straight-through one-hot when hard).  [B,N,K] */
+  private relaxed(logits: tf.Tensor3D, ctx: LossContext): tf.Tensor3D {
     const g = sampleGumbel<tf.Rank.R3>(logits.shape, ctx.seed);
     const tau = temperatureAt(this.config, ctx.step);
-    const y = this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+    return this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+  }
+
+  private forward(x: tf.Tensor2D, ctx: LossContext) {
+    const logits = this.logits(x);
+    const y = ctx.deterministic ? mostLikelyCodes(logits) : this.relaxed(logits, ctx);
     return {
       recon: bernoulliNllFromLogits(this.decodeAssignments(y), x),
       kl: categoricalKlToUniform(logits),
@@ -144,6 +150,11 @@ export class CategoricalVae implements LatentModel {
       const y = oneHotFloat(indices, this.config.classes) as tf.Tensor3D; // [B,N,K]
       return tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D;
     });
+  }
+
+  /** Decodes code distributions y (rows on the simplex): y → decoder → sigmoid.   [B,N,K] → [B,784] */
+  decodeSoft(y: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D);
   }
 
   /** log q(c | x): the encoder logits, log-softmax normalised.   x [B,784] → [B,N,K] */

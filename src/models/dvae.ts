@@ -20,6 +20,7 @@ import { oneHotFloat } from '../ops/one-hot';
 import {
   categoricalKlToUniform,
   gumbelSoftmax,
+  mostLikelyCodes,
   gumbelSoftmaxHard,
   sampleGumbel,
 } from '../ops/gumbel';
@@ -117,11 +118,16 @@ export class Dvae implements LatentModel {
     return klWeightFor(this.config, step);
   }
 
-  private forward(x: tf.Tensor2D, ctx: LossContext) {
-    const logits = this.logits(x);
+  /** y = softmax((ℓ + g)/τ), g ~ Gumbel from ctx.seed (straight-through one-hot when hard).  [B,N,K] */
+  private relaxed(logits: tf.Tensor3D, ctx: LossContext): tf.Tensor3D {
     const g = sampleGumbel<tf.Rank.R3>(logits.shape, ctx.seed);
     const tau = this.temperature(ctx.step);
-    const y = this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+    return this.config.hard ? gumbelSoftmaxHard(logits, tau, g) : gumbelSoftmax(logits, tau, g);
+  }
+
+  private forward(x: tf.Tensor2D, ctx: LossContext) {
+    const logits = this.logits(x);
+    const y = ctx.deterministic ? mostLikelyCodes(logits) : this.relaxed(logits, ctx);
     const recon = bernoulliNllFromLogits(this.decodeAssignments(y), x); // [B]
     return { recon, kl: categoricalKlToUniform(logits) }; // [B] each
   }
@@ -168,6 +174,11 @@ export class Dvae implements LatentModel {
       const y = oneHotFloat(indices, this.config.codebookSize) as tf.Tensor3D; // [B,49,K]
       return tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D;
     });
+  }
+
+  /** Decodes code distributions y (rows on the simplex): y · E → decoder → sigmoid.   [B,49,K] → [B,784] */
+  decodeSoft(y: tf.Tensor3D): tf.Tensor2D {
+    return tf.tidy(() => tf.sigmoid(this.decodeAssignments(y)) as tf.Tensor2D);
   }
 
   /** log q(c | x): the encoder logits, log-softmax normalised.   x [B,784] → [B,49,K] */

@@ -13,6 +13,21 @@ export interface LossContext {
   seed: number;
   /** True inside a training step (models may keep statistics for afterStep). */
   training?: boolean;
+  /** The batch rows' indices into the training set, int32 [B] (GLO: the rows of its code table). */
+  indices?: tf.Tensor1D;
+  /** int32 [B]: the batch's labels, when the dataset has them (conditional VAE). */
+  labels?: tf.Tensor1D;
+  /**
+   * Evaluate with the noise fixed (the PyTorch export's reference numbers): ε = 0 for Gaussian
+   * posteriors (z = μ), the most likely code (argmax of the logits, no Gumbel noise, τ-free) for
+   * Gumbel-softmax models. Models without noise ignore it.
+   */
+  deterministic?: boolean;
+  /**
+   * Codes given for the batch (evaluation only): a model without an encoder (GLO) decodes these
+   * instead of inferring them; the PyTorch export's probe codes.   [B, latentDim]
+   */
+  codes?: tf.Tensor2D;
 }
 
 /** Discrete codes of a batch, for code-usage diagnostics. */
@@ -21,6 +36,32 @@ export interface CodeAssignment {
   indices: tf.Tensor2D;
   /** Codebook size K. */
   size: number;
+}
+
+/** What a model fitted without gradients (PCA, k-means, EM) is told at each iteration. */
+export interface FitContext {
+  /** The iteration being run, 1-based: the trainer's step (and epoch) once it returns. */
+  iteration: number;
+  /** Seed for this iteration's randomness (e.g. the k-means++ start), so runs are reproducible. */
+  seed: number;
+}
+
+/** What one fit iteration reports. */
+export interface FitResult {
+  /**
+   * Named terms over the training set in the model's units (nats or squared error per image),
+   * plain numbers; names match the catalog's `terms` (they are the curve's training points).
+   */
+  terms: Record<string, number>;
+  /**
+   * Nothing left to improve (PCA after its one closed-form fit, Lloyd with no reassignment, EM
+   * below its tolerance): the lab pauses after this iteration and the CLI stops early.
+   */
+  converged: boolean;
+  /** Other numbers of this iteration, copied into the CLI's JSON line (cluster sizes …). */
+  info?: Record<string, number | number[] | null>;
+  /** Things to report (e.g. "re-seeded empty clusters 3, 17"), shown as the run's events. */
+  events?: string[];
 }
 
 export interface LossOutput {
@@ -44,10 +85,13 @@ export interface LatentModel {
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput;
   /** Per-image terms for evaluation, each [B]; same names as `loss`. */
   evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D>;
-  /** Points for the latent scatter: x [B, P] → [B, L] (posterior means, codes, …). */
-  embed(x: tf.Tensor2D): tf.Tensor2D;
-  /** Deterministic reconstruction as pixel intensities in [0, 1]: [B, P] → [B, P]. */
-  reconstruct(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Points for the latent scatter: x [B, P] → [B, L] (posterior means, codes, …). `labels`
+   * (int32 [B]) are the images' labels, which a conditional model needs; others ignore them.
+   */
+  embed(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D;
+  /** Deterministic reconstruction as pixel intensities in [0, 1]: [B, P] → [B, P] (labels as embed). */
+  reconstruct(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D;
   /** Schedule values in force at `step` (β, KL weight, τ …), plain numbers for display. */
   scheduleValues(step: number): Record<string, number>;
   /**
@@ -55,6 +99,17 @@ export interface LatentModel {
    * row lists and the settings table marks live), from the next step on (see live-config.ts).
    */
   applyLiveConfig(c: TrainConfig): void;
+  /**
+   * Models fitted without gradients (PCA: one closed-form fit; k-means: a Lloyd step; a mixture:
+   * one EM iteration). When present, the trainer never calls loss() or the optimiser: each step
+   * is `await fit(train, ctx)`, one full pass over the whole training set `train` [N, P] (pixels
+   * in [0, 1], statically binarised if the config says so), and one step = one iteration = one
+   * epoch. It runs in the worker (or the CLI), so it may read back with `await data()`; it must
+   * leave no tensors behind but its own state, kept in `variables`/`savedVariables` (saved with
+   * checkpoints and autosaves; `stateVariables` for anything else a resume needs). Trainer.fitStep
+   * calls it; Trainer.trainStep refuses such a model.
+   */
+  fit?(train: tf.Tensor2D, ctx: FitContext): Promise<FitResult>;
   /** Called once with the first training batch, before the first step (k-means init). */
   initialize?(x: tf.Tensor2D): void;
   /** The same as initialize, reading back with `await data()` (what Trainer.prepare uses). */
@@ -73,20 +128,46 @@ export interface LatentModel {
    * (VQ-VAE, dVAE, categorical VAE), or from a Gaussian fitted to codes (AE, after fitLatentGaussian).
    */
   sample?(count: number, seed: number): tf.Tensor2D;
+  /**
+   * Conditional models (CVAE): the number of label classes K of the one-hot they are given, and
+   * what needs the labels. A model with it refuses a dataset without labels.
+   */
+  readonly labelClasses?: number;
+  /** Conditional models: images of the given labels (int32 [count]) from the prior.   → [count, P] */
+  sampleGiven?(labels: tf.Tensor1D, seed: number): tf.Tensor2D;
+  /** Conditional models: decode latent points z [B, L] with labels (int32 [B]).   → [B, P] in [0, 1] */
+  decodeLatentGiven?(z: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor2D;
   /** AE: fit the Gaussian that sample() draws from to the codes of x. */
   fitLatentGaussian?(x: tf.Tensor2D): Promise<void>;
   /** Discrete codes (VQ-VAE, dVAE). */
   codes?(x: tf.Tensor2D): CodeAssignment;
+  /** Mixture models: the posterior over the K components.   x [B, P] → p(k | x) [B, K] */
+  responsibilities?(x: tf.Tensor2D): tf.Tensor2D;
   /** Batch-mean KL of each latent dimension, in nats (VAE).   [D] */
-  klPerDimension?(x: tf.Tensor2D): tf.Tensor1D;
+  klPerDimension?(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor1D;
   /** Continuous latent (VAE, AE): its size L; decodeLatent() maps points of it to images. */
   readonly latentDim?: number;
+  /**
+   * A decoder affine in z, x̂ = b + z W (PCA; the linear autoencoder with its identity output),
+   * as new tensors the caller disposes: W [L, P], b [P]. Absent or null otherwise.
+   */
+  affineDecoder?(): { weight: tf.Tensor2D; bias: tf.Tensor1D } | null;
   /** Continuous latent (VAE, AE): decode latent points z [B, L] → intensities [B, P] in [0, 1]. */
   decodeLatent?(z: tf.Tensor2D): tf.Tensor2D;
   /** Discrete models: their code layout (positions = gridHeight·gridWidth, K codes each). */
   readonly codeLayout?: { positions: number; gridHeight: number; gridWidth: number; size: number };
   /** Discrete models: decode code indices (int32) [B, positions] → intensities [B, P]. */
   decodeCodes?(indices: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * Gumbel-softmax models: decode a distribution over the K codes at every position, as the
+   * relaxed sample is decoded in training (one-hot rows: decodeCodes).   y [B, positions, K] → [B, P]
+   */
+  decodeSoft?(y: tf.Tensor3D): tf.Tensor2D;
+  /**
+   * false for a model without an encoder (GLO): embed() then gives no one-shot code of a new
+   * image, and inference by optimisation is the only way to one. Absent: it has an encoder.
+   */
+  readonly hasEncoder?: boolean;
   /** Gumbel-softmax models: logits of q(c | x) at every position.   x [B, P] → [B, positions, K] */
   codeLogits?(x: tf.Tensor2D): tf.Tensor3D;
   /** VQ-VAE: encoder outputs before quantisation, flattened.   x [B, P] → z_e [B, positions·D] */

@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../ops/register-gradients';
-import { gaussianKl, gaussianKlPerDimension, reparameterize } from '../ops/gaussian';
+import { gaussianKlPerDimension, reparameterize } from '../ops/gaussian';
 import { reconstructionNll } from '../ops/reconstruction';
 import type {
   Activation,
@@ -26,6 +26,7 @@ import type {
   Warmup,
 } from '../contracts/config';
 import { klWeightFor } from './kl-weight';
+import { vaeLoss, vaeTermsPerImage } from './vae-terms';
 import { withLiveSettings } from './live-config';
 import type { LatentModel, LossContext, LossOutput } from './latent-model';
 import { Dense } from './layers/dense';
@@ -114,34 +115,29 @@ export class Vae implements LatentModel {
     return klWeightFor(this.config, step);
   }
 
-  private forward(x: tf.Tensor2D, seed: number) {
+  /** ε ~ N(0, I) from `seed`, or ε = 0 (z = μ) when `deterministic`. */
+  private forward(x: tf.Tensor2D, seed: number, deterministic = false) {
     const { mu, logVar } = this.encode(x);
-    const eps = tf.randomNormal(mu.shape, 0, 1, 'float32', seed) as tf.Tensor2D;
-    const logits = this.decode(reparameterize(mu, logVar, eps));
+    const logits = this.decode(
+      deterministic
+        ? mu
+        : reparameterize(mu, logVar, tf.randomNormal(mu.shape, 0, 1, 'float32', seed)),
+    );
     const { likelihood, sigma } = this.config;
     return { mu, logVar, recon: reconstructionNll(logits, x, likelihood, sigma) };
   }
 
   loss(x: tf.Tensor2D, ctx: LossContext): LossOutput {
     return tf.tidy(() => {
-      const { mu, logVar, recon: reconPerImage } = this.forward(x, ctx.seed);
-      const recon = tf.mean(reconPerImage) as tf.Scalar;
-      const klPerDim = tf.mean(gaussianKlPerDimension(mu, logVar), 0); // [D] batch means
-      const kl = tf.sum(klPerDim) as tf.Scalar;
-      const lambda = this.config.freeBits;
-      const klObjective = lambda > 0 ? tf.sum(tf.maximum(klPerDim, lambda)) : kl;
-      return {
-        terms: { negElbo: tf.add(recon, kl) as tf.Scalar, recon, kl },
-        total: tf.add(recon, tf.mul(klObjective, this.klWeight(ctx.step))) as tf.Scalar,
-      };
+      const { mu, logVar, recon } = this.forward(x, ctx.seed, ctx.deterministic);
+      return vaeLoss(mu, logVar, recon, this.klWeight(ctx.step), this.config.freeBits);
     });
   }
 
   evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D> {
     return tf.tidy(() => {
-      const { mu, logVar, recon } = this.forward(x, ctx.seed);
-      const kl = gaussianKl(mu, logVar);
-      return { negElbo: tf.add(recon, kl) as tf.Tensor1D, recon, kl };
+      const { mu, logVar, recon } = this.forward(x, ctx.seed, ctx.deterministic);
+      return vaeTermsPerImage(mu, logVar, recon);
     });
   }
 

@@ -18,9 +18,14 @@ export function gaussianNllFixedSigma(
   x: tf.Tensor2D,
   sigma: number,
 ): tf.Tensor1D {
+  return tf.tidy(() => gaussianNllOfMean(tf.sigmoid(logits), x, sigma));
+}
+
+/** The same with the mean x̂ given as is (the linear autoencoder's identity output).   [B] */
+export function gaussianNllOfMean(mean: tf.Tensor2D, x: tf.Tensor2D, sigma: number): tf.Tensor1D {
   return tf.tidy(() => {
     const P = x.shape[1];
-    const sq = tf.sum(tf.squaredDifference(x, tf.sigmoid(logits)), 1);
+    const sq = tf.sum(tf.squaredDifference(x, mean), 1);
     return tf.add(
       tf.mul(sq, squaredErrorWeight(sigma)),
       0.5 * P * Math.log(2 * Math.PI * sigma * sigma),

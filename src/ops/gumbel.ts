@@ -63,6 +63,15 @@ export function gumbelSoftmaxHard<T extends tf.Tensor>(logits: T, tau: number, g
 }
 
 /**
+ * The noise-free code: one_hot(argmax_k ℓ_k) along the last axis, the mode of q = softmax(ℓ)
+ * and the τ → 0 limit of the Gumbel-softmax without noise (the PyTorch export's fixed noise).
+ *   [..., K] → [..., K]
+ */
+export function mostLikelyCodes<T extends tf.Tensor>(logits: T): T {
+  return tf.tidy(() => oneHotFloat(tf.argMax(logits, -1), logits.shape[logits.rank - 1] ?? 0) as T);
+}
+
+/**
  * KL(q ‖ Uniform(K)) per latent position, in nats, with q = softmax(ℓ) over the last axis:
  *   Σ_k q_k (log q_k − log(1/K)) = Σ_k q_k (log q_k + log K)                         [B, N]
  * log q comes from logSoftmax, so a very peaked q (q_k underflowing to 0) stays finite:

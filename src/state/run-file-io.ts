@@ -34,7 +34,13 @@ export function downloadRunFile(
 ): { fileName: string; bytes: number } {
   const bytes = encodeRunFile(snapshot, history, name, Date.now());
   const fileName = `${slug(name)}-step${snapshot.meta.step}${RUN_FILE_EXTENSION}`;
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  downloadBytes(bytes, fileName, 'application/octet-stream');
+  return { fileName, bytes: bytes.length };
+}
+
+/** Offers `bytes` as a download named `fileName`. */
+export function downloadBytes(bytes: BlobPart, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
@@ -42,7 +48,6 @@ export function downloadRunFile(
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return { fileName, bytes: bytes.length };
 }
 
 /** Reads a picked run file; throws saying what is wrong with it. */

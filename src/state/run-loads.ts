@@ -7,7 +7,7 @@ import { MODEL_CATALOG } from '../contracts/catalog';
 import type { TrainConfig } from '../contracts/config';
 import type { ImageDataset } from '../data/image-dataset';
 import { readCheckpointFiles, type CheckpointFiles } from './checkpoint-files';
-import { downloadRunFile, isRunFile, readRunFile } from './run-file-io';
+import { downloadBytes, downloadRunFile, isRunFile, readRunFile } from './run-file-io';
 import type { RunSession } from './run-session';
 import { historyOf, newKey } from './saved-runs';
 import { notice, resetRun } from './training-store';
@@ -23,6 +23,24 @@ export async function exportRun(session: RunSession): Promise<void> {
     session.addNotice('info', `Exported ${fileName} (step ${snapshot.meta.step}, ${size}).`);
   } catch (err) {
     session.addNotice('error', `Could not export the run: ${(err as Error).message}.`);
+  }
+}
+
+/**
+ * Downloads the model on screen for PyTorch: a zip with model.safetensors, model.py, train.py,
+ * the probe digits and a README (src/train/export; the Python templates from `templatesUrl`).
+ */
+export async function exportPytorch(session: RunSession, templatesUrl: string): Promise<void> {
+  try {
+    const { fileName, zip } = await session.exportPytorch(templatesUrl);
+    downloadBytes(zip, fileName, 'application/zip');
+    const size = `${(zip.byteLength / 1e6).toFixed(1)} MB`;
+    session.addNotice(
+      'info',
+      `Exported ${fileName} (${size}): unzip it and run python3 model.py (see its README.md).`,
+    );
+  } catch (err) {
+    session.addNotice('error', `Could not export for PyTorch: ${(err as Error).message}.`);
   }
 }
 

@@ -15,7 +15,7 @@
 import { MODEL_CATALOG } from '../contracts/catalog';
 import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import { historyUpTo, type RunHistory, type RunSnapshot } from '../contracts/run-file';
-import type { TrainingClient, UncheckedSnapshot } from '../worker/client';
+import type { PytorchExport, TrainingClient, UncheckedSnapshot } from '../worker/client';
 import type { InspectAnswer, InspectQuery, WorkerResponse } from '../worker/protocol';
 import { historyOf, SavedRuns, type RunDb, type StorageKey } from './saved-runs';
 import { trainConfigOf, type Settings } from './settings';
@@ -43,7 +43,8 @@ export function nextBackend(b: BackendName): BackendName {
 export type WorkerClient = Pick<
   TrainingClient,
   'start' | 'send' | 'inspect' | 'importCheckpoint' | 'replaceDataset' | 'snapshot' | 'restore'
-> & { dispose(): void };
+> &
+  Partial<Pick<TrainingClient, 'exportPytorch'>> & { dispose(): void };
 
 /** The training state the page shows; `lowPriority` marks training's steady stream. */
 export interface RunStore {
@@ -98,6 +99,14 @@ export class RunSession {
   snapshot(): Promise<RunSnapshot> {
     return (
       this.client?.snapshot() ?? Promise.reject(new Error('the training worker is not running'))
+    );
+  }
+
+  /** The model on screen as a zip for PyTorch, built by the worker between steps. */
+  exportPytorch(templatesUrl: string): Promise<PytorchExport> {
+    return (
+      this.client?.exportPytorch?.(templatesUrl) ??
+      Promise.reject(new Error('the training worker is not running'))
     );
   }
 

@@ -143,7 +143,9 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
         dataset: msg.dataset,
         probeLabels: msg.probeLabels,
         probeImages: msg.probeImages,
-        model: msg.config.model,
+        // A reset sent while the worker started (a lesson's preset choosing another model)
+        // already set the model of the newer run: the init's config is then out of date.
+        model: msg.initRunId === s.runId ? msg.config.model : s.model,
         notices: [
           ...s.notices,
           ...msg.backendNotices.map((t) => notice('warning', `${t}. Fell back to ${msg.backend}.`)),
@@ -220,6 +222,7 @@ export function applyResponse(s: TrainingState, msg: WorkerResponse): TrainingSt
       return { ...next, lastSave: msg.snapshot };
     case 'snapshot':
     case 'restored':
+    case 'pytorch':
       return s; // answered through TrainingClient's promises
     case 'device-lost':
       return { ...next, running: false, playing: false }; // the session restarts on another backend

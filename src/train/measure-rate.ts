@@ -52,7 +52,11 @@ export async function measureTrainingRate(
   const trainer = new Trainer(dataset, config);
   try {
     await trainer.prepare();
-    trainer.trainStep();
+    // A model fitted without gradients steps by whole passes (fitStep): one per round.
+    const fits = trainer.fitsWithoutGradients;
+    const perRound = fits ? 1 : stepsPerRound;
+    const advance = async () => (fits ? void (await trainer.fitStep()) : trainer.trainStep());
+    await advance();
     const first = await trainer.flush();
     const firstStepMs = performance.now() - t0;
     const firstTerms = Object.fromEntries(
@@ -60,9 +64,9 @@ export async function measureTrainingRate(
     );
     const round = async (): Promise<number> => {
       const start = performance.now();
-      for (let i = 0; i < stepsPerRound; i++) trainer.trainStep();
+      for (let i = 0; i < perRound; i++) await advance();
       await trainer.flush();
-      return (performance.now() - start) / stepsPerRound;
+      return (performance.now() - start) / perRound;
     };
     for (let i = 0; i < warmupRounds; i++) await round();
     const afterWarmup = tf.memory().numTensors;
@@ -77,7 +81,7 @@ export async function measureTrainingRate(
     return {
       backend: tf.getBackend(),
       batchSize: config.batchSize,
-      imagesPerSec: (config.batchSize * 1000) / median(stepMs),
+      imagesPerSec: (trainer.imagesPerStep * 1000) / median(stepMs),
       stepMs,
       firstStepMs,
       numTensors: { before, afterWarmup, after },

@@ -2,20 +2,21 @@
  * Trains any model of the zoo on a dataset that lives on the device. One step = an on-device gather of
  * shuffled indices, one tidy, one Adam update. Loss terms stay on the device until flush()
  * reads them back asynchronously, so the loop never waits on the device per step.
+ * A model fitted without gradients (`model.fit`: PCA, k-means, EM) steps by `await fitStep()`
+ * instead: one iteration over the whole training set = one step = one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { activeUnits } from '../core/active-units';
-import { codeUsage, perplexity } from '../core/codebook-stats';
-import { fitPca, projectPca, type Pca } from '../core/pca';
+import type { Pca } from '../core/pca';
 import { mulberry32, permutation, type ResumableRng } from '../core/rng';
 import { binarizeInPlace, STATIC_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
 import type { ImageDataset } from '../data/image-dataset';
-import { MODEL_CATALOG } from '../contracts/catalog';
+import { conditionalRefusal, MODEL_CATALOG } from '../contracts/catalog';
 import type { LatentModel } from '../models/latent-model';
 import { createModel } from '../models/zoo';
 import type { TrainConfig } from '../contracts/config';
-import type { Diagnostics, EvalResult, StepMetrics } from '../contracts/metrics';
+import type { EvalResult, StepMetrics } from '../contracts/metrics';
 import { probeSet } from './probe-set';
+import { evaluateOnProbes } from './probe-evaluation';
 
 /** A tensor with a name, as optimisers save and load their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -57,8 +58,11 @@ export class Trainer {
   private config: TrainConfig;
   readonly pixels: number;
   private readonly trainX: tf.Tensor2D; // [N, 784] in [0, 1], on the device
+  private readonly trainY: tf.Tensor1D; // [N] int32 labels, on the device
   /** The fixed probe test digits (scatter, test terms, inspect questions).   [PROBE_COUNT, P] */
   readonly probeX: tf.Tensor2D;
+  /** Their labels, int32 on the device (a conditional model encodes and decodes with them).   [PROBE_COUNT] */
+  readonly probeY: tf.Tensor1D;
   readonly height: number;
   readonly width: number;
   /**
@@ -67,6 +71,7 @@ export class Trainer {
    */
   plane: Pca | null = null;
   private readonly reconX: tf.Tensor2D; // [RECON_COUNT, 784]
+  private readonly reconY: tf.Tensor1D; // [RECON_COUNT] int32
   private optimizer: tf.AdamOptimizer;
   private rng: ResumableRng;
   private order: Int32Array;
@@ -76,6 +81,10 @@ export class Trainer {
   private initialized = false;
   private epochCount = 0;
   private pending: { step: number; terms: tf.Tensor1D }[] = [];
+  /** The latest fit iteration's other numbers (FitResult.info), for the CLI's line. */
+  fitInfo: Record<string, number | number[] | null> | null = null;
+  /** Events of fit iterations not yet taken by maintain(). */
+  private fitEvents: string[] = [];
   /** Seed of the fixed evaluation noise, the same at every evaluation. */
   private static readonly EVAL_SEED = 777;
 
@@ -86,21 +95,28 @@ export class Trainer {
     this.width = dataset.width;
     const P = this.pixels;
     this.trainCount = dataset.train.count;
-    this.model = createModel(config, P);
-    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
-    this.optimizer = tf.train.adam(config.learningRate);
-    this.rng = mulberry32(config.seed);
-    this.order = permutation(this.trainCount, this.rng);
+    const refusal = conditionalRefusal(config.model, dataset);
+    if (refusal) throw new Error(refusal);
 
     // The whole training set is uploaded once; batches are gathers on the device.
     const pixels = toFloatPixels(dataset.train.images, 0, this.trainCount, P);
     if (config.binarize === 'static') binarizeInPlace(pixels, mulberry32(STATIC_BINARIZATION_SEED));
     this.trainX = tf.tensor2d(pixels, [this.trainCount, P]);
+    const labels = Int32Array.from(dataset.train.labels.subarray(0, this.trainCount));
+    this.trainY = tf.tensor1d(labels, 'int32');
+
+    this.model = createModel(config, P, this.trainX, dataset.classes);
+    this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
+    this.optimizer = tf.train.adam(config.learningRate);
+    this.rng = mulberry32(config.seed);
+    this.order = permutation(this.trainCount, this.rng);
 
     const probes = probeSet(dataset, config.binarize);
     this.probeX = probes.x;
     this.reconX = probes.reconX;
     this.probeLabels = probes.labels;
+    this.probeY = tf.tensor1d(Int32Array.from(probes.labels), 'int32');
+    this.reconY = tf.tidy(() => tf.slice(this.probeY, 0, this.reconX.shape[0]));
     this.probeImages = probes.images;
   }
 
@@ -221,19 +237,64 @@ export class Trainer {
     }
   }
 
+  /** Whether the model is fitted without gradients (model.fit): step with fitStep(), not trainStep(). */
+  get fitsWithoutGradients(): boolean {
+    return this.model.fit !== undefined;
+  }
+
+  /** Images one step looks at (for images/s): a batch, or the whole training set for fitStep. */
+  get imagesPerStep(): number {
+    return this.model.fit ? this.trainCount : this.config.batchSize;
+  }
+
+  /**
+   * One iteration of a model fitted without gradients (model.fit) over the whole training set:
+   * step and epoch advance by one, its terms wait for flush() like a gradient step's. Resolves
+   * to whether the model has converged (see FitResult).
+   */
+  async fitStep(): Promise<boolean> {
+    const fit = this.model.fit?.bind(this.model);
+    if (!fit) throw new Error('this model trains by gradient steps (trainStep), not fitStep');
+    const step = this.stepCount + 1;
+    const { terms, converged, info, events } = await fit(this.trainX, {
+      iteration: step,
+      seed: this.config.seed * 1_000_003 + step,
+    });
+    const values = this.termKeys.map((k) => {
+      const v = terms[k];
+      if (v === undefined) throw new Error(`the fit did not report its "${k}" term`);
+      return v;
+    });
+    this.pending.push({ step, terms: tf.tensor1d(values) });
+    this.stepCount = step;
+    this.epochCount++;
+    this.fitInfo = info ?? null;
+    this.fitEvents.push(...(events ?? []));
+    return converged;
+  }
+
   /** One Adam step on one batch. Leaves one [T] tensor of loss terms pending until flush(). */
   trainStep(): void {
+    if (this.model.fit) throw new Error('this model is fitted without gradients: use fitStep()');
     const idx = this.nextBatchIndices();
     const step = this.stepCount + 1;
     const noiseSeed = this.config.seed * 1_000_003 + step;
     const terms = tf.tidy(() => {
       const x = this.batchOf(idx, step); // [B, P]
+      const labels = tf.gather(this.trainY, tf.tensor1d(idx, 'int32')) as tf.Tensor1D; // [B]
       if (step === 1 && !this.initialized) this.model.initialize?.(x); // e.g. k-means codebook
       this.initialized = true;
+      const indices = tf.tensor1d(idx, 'int32'); // [B] rows of the training set (GLO's codes)
       let kept: tf.Tensor1D | null = null;
       this.optimizer.minimize(
         () => {
-          const out = this.model.loss(x, { step, seed: noiseSeed, training: true });
+          const out = this.model.loss(x, {
+            step,
+            seed: noiseSeed,
+            training: true,
+            indices,
+            labels,
+          });
           kept = tf.keep(tf.stack(this.termKeys.map((k) => out.terms[k]!)) as tf.Tensor1D);
           return out.total;
         },
@@ -252,6 +313,7 @@ export class Trainer {
    * training images. Returns the events to report; reads back, so call it between steps.
    */
   async maintain(): Promise<string[]> {
+    if (this.fitEvents.length) return this.fitEvents.splice(0); // a fit iteration's events
     if (!this.model.maintain || this.stepCount === 0 || this.stepCount % MAINTAIN_EVERY !== 0)
       return [];
     const idx = permutation(this.trainCount, this.rng).subarray(0, MAINTAIN_BATCH);
@@ -261,6 +323,11 @@ export class Trainer {
     } finally {
       x.dispose();
     }
+  }
+
+  /** The first n training images (a new tensor the caller disposes).   [min(n, N), P] */
+  trainingImages(n: number): tf.Tensor2D {
+    return tf.slice(this.trainX, [0, 0], [Math.min(n, this.trainCount), this.pixels]);
   }
 
   /** Schedule values (β, KL weight, τ …) at the current step. */
@@ -303,40 +370,18 @@ export class Trainer {
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */
   async evaluate(): Promise<EvalResult> {
-    const ctx = { step: this.stepCount, seed: Trainer.EVAL_SEED };
-    const perImage = this.model.evaluate(this.probeX, ctx);
-    const embedded = this.model.embed(this.probeX);
-    const decoded = this.model.reconstruct(this.reconX);
-    const diagnostics = this.diagnose();
-    const keys = this.termKeys;
-    const [m, img, ...termValues] = await Promise.all([
-      embedded.data(),
-      decoded.data(),
-      ...keys.map((k) => perImage[k]!.data()),
-    ]);
-    tf.dispose([embedded, decoded, ...Object.values(perImage)]);
-    const test: Record<string, number> = {};
-    keys.forEach((k, j) => {
-      const v = termValues[j]!;
-      let sum = 0;
-      for (let i = 0; i < v.length; i++) sum += v[i]!;
-      test[k] = sum / v.length;
-    });
-    const n = this.probeLabels.length;
-    const L = m.length / n;
-    const diag = await diagnostics;
-    // For a VAE the embeddings are the posterior means: active units (Burda et al. 2015).
-    if (diag.klPerDimension) diag.activeUnits = activeUnits(m, n, L);
-    this.plane = L === 2 ? null : fitPca(m, n, L, 2);
-    return {
-      diagnostics: diag,
+    const { result, plane } = await evaluateOnProbes(this.model, {
+      x: this.probeX,
+      labels: this.probeY,
+      reconX: this.reconX,
+      reconLabels: this.reconY,
+      termKeys: this.termKeys,
       step: this.stepCount,
       epoch: this.epochCount,
-      test,
-      latent: this.plane ? projectPca(this.plane, m, n, L) : Float32Array.from(m),
-      latentKind: L === 2 ? 'latent' : 'pca',
-      reconstructions: img as Float32Array,
-    };
+      seed: Trainer.EVAL_SEED,
+    });
+    this.plane = plane;
+    return result;
   }
 
   /**
@@ -357,31 +402,11 @@ export class Trainer {
     return data;
   }
 
-  /** Per-dimension KL (VAE) or code usage (VQ-VAE, dVAE) on the probe digits. */
-  private async diagnose(): Promise<Diagnostics> {
-    const out: Diagnostics = {};
-    if (this.model.klPerDimension) {
-      const kl = this.model.klPerDimension(this.probeX);
-      out.klPerDimension = Array.from(await kl.data());
-      kl.dispose();
-    }
-    if (this.model.codes) {
-      const { indices, size } = this.model.codes(this.probeX);
-      const counts = codeUsage(await indices.data(), size);
-      indices.dispose();
-      out.codeUsage = Array.from(counts);
-      out.perplexity = perplexity(counts);
-      out.codesUsed = counts.filter((c) => c > 0).length;
-      out.deadCodes = size - out.codesUsed;
-    }
-    return out;
-  }
-
   dispose(): void {
     for (const p of this.pending) p.terms.dispose();
     this.pending = [];
     this.model.dispose();
     this.optimizer.dispose();
-    tf.dispose([this.trainX, this.probeX, this.reconX]);
+    tf.dispose([this.trainX, this.trainY, this.probeX, this.probeY, this.reconX, this.reconY]);
   }
 }

@@ -1,5 +1,6 @@
 /** The lab page: controls, status, notices and the lecture panels, wired to the training worker. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { conditionalRefusal } from '../contracts/catalog';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
 import { startsNewRun } from '../contracts/settings';
 import { isLayoutKey, type Settings } from '../state/settings';
@@ -32,8 +33,21 @@ export function App() {
   const backendChoice = useBackendChoice(initial, settings, setSettings, state, actions);
   const { chosen: backendChosen, fromLink } = backendChoice;
 
+  // A conditional model on unlabelled data: a sentence, and the run and settings stay as they are.
+  const dataset = state.dataset;
+  const refused = useCallback(
+    (next: Settings) => {
+      const why =
+        dataset && conditionalRefusal(next.model, { ...dataset, classes: dataset.classes ?? 10 });
+      if (why) actions.addNotice('error', why);
+      return Boolean(why);
+    },
+    [dataset, actions],
+  );
+
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
+      if (key === 'model' && refused(next)) return;
       setSettings(next);
       if (isLayoutKey(key)) return; // the page's layout only (folded panels, lesson …)
       if (key === 'backend') {
@@ -42,7 +56,7 @@ export function App() {
       } else if (startsNewRun(key)) actions.reset(next);
       else actions.configure(next);
     },
-    [actions, backendChosen],
+    [actions, backendChosen, refused],
   );
 
   const onLink = useCallback(
@@ -59,12 +73,13 @@ export function App() {
   // Several settings at once (a lesson's preset): the run follows as for one.
   const applySettings = useCallback(
     (next: Settings) => {
+      if (next.model !== settings.model && refused(next)) return;
       const action = runActionFor(settings, next);
       setSettings(next);
       if (action === 'reset') actions.reset(next);
       else if (action === 'configure') actions.configure(next);
     },
-    [settings, actions],
+    [settings, actions, refused],
   );
 
   const ready = state.phase === 'ready';
@@ -169,6 +184,7 @@ export function App() {
                 return config !== null;
               }}
               onExport={actions.exportRun}
+              onExportPytorch={actions.exportPytorch}
               ready={ready}
             />
             <SavedRunsList

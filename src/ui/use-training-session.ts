@@ -3,14 +3,20 @@
  * mirrored into React state, its saved runs into the list the Runs panel shows, and the
  * actions the controls need. Everything that happens to a run is decided in the session.
  */
-import { startTransition, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Settings } from '../state/settings';
 import type { BackendName, TrainConfig } from '../contracts/config';
 import { TrainingClient } from '../worker/client';
 import type { InspectAnswer, InspectQuery } from '../worker/protocol';
 import type { ImageDataset } from '../data/image-dataset';
 import { listRuns, loadRun, saveRun, deleteRun, type SavedRunSummary } from '../state/run-db';
-import { exportRun, importRun, importRunFile, replaceDataset } from '../state/run-loads';
+import {
+  exportPytorch,
+  exportRun,
+  importRun,
+  importRunFile,
+  replaceDataset,
+} from '../state/run-loads';
 import { RunSession, RunStateCell } from '../state/run-session';
 import { loadPretrained } from '../state/pretrained';
 import { resumableRun, type RunOwner } from '../state/saved-runs';
@@ -54,6 +60,8 @@ export interface TrainingActions {
   deleteSavedRun: (id: string) => Promise<void>;
   /** Downloads the run on screen as one .latentlab file. */
   exportRun: () => Promise<void>;
+  /** Downloads the model on screen for PyTorch (a zip: weights, model.py, train.py …). */
+  exportPytorch: () => Promise<void>;
   /** Loads a .latentlab file in place of the run on screen. Resolves with its config, or null. */
   importRunFile: (file: File) => Promise<TrainConfig | null>;
   /** After divergence: back to the last autosave, with these (corrected) live settings. */
@@ -69,6 +77,11 @@ export interface TrainingActions {
 
 function datasetsUrl(): string {
   return new URL(`${import.meta.env.BASE_URL}datasets/`, window.location.href).href;
+}
+
+/** The Python templates of the PyTorch export (public/pytorch/), fetched when exporting. */
+function pytorchTemplatesUrl(): string {
+  return new URL(`${import.meta.env.BASE_URL}pytorch/`, window.location.href).href;
 }
 
 function pretrainedUrl(): string {
@@ -98,12 +111,30 @@ export function useTrainingSession(
   const initialRef = useRef({ settings: initial, backendIsDefault: initialBackendIsDefault });
 
   useEffect(() => {
-    // Training's steady stream (loss curves, evaluations) re-renders most panels: as a
-    // transition React renders it in slices between input events instead of in one task.
-    const stop = store.listen((s, lowPriority) => {
-      if (lowPriority) startTransition(() => setState(s));
-      else setState(s);
+    // Training's steady stream (loss curves, evaluations) re-renders most panels: it is
+    // coalesced to one render per animation frame, the latest state winning; anything else
+    // (a click, a notice, a phase change) renders at once and supersedes a waiting frame.
+    let frame = 0;
+    let waiting: TrainingState | null = null;
+    const stopListening = store.listen((s, lowPriority) => {
+      if (!lowPriority) {
+        if (frame) cancelAnimationFrame(frame);
+        frame = 0;
+        waiting = null;
+        setState(s);
+        return;
+      }
+      waiting = s;
+      frame ||= requestAnimationFrame(() => {
+        frame = 0;
+        if (waiting) setState(waiting);
+        waiting = null;
+      });
     });
+    const stop = () => {
+      if (frame) cancelAnimationFrame(frame);
+      stopListening();
+    };
     const session = new RunSession({
       createClient: (onResponse, onCrash) => new TrainingClient(onResponse, onCrash),
       store,
@@ -169,6 +200,11 @@ export function useTrainingSession(
       exportRun: () =>
         on(
           (s) => exportRun(s),
+          () => Promise.resolve(),
+        ),
+      exportPytorch: () =>
+        on(
+          (s) => exportPytorch(s, pytorchTemplatesUrl()),
           () => Promise.resolve(),
         ),
       importRunFile: (file) => on((s) => importRunFile(s, file), noRun),

@@ -10,6 +10,8 @@ export type InitRequest = Extract<WorkerRequest, { type: 'init' }>;
 export type ImportedRun = Extract<WorkerResponse, { type: 'imported'; config: unknown }>;
 export type LoadedDataset = Extract<WorkerResponse, { type: 'dataset'; runId: number }>;
 export type RestoredRun = Extract<WorkerResponse, { type: 'restored'; config: unknown }>;
+/** The model as a zip for PyTorch: its file name and bytes. */
+export type PytorchExport = { fileName: string; zip: ArrayBuffer };
 /** A snapshot as read from storage or a file: its meta not yet checked (the worker does). */
 export type UncheckedSnapshot = Omit<RunSnapshot, 'meta'> & { meta: unknown };
 
@@ -34,6 +36,11 @@ export class TrainingClient {
   private readonly snapshots = new Map<
     number,
     { resolve: (s: RunSnapshot) => void; reject: (e: Error) => void }
+  >();
+
+  private readonly pytorch = new Map<
+    number,
+    { resolve: (e: PytorchExport) => void; reject: (e: Error) => void }
   >();
 
   private readonly restoring = new Map<
@@ -79,6 +86,13 @@ export class TrainingClient {
         this.snapshots.delete(msg.id);
         if ('error' in msg) w?.reject(new Error(msg.error));
         else w?.resolve(msg.snapshot);
+        return;
+      }
+      if (msg.type === 'pytorch') {
+        const w = this.pytorch.get(msg.id);
+        this.pytorch.delete(msg.id);
+        if ('error' in msg) w?.reject(new Error(msg.error));
+        else w?.resolve({ fileName: msg.fileName, zip: msg.zip });
         return;
       }
       if (msg.type === 'restored') {
@@ -187,6 +201,17 @@ export class TrainingClient {
     });
   }
 
+  /** The model on screen as a zip for PyTorch, built by the worker between steps. */
+  exportPytorch(templatesUrl: string): Promise<PytorchExport> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('the training worker is not running'));
+    const id = this.nextInspectId++;
+    return new Promise((resolve, reject) => {
+      this.pytorch.set(id, { resolve, reject });
+      worker.postMessage({ type: 'exportPytorch', id, templatesUrl } satisfies WorkerRequest);
+    });
+  }
+
   /**
    * Replaces the run by a snapshot (copied: the caller keeps its buffers). Resolves once the
    * worker has swapped it in (responses of `runId` follow); rejects with a message naming
@@ -218,7 +243,7 @@ export class TrainingClient {
   }
 
   dispose(): void {
-    for (const m of [this.snapshots, this.restoring] as Map<
+    for (const m of [this.snapshots, this.restoring, this.pytorch] as Map<
       number,
       { reject: (e: Error) => void }
     >[]) {

@@ -30,9 +30,10 @@ export interface LoadedAt {
 
 /** What the page shows about a dataset. */
 export function datasetInfo(d: ImageDataset): DatasetInfo {
-  const { id, name, source, license, height, width } = d;
+  const { id, name, source, license, height, width, classes, classNames } = d;
   const [trainCount, testCount] = [d.train.count, d.test.count];
-  return { id, name, source, license, trainCount, testCount, height, width };
+  const info = { id, name, source, license, trainCount, testCount, height, width, classes };
+  return classNames ? { ...info, classNames: classNames.slice() } : info;
 }
 
 /** A fresh model with `config` on `dataset`. */

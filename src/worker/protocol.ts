@@ -63,6 +63,11 @@ export type WorkerRequest =
   /** The run as a snapshot (for export), answered by `snapshot`. */
   | { type: 'snapshot'; id: number }
   /**
+   * The model as a zip for PyTorch (weights, model.py, train.py …), answered by `pytorch`; the
+   * Python templates are read from `templatesUrl` (the app's pytorch/ folder, ending in "/").
+   */
+  | { type: 'exportPytorch'; id: number; templatesUrl: string }
+  /**
    * Replace the run by a snapshot (a saved run, a .latentlab file, a rollback, a restart after a
    * crash), validated first; on any problem the current run stays. Answered by `restored`.
    */
@@ -92,6 +97,9 @@ export interface DatasetInfo {
   testCount: number;
   height: number;
   width: number;
+  /** Label classes (1 = unlabelled), and their names when known. */
+  classes?: number;
+  classNames?: string[];
 }
 
 /** Worker → page. */
@@ -106,7 +114,9 @@ export type WorkerResponse =
       probeLabels: Uint8Array;
       /** RECON_COUNT × H·W grey levels of the reconstruction probes. */
       probeImages: Uint8Array;
+      /** The init's config, and the run it started (a reset sent meanwhile supersedes both). */
       config: TrainConfig;
+      initRunId: number;
     }
   /**
    * running: the training loop is busy (training, or running the steps that Step asked for);
@@ -158,6 +168,9 @@ export type WorkerResponse =
   /** The answer to snapshot request `id`. */
   | { type: 'snapshot'; id: number; snapshot: RunSnapshot }
   | { type: 'snapshot'; id: number; error: string }
+  /** The answer to exportPytorch request `id`: the zip's name and bytes, or why there is none. */
+  | { type: 'pytorch'; id: number; fileName: string; zip: ArrayBuffer }
+  | { type: 'pytorch'; id: number; error: string }
   /** The answer to restore request `id`: the run now on screen, or why it was refused. */
   | { type: 'restored'; id: number; config: TrainConfig; step: number; epoch: number }
   | { type: 'restored'; id: number; error: string }

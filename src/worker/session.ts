@@ -18,6 +18,7 @@ import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
+import { InferenceJobs } from '../train/infer/jobs';
 import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
 import type { WorkerRequest, WorkerResponse } from './protocol';
@@ -67,6 +68,8 @@ export class TrainingSession {
   /** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
   private readonly channel = new MessageChannel();
   private readonly wakers: (() => void)[] = [];
+  /** Inference by optimisation's state between the page's `infer` questions. */
+  private readonly inference = new InferenceJobs();
 
   /** `memory` reads the device's memory use (backends/setup's deviceMemory in the worker). */
   constructor(
@@ -207,13 +210,45 @@ export class TrainingSession {
     } // else the training loop answers at its next safe point
   }
 
+  /**
+   * The model for PyTorch as a zip (src/train/export, loaded on first use; the Python templates
+   * fetched from `templatesUrl`), answered by `pytorch`. The weights and the terms it reports
+   * are taken together between two steps.
+   */
+  async exportPytorch(id: number, templatesUrl: string): Promise<void> {
+    const { trainer, config, dataset } = this;
+    try {
+      if (!trainer || !config || !dataset) throw new Error('there is no model yet');
+      const { pytorchZip } = await import('../train/export/zip');
+      const { fileName, zip } = await pytorchZip({
+        model: trainer.model,
+        config,
+        step: trainer.step,
+        epoch: trainer.epoch,
+        dataset,
+        probeX: trainer.probeX,
+        probeLabels: trainer.probeLabels,
+        templates: async (file) => {
+          const res = await fetch(new URL(file, templatesUrl));
+          if (!res.ok) throw new Error(`the template ${file} did not load (${res.status})`);
+          return res.text();
+        },
+      });
+      const whole = zip.byteOffset === 0 && zip.byteLength === zip.buffer.byteLength;
+      const buffer = (whole ? zip.buffer : zip.slice().buffer) as ArrayBuffer;
+      this.post({ type: 'pytorch', id, fileName, zip: buffer }, [buffer]);
+    } catch (err) {
+      this.post({ type: 'pytorch', id, error: (err as Error).message });
+    }
+  }
+
   /** A question about the current model, answered by `inspection`. */
   async inspect(req: Req<'inspect'>): Promise<void> {
     const trainer = this.trainer;
     if (!trainer) return;
     const id = req.id;
     try {
-      const answer = await inspect(trainer, req.query);
+      const answer = await inspect(trainer, req.query, this.inference);
       this.post({ type: 'inspection', runId: this.runId, id, answer }, transferablesOf(answer));
     } catch (err) {
       this.post({ type: 'inspection', runId: this.runId, id, error: (err as Error).message });
@@ -223,6 +258,7 @@ export class TrainingSession {
   /** Stops training and releases every tensor of the run (the dataset's too). */
   async dispose(): Promise<void> {
     await this.pause();
+    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = null;
     this.channel.port1.close();
@@ -251,6 +287,7 @@ export class TrainingSession {
   /** The one way a new run comes in (see the top of this file). */
   private async swapIn(next: NextRun, announce?: () => void): Promise<void> {
     await this.pause();
+    this.inference.dispose();
     this.trainer?.dispose();
     this.trainer = next.trainer;
     this.config = next.config;
@@ -286,7 +323,12 @@ export class TrainingSession {
       await t.prepare(); // the model's first-batch initialisation, read back asynchronously
       while (healthy && (this.playing || this.stepsToRun > 0)) {
         if (!this.playing) this.stepsToRun--;
-        t.trainStep();
+        if (!t.fitsWithoutGradients) t.trainStep();
+        else if (await t.fitStep()) {
+          // Converged (PCA's one fit, Lloyd or EM at rest): nothing to train on for.
+          this.playing = false;
+          this.stepsToRun = 0;
+        }
         const now = performance.now();
         if (now - this.lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
           healthy = await this.flushMetrics(t, c);
@@ -321,7 +363,7 @@ export class TrainingSession {
     const now = performance.now();
     this.lastFlush = now;
     if (!metrics) return true;
-    this.meter.add(now, metrics.steps.length * c.batchSize);
+    this.meter.add(now, metrics.steps.length * t.imagesPerStep);
     this.post({
       type: 'metrics',
       runId: this.runId,

@@ -48,6 +48,7 @@ async function init(req: Extract<WorkerRequest, { type: 'init' }>): Promise<void
     dataset: datasetInfo(dataset),
     ...probes,
     config: req.config,
+    initRunId: req.runId,
   });
 }
 
@@ -73,6 +74,8 @@ async function handle(req: WorkerRequest): Promise<void> {
       return session.save();
     case 'snapshot':
       return session.snapshot(req.id);
+    case 'exportPytorch':
+      return session.exportPytorch(req.id, req.templatesUrl);
     case 'restore':
       return session.restore(req);
     case 'inspect':

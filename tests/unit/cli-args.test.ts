@@ -16,6 +16,14 @@ describe('npm run train flags', () => {
     ).toMatchObject({ dataset: 'kmnist', evalIw: 200, evalIwEvery: 5 });
   });
 
+  it('--model pca --latent d; --iterations N counts the fit iterations (= epochs)', () => {
+    const o = parseCliArgs(['--model', 'pca', '--latent', '10', '--iterations', '4']);
+    expect(o.config).toEqual({ ...TRAIN_DEFAULTS, model: 'pca', latentDim: 10 });
+    expect(o.epochs).toBe(4);
+    expect(parseCliArgs(['--model', 'pca', '--epochs', '3']).epochs).toBe(3);
+    expect(() => parseCliArgs(['--iterations', '0'])).toThrow('--iterations must be a whole');
+  });
+
   it('refuses unknown flags, bad values and a missing value with a clear message', () => {
     expect(() => parseCliArgs(['--latnet', '8'])).toThrow(/unknown flag --latnet.*--help/);
     expect(() => parseCliArgs(['--latent', '1'])).toThrow(

@@ -6,7 +6,7 @@ import {
   scheduleValue,
   signed,
 } from '../../src/ui/diagnostic-format';
-import { nats } from '../../src/ui/format';
+import { nats, signedNats } from '../../src/ui/format';
 import {
   gumbelSoftmaxTex,
   reparameterisationTex,
@@ -85,5 +85,14 @@ describe('mechanism explainers', () => {
     const g = gumbelSoftmaxTex({ tau: 0.73149, categories: 64, positions: 49, hard: true });
     expect(g.text).toContain('τ is 0.731 now');
     expect(g.tex).toContain(String.raw`\tau = 0.731`);
+  });
+});
+
+describe('signedNats', () => {
+  it('writes a typographic minus and never a negative zero', () => {
+    expect(signedNats(-172.04)).toBe('−172.0');
+    expect(signedNats(1.25)).toBe('1.3');
+    expect(signedNats(-0.04)).toBe('0.0');
+    expect(signedNats(Number.NaN)).toBe('–');
   });
 });

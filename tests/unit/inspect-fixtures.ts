@@ -4,6 +4,13 @@ import { mulberry32 } from '../../src/core/rng';
 import type { ImageDataset } from '../../src/data/image-dataset';
 import type { TrainConfig } from '../../src/contracts/config';
 import type { ImageBatch } from '../../src/contracts/inspect';
+import type { Trainer } from '../../src/train/trainer';
+
+/** One training step of any model: an Adam step, or one iteration of a model with `fit`. */
+export async function step(t: Trainer): Promise<void> {
+  if (t.fitsWithoutGradients) await t.fitStep();
+  else t.trainStep();
+}
 
 export function dataset(n: number): ImageDataset {
   const rng = mulberry32(3);
@@ -31,6 +38,7 @@ export const small: Partial<TrainConfig> = {
   channels: 4,
   categorical: 4,
   classes: 5,
+  clusters: 10,
 };
 
 export function expectImages(batch: ImageBatch, count: number): void {

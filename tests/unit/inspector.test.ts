@@ -7,7 +7,7 @@ import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import type { InspectAnswer, InspectQuery } from '../../src/contracts/inspect';
 import { capabilitiesOf, inspect } from '../../src/train/inspect/inspector';
 import { Trainer } from '../../src/train/trainer';
-import { dataset, expectImages, small } from './inspect-fixtures';
+import { dataset, expectImages, small, step } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
@@ -27,6 +27,9 @@ const QUERIES: InspectQuery[] = [
   { kind: 'codebookAtlas' },
   { kind: 'codeMap', probes: [0, 3, 5] },
   { kind: 'gumbel', probe: 1, position: 2, tau: 0.5, seed: 9, top: 3 },
+  { kind: 'responsibilities', digit: { probe: 3 } },
+  { kind: 'conditionalSamples', label: 3, count: 5, seed: 2 },
+  { kind: 'everyLabel', probe: 4 },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -35,13 +38,27 @@ const ANSWERS: Record<ModelKind, string[]> = {
   vqvae: ['encode', 'samples', 'interpolate', 'bilinear', 'codebookAtlas', 'codeMap'],
   dvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
   catvae: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'gumbel'],
+  pca: ['encode', 'samples', ...CONTINUOUS],
+  kmeans: ['encode', 'samples', 'codebookAtlas', 'codeMap'],
+  mixture: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'responsibilities'],
+  glo: ['encode', 'samples', ...CONTINUOUS],
+  // encode: a probe digit only (a drawn digit has no label to encode with)
+  cvae: ['encode', 'samples', 'conditionalSamples', 'everyLabel'],
 };
+const answers = (model: ModelKind, q: InspectQuery) =>
+  ANSWERS[model].includes(q.kind) &&
+  !(model === 'cvae' && q.kind === 'encode' && 'pixels' in q.digit);
 const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   vae: null,
   ae: null,
   vqvae: [49, 7, 7, 8],
   dvae: [49, 7, 7, 8],
   catvae: [4, 1, 4, 5],
+  pca: null,
+  kmeans: [1, 1, 1, 10],
+  mixture: [1, 1, 1, 10],
+  glo: null,
+  cvae: null,
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -81,9 +98,13 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.source).toBe(
         model === 'vae'
           ? 'prior N(0, I)'
-          : model === 'ae'
+          : model === 'ae' || model === 'pca' || model === 'glo'
             ? 'Gaussian fitted to the codes'
-            : 'uniformly random codes',
+            : model === 'mixture'
+              ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
+              : model === 'cvae'
+                ? 'prior N(0, I), labels 0 … 9 in turn'
+                : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
@@ -103,6 +124,19 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect([answer.codebookSize, answer.positions]).toEqual([K, positions]);
       expect(answer.tau).toBe((q as { tau: number }).tau);
       return;
+    case 'responsibilities':
+      expect(answer.probs).toHaveLength(K);
+      expect(answer.probs.every((p) => p >= 0 && p <= 1)).toBe(true);
+      expect(answer.probs.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      return;
+    case 'conditionalSamples':
+      expect(answer.label).toBe(3);
+      return expectImages(answer.images, 5);
+    case 'everyLabel':
+      expect(answer.label).toBeGreaterThanOrEqual(0);
+      expect(answer.label).toBeLessThan(10);
+      expectImages(answer.input, 1);
+      return expectImages(answer.images, 10);
   }
 }
 
@@ -110,7 +144,7 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
   let trainer: Trainer;
   beforeAll(async () => {
     trainer = new Trainer(dataset(24), { ...TRAIN_DEFAULTS, ...small, model });
-    trainer.trainStep();
+    await step(trainer);
     await trainer.flush();
     await trainer.evaluate();
   }, 300_000); // conv models step slowly on the CPU backend
@@ -118,13 +152,14 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
 
   it('reports its capabilities', () => {
     const c = capabilitiesOf(trainer);
-    expect(c.latentDim).toBe(model === 'vae' || model === 'ae' ? 2 : 0);
+    expect(c.latentDim).toBe(['vae', 'ae', 'pca', 'glo'].includes(model) ? 2 : 0);
     const codes = CODES[model];
     expect(c.codes).toEqual(
       codes && { positions: codes[0], gridHeight: codes[1], gridWidth: codes[2], size: codes[3] },
     );
     expect(c.gumbel).toBe(model === 'dvae' || model === 'catvae');
     expect(c.preQuantised).toBe(model === 'vqvae');
+    expect(c.labelClasses).toBe(model === 'cvae' ? 10 : undefined);
   });
 
   it.each(QUERIES.map((q) => [q.kind, q] as const))(
@@ -132,12 +167,14 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     async (kind, q) => {
       await inspect(trainer, q).catch(() => null); // warm-up (AE's Gaussian fit, kernels)
       const before = tf.memory().numTensors;
-      if (ANSWERS[model].includes(kind)) {
+      if (answers(model, q)) {
         const answer = await inspect(trainer, q);
         expect(answer.kind).toBe(kind);
         checkShapes(answer, q, model);
       } else {
-        await expect(inspect(trainer, q)).rejects.toThrow(/needs .*(VAE|autoencoder|dVAE)/);
+        await expect(inspect(trainer, q)).rejects.toThrow(
+          /needs .*(VAE|autoencoder|dVAE|mixture|label)/,
+        );
       }
       expect(tf.memory().numTensors).toBe(before);
     },

@@ -34,13 +34,17 @@ function testIdsInSource(): Set<string> {
 }
 
 describe('the course', () => {
-  it('has the lessons of issue #14 in order, each id once', () => {
+  it('has the lessons of issues #14 and #15 in order, each id once', () => {
     expect(COURSE.map((r) => r.id)).toEqual([
       'latent-models',
+      'glo',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',
+      'conditional-vae',
       'beta-collapse',
+      'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
     ]);

@@ -25,13 +25,26 @@ function evalResult(model: ModelKind, settings: Settings, step: number): EvalRes
   const recon = 60 + 80 / decay;
   const kl = 25 - 5 / decay;
   const test: Record<string, number> =
-    model === 'ae'
-      ? { recon }
-      : model === 'vqvae'
-        ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
-        : { negElbo: recon + kl, recon, kl };
+    model === 'pca'
+      ? { squaredError: 20 + 20 / decay }
+      : model === 'kmeans'
+        ? { squaredError: 30 + 20 / decay }
+        : model === 'mixture'
+          ? { nll: 140 + 30 / decay, elbo: -(141 + 30 / decay), elboE: -(140 + 30 / decay) }
+          : model === 'ae'
+            ? { recon }
+            : model === 'glo'
+              ? { recon, squaredError: recon / 4 }
+              : model === 'vqvae'
+                ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
+                : { negElbo: recon + kl, recon, kl };
   const D = settings.latentDim;
-  const K = model === 'catvae' ? settings.classes : settings.codebookSize;
+  const K =
+    model === 'catvae'
+      ? settings.classes
+      : model === 'kmeans' || model === 'mixture'
+        ? settings.clusters
+        : settings.codebookSize;
   const diagnostics: EvalResult['diagnostics'] =
     traits.latent === 'continuous'
       ? traits.kl

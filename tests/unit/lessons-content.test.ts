@@ -29,8 +29,12 @@ import {
 } from './lesson-learner';
 import aeVsPca from '../../src/ui/lessons/content/ae-vs-pca';
 import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
+import emKmeans from '../../src/ui/lessons/content/em-kmeans';
+import conditionalVae from '../../src/ui/lessons/content/conditional-vae';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
+import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
+import glo from '../../src/ui/lessons/content/glo';
 import latentModels from '../../src/ui/lessons/content/latent-models';
 import vaeElbo from '../../src/ui/lessons/content/vae-elbo';
 import vqVae from '../../src/ui/lessons/content/vq-vae';
@@ -42,10 +46,14 @@ const NOT_LESSONS = new Set(['kit.ts']);
 /** The course in order, by file name. */
 const LESSONS: [file: string, lesson: Lesson][] = [
   ['latent-models.ts', latentModels],
+  ['glo.ts', glo],
+  ['inference-restoration.ts', inferenceRestoration],
   ['ae-vs-pca.ts', aeVsPca],
   ['vae-elbo.ts', vaeElbo],
   ['interpolation.ts', interpolation],
+  ['conditional-vae.ts', conditionalVae],
   ['beta-collapse.ts', betaCollapse],
+  ['em-kmeans.ts', emKmeans],
   ['vq-vae.ts', vqVae],
   ['gumbel-dvae.ts', gumbelDvae],
 ];
@@ -99,18 +107,35 @@ const WALKS: Record<string, Walk> = {
     { act: signal('samples-refreshed'), short: [train(100)] },
     { act: signal('latent-clicked'), short: [signal('samples-refreshed')] },
   ],
-  'ae-vs-pca': [
-    { act: train(250), short: [train(100)] },
+  'inference-restoration': [
+    { act: loadPretrained, short: [train(10)] },
+    { act: signal('inference-run'), short: [signal('restoration-run')] },
     null,
+    { act: signal('restoration-run'), short: [signal('inference-run')] },
+    {
+      act: all(signal('drew-digit'), signal('restoration-run')),
+      short: [signal('drew-digit'), signal('restoration-run')],
+    },
+    { act: signal('edit-slider-moved'), short: [signal('edit-groups-changed')] },
+    { act: signal('edit-groups-changed'), short: [signal('edit-slider-moved')] },
+  ],
+  glo: [
+    { act: train(200), short: [train(100)] },
+    null,
+    { act: signal('drew-digit'), short: [signal('latent-clicked')] },
+    { act: set({ inferSteps: 200 }), short: [train(100), set({ inferSteps: 20 })] },
+    { act: signal('samples-refreshed'), short: [train(100)] },
+    null,
+  ],
+  'ae-vs-pca': [
+    { act: train(1), short: [set({ latentDim: 4 })] },
     null,
     {
-      act: all(set({ activation: 'relu' }), train(300)),
-      short: [
-        set({ activation: 'relu' }),
-        train(500),
-        all(set({ activation: 'relu' }), train(100)),
-      ],
+      act: all(set({ model: 'ae' }), train(300)),
+      short: [set({ model: 'ae' }), train(300), all(set({ model: 'ae' }), train(100))],
     },
+    { act: train(1000), short: [train(500)] },
+    null,
     {
       act: all(set({ latentDim: 8 }), train(300)),
       short: [set({ latentDim: 8 }), train(500), all(set({ latentDim: 4 }), train(400))],
@@ -133,6 +158,16 @@ const WALKS: Record<string, Walk> = {
     null,
     { act: signal('traversal-dim-changed'), short: [signal('interp-endpoints-changed')] },
     { act: signal('samples-refreshed'), short: [signal('traversal-dim-changed')] },
+  ],
+  'conditional-vae': [
+    { act: train(300), short: [train(100)] },
+    { act: signal('class-chosen'), short: [signal('style-digit-chosen'), train(100)] },
+    { act: signal('style-digit-chosen'), short: [signal('class-chosen')] },
+    null,
+    {
+      act: all(set({ model: 'vae' }), train(300)),
+      short: [set({ model: 'vae' }), train(400)],
+    },
   ],
   'beta-collapse': [
     { act: loadPretrained, short: [train(10)] },
@@ -158,6 +193,21 @@ const WALKS: Record<string, Walk> = {
       act: all(set({ beta: 1, freeBits: 0 }), train(300)),
       short: [all(set({ beta: 1 }), train(400)), set({ beta: 1, freeBits: 0 })],
     },
+  ],
+  'em-kmeans': [
+    { act: train(3), short: [train(2)] },
+    {
+      act: all(set({ clusters: 50 }), train(3)),
+      short: [set({ clusters: 50 }), train(5), all(set({ clusters: 20 }), train(5))],
+    },
+    { act: signal('samples-refreshed'), short: [train(5)] },
+    {
+      act: all(set({ model: 'mixture' }), train(3)),
+      short: [set({ model: 'mixture' }), train(5)],
+    },
+    { act: signal('step-pressed'), short: [train(5)] },
+    { act: signal('em-digit-picked'), short: [signal('samples-refreshed')] },
+    null,
   ],
   'vq-vae': [
     { act: loadPretrained, short: [train(10)] },
@@ -235,10 +285,14 @@ describe('the course files', () => {
     expect(files.sort()).toEqual(LESSONS.map(([f]) => f).sort());
     expect(LESSONS.map(([, l]) => l.id)).toEqual([
       'latent-models',
+      'glo',
+      'inference-restoration',
       'ae-vs-pca',
       'vae-elbo',
       'interpolation',
+      'conditional-vae',
       'beta-collapse',
+      'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
     ]);

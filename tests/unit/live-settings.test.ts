@@ -30,8 +30,21 @@ function fixedBatch(): tf.Tensor2D {
 
 type Terms = Record<string, number>;
 
+/** Labels 0, 1, 2 … for the fixed batch, for a conditional model (the others get none).   [B] */
+function labelsFor(model: LatentModel): tf.Tensor1D | undefined {
+  const K = model.labelClasses;
+  return K
+    ? tf.tensor1d(
+        Int32Array.from({ length: B }, (_, i) => i % K),
+        'int32',
+      )
+    : undefined;
+}
+
 async function lossTerms(model: LatentModel, x: tf.Tensor2D): Promise<Terms> {
-  const out = model.loss(x, CTX);
+  const labels = labelsFor(model);
+  const out = model.loss(x, { ...CTX, labels });
+  labels?.dispose();
   const keys = Object.keys(out.terms);
   const values = await Promise.all([out.total.data(), ...keys.map((k) => out.terms[k]!.data())]);
   tf.dispose([out.total, ...Object.values(out.terms)]);
@@ -65,7 +78,9 @@ async function lossRun(c1: TrainConfig, c2: TrainConfig): Promise<LossRun> {
   const before = await lossTerms(t.model, x);
   t.updateConfig(c2);
   const after = await lossTerms(t.model, x);
-  const kl = t.model.klPerDimension?.(x);
+  const labels = labelsFor(t.model);
+  const kl = t.model.klPerDimension?.(x, labels);
+  labels?.dispose();
   const klPerDim = kl ? Array.from(await kl.data()) : null;
   kl?.dispose();
   const schedule = t.model.scheduleValues(STEP);
@@ -225,6 +240,47 @@ const EFFECTS: { [K in SettingKey]?: Effect } = {
       plain.forEach((d, i) =>
         expect(Math.abs(fast[i]! - ratio * d)).toBeLessThanOrEqual(1e-3 * ratio * largest),
       );
+    },
+  },
+  // GLO's inference steps: the loss of images without codes is at codes found by more steps.
+  inferSteps: {
+    from: { inferSteps: 5 },
+    to: { inferSteps: 20 },
+    check: async (_m, c1, c2) => expectLossFollows(await lossRun(c1, c2)),
+  },
+  // GLO's code step size: the next step's rows (first visits: Adam's first step, η·g/|g|) move
+  // ×10 as far when η is ×10 (rows the ball projection clipped aside).
+  codeLearningRate: {
+    from: { codeLearningRate: 1e-3 },
+    to: { codeLearningRate: 1e-2 },
+    check: async (_m, c1, c2) => {
+      const moves = async (live: boolean) => {
+        const t = new Trainer(dataset(24), c1);
+        const table = t.model.savedVariables!.at(-1)!;
+        t.trainStep();
+        const z1 = (await table.array()) as number[][];
+        if (live) t.updateConfig(c2);
+        t.trainStep();
+        await t.flush();
+        const z2 = (await table.array()) as number[][];
+        t.dispose();
+        return { z2, delta: z2.map((r, i) => r.map((v, j) => v - z1[i]![j]!)) };
+      };
+      const plain = await moves(false);
+      const fast = await moves(true);
+      const ratio = c2.codeLearningRate / c1.codeLearningRate;
+      const inside = (r: number[]) => Math.hypot(...r) < 0.999;
+      let checked = 0;
+      plain.delta.forEach((row, i) => {
+        if (!inside(plain.z2[i]!) || !inside(fast.z2[i]!) || row.every((d) => d === 0)) return;
+        checked++;
+        row.forEach((d, j) =>
+          expect(Math.abs(fast.delta[i]![j]! - ratio * d), `Δz_${i}`).toBeLessThanOrEqual(
+            1e-3 * Math.abs(ratio * d) + 1e-6,
+          ),
+        );
+      });
+      expect(checked).toBeGreaterThan(0);
     },
   },
   // Batch size: the next step takes that many rows of the shuffled order.

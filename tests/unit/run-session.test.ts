@@ -107,7 +107,15 @@ function setUp(db = memoryDb()) {
       width: 28,
     };
     const probes = { probeLabels: new Uint8Array(1), probeImages: new Uint8Array(784) };
-    respond({ type: 'ready', backend, backendNotices: [], dataset, ...probes, config });
+    respond({
+      type: 'ready',
+      backend,
+      backendNotices: [],
+      dataset,
+      ...probes,
+      config,
+      initRunId: session.currentRunId,
+    });
     respond({ type: 'autosave', runId: 1, snapshot: snapshot(step, config) });
   };
   return {

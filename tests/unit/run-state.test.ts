@@ -43,6 +43,7 @@ const models: [ModelKind, Partial<TrainConfig>][] = [
   ['vqvae', { ema: false }],
   ['dvae', {}],
   ['catvae', { binarize: 'dynamic' }],
+  ['cvae', {}],
 ];
 
 describe('run snapshots', () => {

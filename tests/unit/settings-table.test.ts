@@ -1,7 +1,7 @@
 // The settings table and what is derived from it: defaults, the reset rule, the catalog's lists
 // of the settings each model reads, and the options panel.
 import { describe, expect, it } from 'vitest';
-import { MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
+import { fittingOf, MODEL_CATALOG, MODEL_KINDS } from '../../src/contracts/catalog';
 import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import {
   domainText,
@@ -52,6 +52,9 @@ describe('settings table', () => {
       'kmeansInit',
       'categorical',
       'classes',
+      'clusters',
+      'codeOptimizer',
+      'codeInit',
     ]);
     // The page's own settings are not training settings: the page handles them itself.
     for (const k of ['backend', 'dataset', 'closedPanels', 'constructor'])
@@ -67,9 +70,12 @@ describe('settings table', () => {
         for (const dep of Object.keys(SETTING_ROWS[k].when ?? {}) as SettingKey[])
           expect(reads, `${m}: ${k} depends on ${dep}`).toContain(dep);
       }
-      // Every model reads the model, the step size, the batch and the seed.
-      for (const k of ['model', 'learningRate', 'batchSize', 'seed'] as const)
-        expect(reads).toContain(k);
+      // Every model reads the model and the seed; those trained by gradient steps also the step
+      // size and the batch (a model fitted without gradients has neither: catalog `fitting`).
+      const gradient = fittingOf(MODEL_CATALOG[m].traits) === 'gradient';
+      for (const k of ['model', 'seed'] as const) expect(reads).toContain(k);
+      for (const k of ['learningRate', 'batchSize'] as const)
+        expect(reads.includes(k), `${m}.${k}`).toBe(gradient);
     }
   });
 

@@ -72,6 +72,11 @@ describe('settings table and URL', () => {
       hard: true,
       categorical: 30,
       classes: 8,
+      clusters: 200,
+      codeOptimizer: 'sgd',
+      codeLearningRate: 10,
+      codeInit: 'random',
+      inferSteps: 20,
     };
     // Every key differs from its default, so every key is written and read back.
     for (const k of Object.keys(SETTINGS) as (keyof Settings)[])
@@ -82,7 +87,8 @@ describe('settings table and URL', () => {
         '&model=ae&arch=conv&latent=16&hidden=256&lr=0.0003&batch=64&beta=4.5&seed=42' +
         '&likelihood=gaussian&sigma=0.2&binarize=dynamic&warmup=sigmoid&warmupSteps=2000&freeBits=0.25&act=linear' +
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
-        '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8' +
+        '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8&clusters=200' +
+        '&codeOpt=sgd&codeLr=10&codeInit=random&inferSteps=20' +
         '&lesson=vae-elbo&step=3&present=1&hide=options%2Cbenchmark',
     );
     expect(parseSettings(hash)).toEqual({ settings: s, notices: [] });

@@ -77,6 +77,35 @@ describe('TrainingSession', () => {
     expect(models).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('inference jobs stream through inspect and are released with their run', async () => {
+    const { sent, session } = recorded();
+    await session.begin(dataset(24), config, 1);
+    const before = tf.memory().numTensors;
+    const spec = {
+      digit: { probe: 1 },
+      mask: { kind: 'none' },
+      start: 'zero',
+      loss: 'squared',
+      learningRate: 0.05,
+      relax: 'soft',
+      seed: 1,
+    } as const;
+    for (const [id, restart] of [
+      [1, true],
+      [2, false],
+    ] as const)
+      await session.inspect({
+        type: 'inspect',
+        id,
+        query: { kind: 'infer', job: 9, spec, steps: 3, restart },
+      });
+    const answer = lastOf(sent, 'inspection')!;
+    expect('answer' in answer && answer.answer.kind === 'infer' && answer.answer.step).toBe(6);
+    expect(tf.memory().numTensors).toBeGreaterThan(before); // the job holds its code and Adam's state
+    await session.reset(config, 2);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('a step request runs exactly N steps, then evaluates and autosaves', async () => {
     const { sent, session, until } = recorded();
     await session.begin(dataset(24), config, 1);

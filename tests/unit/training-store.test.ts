@@ -67,6 +67,37 @@ describe('training store', () => {
     expect([s.running, s.playing]).toEqual([false, false]);
   });
 
+  it('a reset sent while the worker started keeps its model when the init reports ready', () => {
+    const ready = (initRunId: number): WorkerResponse => ({
+      type: 'ready',
+      backend: 'wasm',
+      backendNotices: [],
+      dataset: {
+        id: 'mnist',
+        name: 'MNIST',
+        source: '',
+        license: '',
+        trainCount: 1,
+        testCount: 1,
+        height: 28,
+        width: 28,
+      },
+      probeLabels: new Uint8Array(1),
+      probeImages: new Uint8Array(784),
+      config: { ...TRAIN_DEFAULTS, model: 'vae' },
+      initRunId,
+    });
+    // The page started run 1 (a VAE), then a lesson's preset reset to run 2 (GLO) before the
+    // worker was up: the init's 'ready' still describes run 1.
+    const started = { ...initialState(), runId: 1 };
+    const reset = resetRun(started, 2, 'glo');
+    const s = applyResponse(reset, ready(1));
+    expect(s.phase).toBe('ready');
+    expect(s.model).toBe('glo');
+    // Without a reset in between, the init's model is the run's.
+    expect(applyResponse({ ...started, model: 'ae' }, ready(1)).model).toBe('vae');
+  });
+
   it('turns backend fallbacks, divergence and crashes into notices', () => {
     let s = applyResponse(initialState(), {
       type: 'ready',
@@ -85,6 +116,7 @@ describe('training store', () => {
       probeLabels: new Uint8Array(1),
       probeImages: new Uint8Array(784),
       config: TRAIN_DEFAULTS,
+      initRunId: 0,
     });
     expect(s.phase).toBe('ready');
     expect(s.notices.map((n) => n.text)).toEqual([

@@ -7,7 +7,7 @@ import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { Trainer } from '../../src/train/trainer';
 import { VqVae } from '../../src/models/vq-vae';
 import { codeUsage } from '../../src/core/codebook-stats';
-import { dataset } from './inspect-fixtures';
+import { dataset, step } from './inspect-fixtures';
 import { tf, useCpu } from './tf-setup';
 
 beforeAll(useCpu);
@@ -28,10 +28,10 @@ describe.each(MODEL_KINDS)('%s', (model) => {
 
   it('trains without leaking tensors and reports the catalog terms', async () => {
     const t = new Trainer(dataset(24), config);
-    t.trainStep(); // first step: Adam moments, k-means init
+    await step(t); // first step: Adam moments, k-means init
     await t.flush();
     const before = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) t.trainStep();
+    for (let i = 0; i < 3; i++) await step(t);
     const m = (await t.flush())!;
     await t.maintain();
     const ev = await t.evaluate();
@@ -48,7 +48,7 @@ describe.each(MODEL_KINDS)('%s', (model) => {
   it('the same seed gives the same first losses on the CPU backend', async () => {
     const run = async () => {
       const t = new Trainer(dataset(24), config);
-      for (let i = 0; i < 3; i++) t.trainStep();
+      for (let i = 0; i < 3; i++) await step(t);
       const m = (await t.flush())!;
       t.dispose();
       return m.terms;

@@ -6,7 +6,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { gumbelFromUniform, gumbelSoftmaxTable } from '../../core/gumbel-table';
 import { mulberry32 } from '../../core/rng';
 import type { LatentModel } from '../../models/latent-model';
-import { checkFinite, checkInt, checkProbe, LIMITS, readAndDispose, readImages } from './io';
+import {
+  checkFinite,
+  checkInt,
+  checkProbe,
+  digitBatch,
+  LIMITS,
+  readAndDispose,
+  readImages,
+} from './io';
 import type { InspectAnswer, InspectQuery } from '../../contracts/inspect';
 import type { Trainer } from '../trainer';
 
@@ -98,4 +106,16 @@ export async function gumbel(trainer: Trainer, q: Query<'gumbel'>): Promise<Answ
     soft: table.soft[code]!,
   }));
   return { kind: 'gumbel', tau, rows, hard: table.hard, codebookSize: K, positions };
+}
+
+/** p(k | x) of one digit (a mixture model's posterior over its components).   → [K] */
+export async function responsibilities(
+  trainer: Trainer,
+  q: Query<'responsibilities'>,
+): Promise<Answer<'responsibilities'>> {
+  const m = trainer.model;
+  if (!m.responsibilities) throw new Error('p(k | x) needs a mixture model (mixture)');
+  const posterior = m.responsibilities.bind(m);
+  const probs = tf.tidy(() => posterior(digitBatch(trainer, [q.digit])));
+  return { kind: 'responsibilities', probs: await readAndDispose(probs) };
 }

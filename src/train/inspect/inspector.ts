@@ -16,15 +16,27 @@
  *   gumbel         —                      —                      ✓
  *   codebookView   —                      ✓ codebook + z_e       ✓ dVAE only: E + Σ q e
  *   probeReconstructions  ✓ every model: all probe digits and their reconstructions
+ *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
+ *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
+ *   conditionalSamples, everyLabel   the conditional VAE only (conditional.ts)
+ *   infer          ✓ latent z             ✓ z_e                  ✓ logits (decodeSoft)
+ *   direction      ✓                      ✓ z_e, quantised       —
+ * (infer and direction: any model whose code space src/train/infer/code-space.ts finds.)
  * "—" rejects with an Error that says which models can answer.
  */
+import * as tf from '@tensorflow/tfjs-core';
 import { codebookView } from './codebook-view';
-import { codebookAtlas, codeMap, gumbel } from './codes';
+import { conditionalSamples, everyLabel } from './conditional';
+import { codebookAtlas, codeMap, gumbel, responsibilities } from './codes';
 import { probeReconstructions } from './probes';
+import { subspaces } from './subspaces';
 import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
 import type { InspectAnswer, InspectCapabilities, InspectQuery } from '../../contracts/inspect';
 import type { Trainer } from '../trainer';
+import { codeSpaceOf } from '../infer/code-space';
+import { direction } from '../infer/direction';
+import type { InferenceJobs } from '../infer/jobs';
 
 export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
   const m = trainer.model;
@@ -41,7 +53,18 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
       : null,
     gumbel: Boolean(m.codeLogits),
     preQuantised: Boolean(m.decodeContinuous),
+    affineDecoder: hasAffineDecoder(trainer),
+    ...(m.responsibilities ? { responsibilities: true } : {}),
+    inference: codeSpaceOf(m)?.info ?? null,
+    ...(m.labelClasses ? { labelClasses: m.labelClasses } : {}),
   };
+}
+
+/** Whether the model's decoder is affine in z now (PCA; an AE with linear layers, Gaussian). */
+function hasAffineDecoder(trainer: Trainer): boolean {
+  const affine = trainer.model.affineDecoder?.() ?? null;
+  if (affine) tf.dispose([affine.weight, affine.bias]);
+  return affine !== null;
 }
 
 /** Where trainer.sample draws from, in words. */
@@ -49,6 +72,8 @@ function sampleSource(trainer: Trainer): string {
   const m = trainer.model;
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
+  if (m.responsibilities) return 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)';
+  if (m.labelClasses) return `prior N(0, I), labels 0 … ${m.labelClasses - 1} in turn`;
   return 'uniformly random codes';
 }
 
@@ -61,7 +86,12 @@ async function samples(
   return { kind: 'samples', images: imageBatch(trainer, pixels), source: sampleSource(trainer) };
 }
 
-export async function inspect(trainer: Trainer, query: InspectQuery): Promise<InspectAnswer> {
+/** `jobs` holds inference's state between `infer` questions (the worker session owns it). */
+export async function inspect(
+  trainer: Trainer,
+  query: InspectQuery,
+  jobs?: InferenceJobs,
+): Promise<InspectAnswer> {
   switch (query.kind) {
     case 'manifold':
       return manifold(trainer, query);
@@ -87,6 +117,19 @@ export async function inspect(trainer: Trainer, query: InspectQuery): Promise<In
       return codebookView(trainer, query);
     case 'probeReconstructions':
       return probeReconstructions(trainer);
+    case 'subspaces':
+      return subspaces(trainer);
+    case 'responsibilities':
+      return responsibilities(trainer, query);
+    case 'infer':
+      if (!jobs) throw new Error('inference by optimisation runs in the training worker');
+      return jobs.run(trainer, query);
+    case 'direction':
+      return direction(trainer, query);
+    case 'conditionalSamples':
+      return conditionalSamples(trainer, query);
+    case 'everyLabel':
+      return everyLabel(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

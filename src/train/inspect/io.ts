@@ -53,6 +53,19 @@ export function digitBatch(trainer: Trainer, refs: readonly DigitRef[]): tf.Tens
 }
 
 /**
+ * The digits' labels, which a conditional model encodes with: the probe digits' own labels, or
+ * undefined when a drawn digit (of no known label) is among them.   → int32 [refs.length]
+ */
+export function digitLabels(trainer: Trainer, refs: readonly DigitRef[]): tf.Tensor1D | undefined {
+  const probes = refs.flatMap((ref) => ('probe' in ref ? [ref.probe] : []));
+  if (probes.length < refs.length) return undefined;
+  return tf.tensor1d(
+    probes.map((i) => trainer.probeLabels[checkProbe(trainer, i)]!),
+    'int32',
+  );
+}
+
+/**
  * Reads a tensor back (a copy: on the CPU backend data() may return a view of storage shared
  * with other tensors, e.g. a slice of probeX, and the worker transfers these buffers) and
  * disposes it.
@@ -91,7 +104,7 @@ export function latentTensor(points: ArrayLike<number>, L: number): tf.Tensor2D 
 export async function probeEmbeddings(
   trainer: Trainer,
 ): Promise<{ data: Float32Array; n: number; dims: number }> {
-  const e = trainer.model.embed(trainer.probeX);
+  const e = trainer.model.embed(trainer.probeX, trainer.probeY);
   const [n, dims] = e.shape;
   return { data: await readAndDispose(e), n, dims };
 }

@@ -25,6 +25,7 @@ import {
   checkFinite,
   checkInt,
   digitBatch,
+  digitLabels,
   imageBatch,
   latentTensor,
   LIMITS,
@@ -208,20 +209,22 @@ export async function decodePoints(
 export async function encode(trainer: Trainer, q: Query<'encode'>): Promise<Answer<'encode'>> {
   const m = trainer.model;
   const x = digitBatch(trainer, [q.digit]);
+  const y = digitLabels(trainer, [q.digit]); // a conditional model encodes given the label
   let embedded: Float32Array;
   let E: number;
   let reconstruction;
   let input;
   try {
-    const e = m.embed(x);
+    const e = m.embed(x, y);
     E = e.shape[1];
     [embedded, reconstruction, input] = await Promise.all([
       readAndDispose(e),
-      readImages(trainer, m.reconstruct(x)),
+      readImages(trainer, m.reconstruct(x, y)),
       readImages(trainer, x.clone()),
     ]);
   } finally {
     x.dispose();
+    y?.dispose();
   }
   const plane = await resolvePlane(trainer, E);
   const p = plane ? projectPca(plane, embedded, 1, E) : embedded;

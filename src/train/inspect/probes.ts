@@ -22,7 +22,7 @@ export async function probeReconstructions(
   const [count, P] = x.shape;
   const step = trainer.step;
   // Issued at once, so every row comes from the same weights (training may go on between reads).
-  const r = tf.tidy(() => trainer.model.reconstruct(x));
+  const r = tf.tidy(() => trainer.model.reconstruct(x, trainer.probeY));
   try {
     const [xs, rs] = await Promise.all([x.data(), r.data()]);
     const inputs = new Uint8Array(count * P);

@@ -7,7 +7,9 @@ import { MemoryLine } from '../panels/MemoryLine';
 const SCHEDULE_LABELS: Record<string, string> = { klWeight: 'KL weight', tau: 'τ' };
 
 export function StatusLine({ state }: { state: TrainingState }) {
-  const headline = MODEL_CATALOG[state.model].headline;
+  const { headline, unit } = MODEL_CATALOG[state.model];
+  // Nats unless the model's terms are in another unit (PCA, k-means: squared error).
+  const unitWord = unit ? '' : ' nats';
   const latest = (values: number[] | undefined) => values?.[values.length - 1];
   const schedule = Object.entries(state.schedule)
     .filter(([k]) => k !== 'beta')
@@ -22,11 +24,13 @@ export function StatusLine({ state }: { state: TrainingState }) {
             <span>step {count(state.step)}</span> · <span>epoch {state.epoch + 1}</span> ·{' '}
             <span>{count(state.imagesPerSecond)} img/s</span> ·{' '}
             <span>
-              train {headline.label} {nats(latest(state.train.terms[headline.key]))} nats
+              train {headline.label} {nats(latest(state.train.terms[headline.key]))}
+              {unitWord}
             </span>{' '}
             ·{' '}
             <strong>
-              test {headline.label} {nats(latest(state.test.terms[headline.key]))} nats
+              test {headline.label} {nats(latest(state.test.terms[headline.key]))}
+              {unitWord}
             </strong>
             {schedule.length ? <span> · {schedule.join(' · ')}</span> : null}
             <span className="unit-note">

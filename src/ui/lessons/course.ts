@@ -20,6 +20,19 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/latent-models'),
   },
   {
+    id: 'glo',
+    title: 'GLO: a code for every image',
+    promise: 'How a decoder can be learned without an encoder, and why we want one anyway',
+    load: () => import('./content/glo'),
+  },
+  {
+    id: 'inference-restoration',
+    title: 'Inference by optimisation, restoration and editing',
+    promise:
+      'Why an encoder is a shortcut, how a decoder alone fills in an erased digit, and how to move a digit along a direction',
+    load: () => import('./content/inference-restoration'),
+  },
+  {
     id: 'ae-vs-pca',
     title: 'Autoencoder vs PCA',
     promise: 'Why a linear autoencoder learns the PCA subspace but not the PCA axes',
@@ -38,10 +51,23 @@ export const COURSE: readonly CourseRow[] = [
     load: () => import('./content/interpolation'),
   },
   {
+    id: 'conditional-vae',
+    title: 'The conditional VAE',
+    promise:
+      'How telling the decoder the label lets you ask for a digit, and leaves z only the style',
+    load: () => import('./content/conditional-vae'),
+  },
+  {
     id: 'beta-collapse',
     title: 'β, warm-up, free bits and posterior collapse',
     promise: 'Why a VAE switches latent dimensions off, and three ways to control it',
     load: () => import('./content/beta-collapse'),
+  },
+  {
+    id: 'em-kmeans',
+    title: 'EM and K-means',
+    promise: 'Why EM never gets worse, and why K-means is an autoencoder whose code is one number',
+    load: () => import('./content/em-kmeans'),
   },
   {
     id: 'vq-vae',

@@ -25,6 +25,13 @@ export const LESSON_SIGNALS = [
   'tau-slider-moved', // the Gumbel panel's τ slider moved
   'manifold-grid-changed', // the manifold's grid size or plane changed
   'samples-refreshed', // "New samples" pressed
+  'em-digit-picked', // the EM panel's digit changed
+  'inference-run', // inference by optimisation started with nothing erased
+  'restoration-run', // inference started on a digit with pixels erased
+  'edit-groups-changed', // the editing panel's groups changed
+  'edit-slider-moved', // the editing panel's t slider moved
+  'class-chosen', // the conditional panel's class to sample changed
+  'style-digit-chosen', // the conditional panel's "same style" digit changed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 

@@ -82,7 +82,7 @@ export function DrawDigitPanel(props: DrawDigitPanelProps) {
   return (
     <Panel {...heading}>
       <div className="gen-draw">
-        <DrawPad ref={pad} onInk={onInk} describedBy="draw-help" />
+        <DrawPad handle={pad} onInk={onInk} describedBy="draw-help" />
         <div className="gen-draw-side">
           <div className="fields gen-fields">
             <button

@@ -30,7 +30,7 @@ export interface DrawPadHandle {
 }
 
 export interface DrawPadProps {
-  ref?: Ref<DrawPadHandle>;
+  handle?: Ref<DrawPadHandle>;
   onInk: (ink: Float32Array | null) => void;
   describedBy?: string;
 }
@@ -55,7 +55,7 @@ function strokeTo(ctx: CanvasRenderingContext2D, x0: number, y0: number, x1: num
 /** Centre of logical pixel `v`, in pad px. */
 const padOf = (v: number) => (v + 0.5) * ZOOM;
 
-export function DrawPad({ ref, onInk, describedBy }: DrawPadProps) {
+export function DrawPad({ handle, onInk, describedBy }: DrawPadProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   /** The pointer drawing now, and where it last was (pad px). */
   const stroke = useRef<{ id: number; x: number; y: number } | null>(null);
@@ -83,7 +83,7 @@ export function DrawPad({ ref, onInk, describedBy }: DrawPadProps) {
   }, [onInk]);
 
   useImperativeHandle(
-    ref,
+    handle,
     () => ({
       clear() {
         context()?.clearRect(0, 0, PAD_PX, PAD_PX);

@@ -19,10 +19,16 @@ export function ElboChart({
   train,
   test,
   terms,
+  iterations = false,
+  unit = 'nats per image',
 }: {
   train: Series;
   test: Series;
   terms: TermInfo[];
+  /** A model fitted without gradients: the x-axis counts iterations (one pass each). */
+  iterations?: boolean;
+  /** The terms' unit (the catalog's `unit`). */
+  unit?: string;
 }) {
   const data = useMemo(
     () => [
@@ -49,19 +55,23 @@ export function ElboChart({
     ],
     [train, test, terms],
   );
+  // A bound reported as itself (the mixture's ELBO) is negative: no log scale for it.
+  const signed = terms.some((t) => (last(train, t.key) ?? last(test, t.key) ?? 1) <= 0);
   const layout = useMemo(
     () => ({
-      xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
-      yaxis: { title: { text: 'nats per image (log scale)' }, type: 'log' },
+      xaxis: { title: { text: iterations ? 'iteration' : 'training step' }, rangemode: 'tozero' },
+      yaxis: signed
+        ? { title: { text: unit }, type: 'linear' }
+        : { title: { text: `${unit} (log scale)` }, type: 'log' },
       uirevision: 'elbo',
     }),
-    [],
+    [iterations, unit, signed],
   );
   const describe = (s: Series) => terms.map((t) => `${t.label} ${nats(last(s, t.key))}`).join(', ');
   const summary =
     train.steps.length === 0 && test.steps.length === 0
       ? 'No values yet.'
-      : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in nats per image.`;
+      : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in ${unit}.`;
   return (
     <PlotlyChart
       testId="elbo-chart"

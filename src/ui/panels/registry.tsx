@@ -6,8 +6,8 @@
  *
  * Adding a panel: its component file, a row here, its id in PANEL_IDS.
  */
-import type { ReactNode } from 'react';
-import { MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { fittingOf, MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import type { PanelId } from '../../contracts/panels';
 import { CodebookUsagePanel } from './CodebookUsagePanel';
@@ -26,6 +26,23 @@ import { PosteriorCollapsePanel } from './PosteriorCollapsePanel';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { SamplesPanel } from './SamplesPanel';
 import { TraversalPanel } from './TraversalPanel';
+
+/** PCA beside the linear AE: loaded only when a model with an affine decoder runs. */
+const PcaComparePanel = lazy(() => import('./PcaComparePanel'));
+/** The EM panel, loaded when a mixture model first shows it. */
+const EmPanel = lazy(() => import('./EmPanel'));
+// Heavier panels that few lessons need load on first show, in their own chunk.
+const InferencePanel = lazy(() => import('./infer/InferencePanel'));
+const EditPanel = lazy(() => import('./infer/EditPanel'));
+const loading = <p className="gen-status">Loading the panel…</p>;
+
+/** The number of label classes among the probe digits (10 for MNIST). */
+function classesOf(labels: Uint8Array | null): number {
+  return labels && labels.length > 0 ? Math.max(...labels) + 1 : 10;
+}
+
+/** The conditional VAE's panel, loaded when a conditional model first shows it. */
+const ConditionalPanel = lazy(() => import('./ConditionalPanel'));
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -50,6 +67,8 @@ const always = () => true;
 const answers = ({ caps }: PanelModel) => caps !== null;
 const continuous = ({ caps }: PanelModel) => (caps?.latentDim ?? 0) > 0;
 const discrete = ({ caps }: PanelModel) => Boolean(caps?.codes);
+const conditional = ({ traits, caps }: PanelModel) =>
+  Boolean(traits.conditional) && (caps?.labelClasses ?? 0) > 0;
 
 /** Keyed by id, in page order (an object literal keeps its keys' order). */
 const ROWS: Record<PanelId, PanelRow> = {
@@ -58,7 +77,13 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: always,
     render: (h, { state }) => (
       <Panel {...h}>
-        <ElboChart train={state.train} test={state.test} terms={MODEL_CATALOG[state.model].terms} />
+        <ElboChart
+          train={state.train}
+          test={state.test}
+          terms={MODEL_CATALOG[state.model].terms}
+          iterations={fittingOf(MODEL_CATALOG[state.model].traits) !== 'gradient'}
+          unit={MODEL_CATALOG[state.model].unit}
+        />
       </Panel>
     ),
   },
@@ -95,6 +120,19 @@ const ROWS: Record<PanelId, PanelRow> = {
       </Panel>
     ),
   },
+  pca: {
+    title: 'PCA and the linear autoencoder',
+    wide: true,
+    // PCA itself, or an AE whose decoder is affine in z (linear layers, Gaussian likelihood).
+    applies: ({ caps }) => Boolean(caps?.affineDecoder),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={<p className="quiet-line">Loading the PCA comparison…</p>}>
+          <PcaComparePanel inspect={p.inspect} live={p.live} />
+        </Suspense>
+      </Panel>
+    ),
+  },
   'codebook-view': {
     title: 'Codebook and encoder outputs (PCA)',
     // Code vectors to draw: a codebook (VQ-VAE) or code embeddings (dVAE).
@@ -121,6 +159,24 @@ const ROWS: Record<PanelId, PanelRow> = {
     title: 'Samples',
     applies: answers,
     render: (h, p) => <SamplesPanel heading={h} inspect={p.inspect} live={p.live} />,
+  },
+  conditional: {
+    title: 'Conditional samples',
+    wide: true,
+    applies: conditional,
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
+        <ConditionalPanel
+          heading={h}
+          inspect={p.inspect}
+          live={p.live}
+          classes={p.caps!.labelClasses!}
+          classNames={p.state.dataset?.classNames}
+          probeCount={p.probes?.count ?? 0}
+          labels={p.state.probeLabels}
+        />
+      </Suspense>
+    ),
   },
   interp: {
     title: 'Interpolation',
@@ -157,7 +213,8 @@ const ROWS: Record<PanelId, PanelRow> = {
   },
   draw: {
     title: 'Draw your own digit',
-    applies: answers,
+    // A conditional model encodes a digit given its label, which a drawing does not have.
+    applies: (m) => answers(m) && !m.traits.conditional,
     render: (h, p) => (
       <DrawDigitPanel
         heading={h}
@@ -169,6 +226,44 @@ const ROWS: Record<PanelId, PanelRow> = {
         onDrawing={p.onDrawing}
         onDrawnPoint={p.onDrawnPoint}
       />
+    ),
+  },
+  infer: {
+    title: 'Inference by optimisation and restoration',
+    wide: true,
+    // Any model whose decoder can be inverted (src/train/infer/code-space.ts).
+    applies: ({ caps }) => Boolean(caps?.inference),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={loading}>
+          <InferencePanel
+            inspect={p.inspect}
+            codes={p.caps!.inference!}
+            probes={p.probes}
+            labels={p.state.probeLabels}
+            drawing={p.drawing}
+          />
+        </Suspense>
+      </Panel>
+    ),
+  },
+  edit: {
+    title: 'Editing by latent directions',
+    wide: true,
+    applies: ({ caps }) => Boolean(caps?.inference?.editable),
+    render: (h, p) => (
+      <Panel {...h}>
+        <Suspense fallback={loading}>
+          <EditPanel
+            inspect={p.inspect}
+            live={p.live}
+            probes={p.probes}
+            labels={p.state.probeLabels}
+            drawing={p.drawing}
+            classes={classesOf(p.state.probeLabels)}
+          />
+        </Suspense>
+      </Panel>
     ),
   },
   collapse: {
@@ -218,6 +313,23 @@ const ROWS: Record<PanelId, PanelRow> = {
         inspect={p.inspect}
         codes={p.caps!.codes!}
       />
+    ),
+  },
+  em: {
+    title: 'EM: the bound and the log-likelihood',
+    wide: true,
+    // A mixture model: the posterior over its components (the Bernoulli mixture).
+    applies: ({ caps }) => Boolean(caps?.responsibilities),
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the EM panel…</Panel>}>
+        <EmPanel
+          heading={h}
+          state={p.state}
+          inspect={p.inspect}
+          drawing={p.drawing}
+          components={p.caps!.codes?.size ?? p.settings.clusters}
+        />
+      </Suspense>
     ),
   },
   math: {

@@ -18,6 +18,7 @@ export type ObjectiveSettings = Pick<
   | 'ema'
   | 'codebookSize'
   | 'classes'
+  | 'latentDim'
 >;
 
 /** A number for TeX: the status line's rounding, or a dash in text mode when unknown. */
@@ -53,7 +54,15 @@ function elboLive(test: TestTerms): { tex: string; text: string } {
 }
 
 /** The objectives we can write, one per kind of model. */
-type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reconstruction';
+type Formula =
+  | 'gaussian-elbo'
+  | 'categorical-elbo'
+  | 'vector-quantised'
+  | 'reconstruction'
+  | 'principal-subspace'
+  | 'k-means'
+  | 'mixture-em'
+  | 'per-image-codes';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -61,9 +70,12 @@ type Formula = 'gaussian-elbo' | 'categorical-elbo' | 'vector-quantised' | 'reco
  * loss; a continuous code without either is the autoencoder's. Any other mix has no formula yet.
  */
 export function formulaOf(t: ModelTraits): Formula {
+  if (t.fitting === 'closed-form' && t.latent === 'continuous') return 'principal-subspace';
+  // Fitted by whole passes without gradients: Lloyd on squared error, or EM on a Bernoulli mixture.
+  if (t.fitting === 'iterative') return t.likelihoods[0] === 'bernoulli' ? 'mixture-em' : 'k-means';
   if (t.kl) return t.latent === 'continuous' ? 'gaussian-elbo' : 'categorical-elbo';
   if (t.codebook) return 'vector-quantised';
-  if (t.latent === 'continuous') return 'reconstruction';
+  if (t.latent === 'continuous') return t.perImageCodes ? 'per-image-codes' : 'reconstruction';
   throw new Error(`no objective formula for a model with traits ${JSON.stringify(t)}`);
 }
 
@@ -78,8 +90,14 @@ export function objectiveTex(
   const { traits, settings } = MODEL_CATALOG[model];
   const reads = (key: (typeof settings)[number]) => settings.includes(key);
   const formula = formulaOf(traits);
+  if (formula === 'k-means' || formula === 'mixture-em') return clusteringTex(formula, test);
   if (formula === 'gaussian-elbo' || formula === 'categorical-elbo') {
-    if (formula === 'gaussian-elbo') {
+    if (formula === 'gaussian-elbo' && traits.conditional) {
+      // Conditional VAE: both networks read the label y; a bound on −log p(x | y).
+      lines.push(
+        String.raw`-\mathrm{ELBO}(x, y) = \underbrace{\mathbb{E}_{q_\phi(z\mid x, y)}\!\left[-\log p_\theta(x\mid z, y)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x, y)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}} \ge -\log p_\theta(x \mid y)`,
+      );
+    } else if (formula === 'gaussian-elbo') {
       lines.push(
         String.raw`-\mathrm{ELBO}(x) = \underbrace{\mathbb{E}_{q_\phi(z\mid x)}\!\left[-\log p_\theta(x\mid z)\right]}_{\text{reconstruction}} + \underbrace{\mathrm{KL}\!\left(q_\phi(z\mid x)\,\|\,\mathcal{N}(0, I)\right)}_{\text{KL}}`,
       );
@@ -134,6 +152,33 @@ export function objectiveTex(
     text = test
       ? `Reconstruction = ${nats(test.recon)} nats per image on the test digits.`
       : 'Reconstruction loss of the deterministic code.';
+  } else if (formula === 'principal-subspace') {
+    lines.push(
+      String.raw`\min_{\mu,\ W^\top W = I}\ \frac{1}{N}\sum_n \big\lVert x_n - \mu - W W^\top (x_n - \mu)\big\rVert^2 = \sum_{i > d} \lambda_i(C),\quad d = ${s.latentDim}`,
+    );
+    if (test?.squaredError !== undefined)
+      lines.push(
+        String.raw`\text{squared error} = ${test.squaredError.toFixed(2)}\ \text{per image (test, summed over pixels)}`,
+      );
+    text =
+      test?.squaredError !== undefined
+        ? `Squared error = ${test.squaredError.toFixed(2)} per test image (summed over pixels); W holds the top ${s.latentDim} eigenvectors of the covariance C.`
+        : `PCA: W holds the top ${s.latentDim} eigenvectors of the training covariance C; the error left is the sum of the other eigenvalues.`;
+    return {
+      tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+      text,
+    };
+  } else if (formula === 'per-image-codes') {
+    lines.push(
+      String.raw`\min_{\theta,\ \lVert z_i \rVert \le 1}\ \textstyle\sum_i -\log p_\theta(x_i \mid z_i)\ \text{(a code per training image)},\quad z^*(x) = \arg\min_{\lVert z \rVert \le 1} -\log p_\theta(x \mid z)`,
+    );
+    if (test)
+      lines.push(
+        String.raw`\text{test: } -\log p_\theta(x \mid z^*) = ${natsTex(test.recon)}\ \text{nats},\quad \textstyle\sum_p (x_p - \hat x_p)^2 = ${distanceTex(test.squaredError)}\ \text{per image}`,
+      );
+    text = test
+      ? `Reconstruction at the inferred codes = ${nats(test.recon)} nats per image on the test digits; squared error ${distance(test.squaredError)}.`
+      : 'Reconstruction loss, minimised over the decoder and one code per training image.';
   } else {
     const unknown: never = formula; // a new formula needs its lines here
     throw new Error(`no objective lines for ${String(unknown)}`);
@@ -142,6 +187,42 @@ export function objectiveTex(
     // A model that offers one likelihood uses it whatever the setting says.
     String.raw`\text{reconstruction: } ${reconTex(traits.likelihoods.includes(s.likelihood) ? s : { likelihood: traits.likelihoods[0]!, sigma: s.sigma })}`,
   );
+  return {
+    tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+    text,
+  };
+}
+
+/** K-means' squared error, or the mixture's log-likelihood and bound, with their test values. */
+function clusteringTex(
+  formula: 'k-means' | 'mixture-em',
+  test: TestTerms | null,
+): { tex: string; text: string } {
+  const lines: string[] = [];
+  let text: string;
+  if (formula === 'k-means') {
+    lines.push(
+      String.raw`J = \frac{1}{N}\sum_i \min_k \lVert x_i - c_k \rVert^2,\quad z(x) = \arg\min_k \lVert x - c_k \rVert^2,\ \hat x = c_{z(x)}`,
+    );
+    if (test)
+      lines.push(
+        String.raw`J = ${distanceTex(test.squaredError)}\ \text{squared error per image, summed over the pixels (test)}`,
+      );
+    text = test
+      ? `Squared error = ${distance(test.squaredError)} per image on the test digits (summed over the pixels).`
+      : 'Squared error per image between each digit and its nearest centroid.';
+  } else {
+    lines.push(
+      String.raw`\log p(x) = \log \textstyle\sum_k \pi_k \prod_p \mu_{kp}^{x_p}(1-\mu_{kp})^{1-x_p} \;\ge\; \mathrm{ELBO}(q) = \sum_k q_k\left[\log \pi_k p(x\mid k) - \log q_k\right]`,
+    );
+    if (test)
+      lines.push(
+        String.raw`-\log p(x) = ${natsTex(test.nll)},\quad \mathrm{ELBO}_{\text{after M}} = ${natsTex(test.elbo)},\quad \mathrm{ELBO}_{\text{after E}} = ${natsTex(test.elboE)}\ \text{nats per image (test)}`,
+      );
+    text = test
+      ? `−log p(x) = ${nats(test.nll)} nats per image on the test digits; the bound is ${nats(test.elbo)} after the M-step and ${nats(test.elboE)} after the E-step.`
+      : 'Exact log-likelihood of a mixture of Bernoullis and its evidence lower bound.';
+  }
   return {
     tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
     text,
