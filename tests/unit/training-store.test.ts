@@ -26,6 +26,31 @@ const metrics = (runId: number, steps: number[]): WorkerResponse => ({
   memory: { numTensors: 40, numBytes: 1_000_000 },
 });
 
+/** The worker's 'ready' for the run that init `initRunId` started. */
+const readyFor = (
+  initRunId: number,
+  over: Partial<Extract<WorkerResponse, { type: 'ready' }>> = {},
+): WorkerResponse => ({
+  type: 'ready',
+  backend: 'wasm',
+  backendNotices: [],
+  dataset: {
+    id: 'mnist',
+    name: 'MNIST',
+    source: '',
+    license: '',
+    trainCount: 1,
+    testCount: 1,
+    height: 28,
+    width: 28,
+  },
+  probeLabels: new Uint8Array(1),
+  probeImages: new Uint8Array(784),
+  config: TRAIN_DEFAULTS,
+  initRunId,
+  ...over,
+});
+
 describe('training store', () => {
   it('appends curves without mutating the previous state', () => {
     const s0 = initialState();
@@ -68,25 +93,8 @@ describe('training store', () => {
   });
 
   it('a reset sent while the worker started keeps its model when the init reports ready', () => {
-    const ready = (initRunId: number): WorkerResponse => ({
-      type: 'ready',
-      backend: 'wasm',
-      backendNotices: [],
-      dataset: {
-        id: 'mnist',
-        name: 'MNIST',
-        source: '',
-        license: '',
-        trainCount: 1,
-        testCount: 1,
-        height: 28,
-        width: 28,
-      },
-      probeLabels: new Uint8Array(1),
-      probeImages: new Uint8Array(784),
-      config: { ...TRAIN_DEFAULTS, model: 'vae' },
-      initRunId,
-    });
+    const ready = (initRunId: number) =>
+      readyFor(initRunId, { config: { ...TRAIN_DEFAULTS, model: 'vae' } });
     // The page started run 1 (a VAE), then a lesson's preset reset to run 2 (GLO) before the
     // worker was up: the init's 'ready' still describes run 1.
     const started = { ...initialState(), runId: 1 };
@@ -99,25 +107,10 @@ describe('training store', () => {
   });
 
   it('turns backend fallbacks, divergence and crashes into notices', () => {
-    let s = applyResponse(initialState(), {
-      type: 'ready',
-      backend: 'wasm',
-      backendNotices: ['webgpu could not start: no adapter'],
-      dataset: {
-        id: 'mnist',
-        name: 'MNIST',
-        source: '',
-        license: '',
-        trainCount: 1,
-        testCount: 1,
-        height: 28,
-        width: 28,
-      },
-      probeLabels: new Uint8Array(1),
-      probeImages: new Uint8Array(784),
-      config: TRAIN_DEFAULTS,
-      initRunId: 0,
-    });
+    let s = applyResponse(
+      initialState(),
+      readyFor(0, { backendNotices: ['webgpu could not start: no adapter'] }),
+    );
     expect(s.phase).toBe('ready');
     expect(s.notices.map((n) => n.text)).toEqual([
       'webgpu could not start: no adapter. Fell back to wasm.',
