@@ -8,7 +8,15 @@
  * `npm run make:pretrained -- vae-2d ae-2d` remakes only those (the others stay in the manifest).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -54,6 +62,14 @@ const CHECKPOINTS = [
     title: 'dVAE, 64 codes on a 7×7 grid (conv)',
     flags: ['--model', 'dvae', '--seed', '1', '--epochs', '1', '--limit', '12000'],
   },
+  {
+    // The second stage: a prior over the shipped VQ-VAE's codes (made above, or already shipped),
+    // which its checkpoint carries frozen inside it. TOKENIZER stands for that checkpoint's folder.
+    id: 'prior',
+    title: 'Prior over the VQ-VAE’s codes (transformer, class token)',
+    tokenizer: 'vqvae',
+    flags: ['--tokenizer', 'TOKENIZER', '--conditional', 'true', '--seed', '1', '--epochs', '3'],
+  },
 ];
 
 const only = process.argv.slice(2);
@@ -85,7 +101,10 @@ for (const c of chosen) {
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), `pretrain-${c.id}-`));
   console.error(`\n== ${c.id}: npm run train -- ${c.flags.join(' ')}`);
-  const lines = run(['dist-cli/train.mjs', ...c.flags, '--save', dir])
+  const flags = c.tokenizer
+    ? c.flags.map((f) => (f === 'TOKENIZER' ? tokenizerDir(c.tokenizer) : f))
+    : c.flags;
+  const lines = run(['dist-cli/train.mjs', ...flags, '--save', dir])
     .trim()
     .split('\n');
   const last = JSON.parse(lines[lines.length - 1]);
@@ -138,7 +157,7 @@ for (const c of chosen) {
       },
     },
     trainLastEpoch: last,
-    command: `npm run train -- ${c.flags.join(' ')} --save DIR`,
+    command: `npm run train -- ${c.flags.join(' ').replace('TOKENIZER', `public/pretrained/${c.tokenizer}`)} --save DIR`,
     seconds: Math.round((Date.now() - t0) / 1000),
   });
   console.error(
@@ -159,6 +178,14 @@ writeFileSync(MANIFEST, JSON.stringify(manifest, null, 2) + '\n');
 console.error(
   `\nwrote ${MANIFEST}: ${checkpoints.length} checkpoints, ${(manifest.gzipBytes / 1e6).toFixed(2)} MB gzip, in ${Math.round((Date.now() - started) / 1000)} s`,
 );
+
+/** A shipped checkpoint as the CLI's --tokenizer folder (checkpoint.json + weights.bin). */
+function tokenizerDir(id) {
+  const dir = mkdtempSync(join(tmpdir(), `pretrain-tokenizer-${id}-`));
+  copyFileSync(join(OUT, `${id}.json`), join(dir, 'checkpoint.json'));
+  copyFileSync(join(OUT, `${id}.bin`), join(dir, 'weights.bin'));
+  return dir;
+}
 
 function round(v) {
   return Math.round(v * 1000) / 1000;

@@ -43,6 +43,7 @@ async function measure(
   meta: CheckpointMeta,
   weights: ArrayBuffer,
   testX: tf.Tensor2D,
+  testY: tf.Tensor1D,
 ): Promise<{ test: number; probe: number }> {
   const key = MODEL_CATALOG[meta.config.model].headline.key;
   // As the page's worker loads a checkpoint (worker/next-run.ts checkpointRun).
@@ -51,7 +52,8 @@ async function measure(
     loadCheckpointWeights(trainer.model, meta, weights);
     trainer.resumeAt(meta.step, meta.epoch);
     const probe = (await trainer.evaluate()).test[key]!;
-    const test = (await evaluateSplit(trainer.model, testX, EVAL_SEED))[key]!;
+    // With the labels, as the CLI's test line (a conditional model reads them).
+    const test = (await evaluateSplit(trainer.model, testX, EVAL_SEED, 1000, testY))[key]!;
     return { test, probe };
   } finally {
     trainer.dispose();
@@ -85,16 +87,17 @@ async function main(): Promise<void> {
   if (meta.config.binarize !== 'none')
     binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
   const testX = tf.tensor2d(testPixels, [dataset.test.count, P]);
+  const testY = tf.tensor1d(Int32Array.from(dataset.test.labels), 'int32');
 
-  const float32 = await measure(dataset, meta, weights32, testX);
+  const float32 = await measure(dataset, meta, weights32, testX, testY);
   // Round the weights to float16 through the checkpoint format itself, and measure what is stored.
   const trainer = new Trainer(dataset, meta.config);
   loadCheckpointWeights(trainer.model, meta, weights32);
   const state = { step: meta.step, epoch: meta.epoch, dataset: meta.dataset };
   const half = await encodeCheckpoint(trainer.model, meta.config, state, { float16: true });
   trainer.dispose();
-  const float16 = await measure(dataset, half.meta, half.weights, testX);
-  testX.dispose();
+  const float16 = await measure(dataset, half.meta, half.weights, testX, testY);
+  tf.dispose([testX, testY]);
 
   const moved = Math.abs(float16.test - float32.test);
   const useHalf = moved <= maxMoved;

@@ -82,6 +82,13 @@ export const COURSE: readonly CourseRow[] = [
     promise: 'How to backpropagate through a choice among K codes',
     load: () => import('./content/gumbel-dvae'),
   },
+  {
+    id: 'tokens-priors',
+    title: 'Tokens and priors: from codes to pictures',
+    promise:
+      'Why a grid of discrete codes needs a second model to make pictures, and how a class token asks for a digit',
+    load: () => import('./content/tokens-priors'),
+  },
 ];
 
 export function courseRow(id: string): CourseRow | undefined {

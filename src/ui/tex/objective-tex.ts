@@ -62,7 +62,8 @@ type Formula =
   | 'principal-subspace'
   | 'k-means'
   | 'mixture-em'
-  | 'per-image-codes';
+  | 'per-image-codes'
+  | 'code-prior';
 
 /**
  * The objective a model's traits call for: a KL to a prior makes it an ELBO (Gaussian for a
@@ -70,6 +71,7 @@ type Formula =
  * loss; a continuous code without either is the autoencoder's. Any other mix has no formula yet.
  */
 export function formulaOf(t: ModelTraits): Formula {
+  if (t.prior) return 'code-prior';
   if (t.fitting === 'closed-form' && t.latent === 'continuous') return 'principal-subspace';
   // Fitted by whole passes without gradients: Lloyd on squared error, or EM on a Bernoulli mixture.
   if (t.fitting === 'iterative') return t.likelihoods[0] === 'bernoulli' ? 'mixture-em' : 'k-means';
@@ -91,6 +93,7 @@ export function objectiveTex(
   const reads = (key: (typeof settings)[number]) => settings.includes(key);
   const formula = formulaOf(traits);
   if (formula === 'k-means' || formula === 'mixture-em') return clusteringTex(formula, test);
+  if (formula === 'code-prior') return priorTex(test, s.codebookSize);
   if (formula === 'gaussian-elbo' || formula === 'categorical-elbo') {
     if (formula === 'gaussian-elbo' && traits.conditional) {
       // Conditional VAE: both networks read the label y; a bound on −log p(x | y).
@@ -187,6 +190,30 @@ export function objectiveTex(
     // A model that offers one likelihood uses it whatever the setting says.
     String.raw`\text{reconstruction: } ${reconTex(traits.likelihoods.includes(s.likelihood) ? s : { likelihood: traits.likelihoods[0]!, sigma: s.sigma })}`,
   );
+  return {
+    tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
+    text,
+  };
+}
+
+/**
+ * The prior over a tokenizer's codes: the chain rule over the 49 positions, the cross-entropy it
+ * minimises, and the tokenizer's whole bound with it (a one-hot posterior has zero entropy).
+ */
+function priorTex(test: TestTerms | null, K: number): { tex: string; text: string } {
+  const uniform = 49 * Math.log(K);
+  const lines = [
+    String.raw`p_\psi(c \mid y) = \prod_{t=1}^{49} p_\psi(c_t \mid c_{<t}, y),\qquad \mathcal{L}(c, y) = -\textstyle\sum_{t=1}^{49} \log p_\psi(c_t \mid c_{<t}, y)\ \text{nats per image}`,
+    String.raw`-\log p(x) \le \underbrace{-\log p_\theta(x \mid c)}_{\text{reconstruction (frozen)}} + \underbrace{\left(-\log p_\psi(c)\right)}_{\text{prior}},\quad \text{uniform codes: } 49 \ln ${K} = ${natsTex(uniform)}`,
+  ];
+  let text = `The prior learns p(c) = Π_t p(c_t | c_<t, y) over the 49 codes; the tokenizer's bound is reconstruction − log p(c), and uniform codes cost 49 ln ${K} = ${nats(uniform)} nats.`;
+  if (test?.nll !== undefined && test.recon !== undefined) {
+    const perToken = (test.nll / 49).toFixed(3);
+    lines.push(
+      String.raw`-\mathrm{ELBO} = ${natsTex(test.recon)} + ${natsTex(test.nll)} = ${natsTex(test.recon + test.nll)}\ \text{nats per image (test)};\quad ${perToken}\ \text{nats per token}`,
+    );
+    text = `−ELBO = ${nats(test.recon)} (reconstruction) + ${nats(test.nll)} (−log p(codes)) = ${nats(test.recon + test.nll)} nats per image on the test digits; ${perToken} nats per token (uniform codes: ${nats(uniform)} per image).`;
+  }
   return {
     tex: String.raw`\begin{gathered}${lines.join(String.raw`\\[4pt]`)}\end{gathered}`,
     text,
