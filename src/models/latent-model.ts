@@ -66,7 +66,7 @@ export interface FitResult {
 
 /** How the prior over codes draws each token: softmax(logits / temperature) over the top-k codes. */
 export interface GenerateOptions {
-  /** > 0; 1 = the learned distribution, lower = sharper. */
+  /** 1 = the learned distribution, lower = sharper; 0 = greedy (the likeliest code each step). */
   temperature: number;
   /** Only the k most likely codes at each step (0 = all K). */
   topK: number;
@@ -218,7 +218,7 @@ export interface LatentModel {
   readonly tokenizerVariables?: tf.Variable[];
   /** The prior over codes: its layers, heads and class tokens (0 = unconditional). */
   readonly priorShape?: { layers: number; heads: number; classes: number };
-  /** The prior over codes: the most frequent training code (what undrawn positions show). */
-  readonly backgroundCode?: number;
+  /** The prior over codes: how often each code occurs in the training grids (0s until counted). */
+  codeCounts?(): tf.Tensor1D;
   dispose(): void;
 }

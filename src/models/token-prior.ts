@@ -22,7 +22,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../ops/register-gradients';
 import { oneHotFloat } from '../ops/one-hot';
 import type { TrainConfig } from '../contracts/config';
-import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
+import type {
+  CodeAssignment,
+  GenerateOptions,
+  LatentModel,
+  LossContext,
+  LossOutput,
+} from './latent-model';
 import { CausalTransformer } from './layers/transformer';
 
 export interface TokenPriorConfig {
@@ -48,17 +54,9 @@ export const TOKEN_PRIOR_DEFAULTS: TokenPriorConfig = {
   seed: 1,
 };
 
-/** What generate() is told. */
-export interface GenerateOptions {
-  /** Logits are divided by it; 0 = greedy (the most likely code at every step). */
-  temperature: number;
-  /** Sample among the k most likely codes only; 0 = all. */
-  topK: number;
-  seed: number;
-}
-
 /** Training images the tokenizer encodes at once in prepareData. */
 const PREPARE_CHUNK = 500;
+let priorCount = 0;
 /** Class-token slots: one per class (10), then "any". */
 const CLASS_TOKENS = 11;
 
@@ -68,12 +66,15 @@ export class TokenPrior implements LatentModel {
   /** K codes, 49 positions. */
   private readonly K: number;
   private readonly positions: number;
-  /** Filled by prepareData: codes [N,49] int32, recon [N], unigram log-frequencies [K]. */
+  /** Filled by prepareData: codes [N,49] int32, recon [N]. */
   private codeTable: tf.Tensor2D | null = null;
   private reconTable: tf.Tensor1D | null = null;
-  private logFrequencies: tf.Tensor1D | null = null;
-  /** The most frequent code of the training set (after prepareData), else null. */
-  backgroundCode: number | null = null;
+  /**
+   * How often each code occurs in the training set's grids (prepareData), saved with the
+   * checkpoint so that a loaded prior knows its unigram baseline and background code; all zero
+   * until counted.   [K]
+   */
+  private readonly counts: tf.Variable<tf.Rank.R1>;
   private preparing: Promise<void> | null = null;
   /** Delegated to the tokenizer where it has them. */
   readonly codebookVectors?: () => tf.Tensor2D;
@@ -104,6 +105,7 @@ export class TokenPrior implements LatentModel {
       config.seed * 1024 + 7,
       'prior',
     );
+    this.counts = tf.variable(tf.zeros([this.K]), false, `prior-code-counts-${config.seed}-${++priorCount}`);
     const t = tokenizer;
     if (t.codebookVectors) this.codebookVectors = () => t.codebookVectors!();
     if (t.encoderVectors) this.encoderVectors = (x) => t.encoderVectors!(x);
@@ -113,9 +115,27 @@ export class TokenPrior implements LatentModel {
     return this.transformer.variables;
   }
 
-  /** The tokenizer's weights first, so that a tokenizer checkpoint loads into its first part. */
+  /**
+   * The tokenizer's weights first, so that a tokenizer checkpoint loads into its first part; then
+   * the transformer's, then the training codes' counts (the unigram baseline).
+   */
   get savedVariables(): tf.Variable[] {
-    return [...(this.tokenizer.savedVariables ?? this.tokenizer.variables), ...this.variables];
+    return [...this.tokenizerVariables, ...this.variables, this.counts];
+  }
+
+  /** The frozen tokenizer's checkpoint variables (what train/prior-stage.ts hands over). */
+  get tokenizerVariables(): tf.Variable[] {
+    return this.tokenizer.savedVariables ?? this.tokenizer.variables;
+  }
+
+  get priorShape() {
+    const { layers, heads, conditional, classes } = this.config;
+    return { layers, heads, classes: conditional ? classes : 0 };
+  }
+
+  /** The training codes' counts (all zero until prepareData or a checkpoint).   → new [K] */
+  codeCounts(): tf.Tensor1D {
+    return this.counts.clone();
   }
 
   get labelClasses(): number | undefined {
@@ -135,8 +155,23 @@ export class TokenPrior implements LatentModel {
    * int32 [N,49], each image's recon [N], and the unigram log-frequencies log f [K].
    */
   get tables(): { codes: tf.Tensor2D; recon: tf.Tensor1D; logFrequencies: tf.Tensor1D } | null {
-    const { codeTable: codes, reconTable: recon, logFrequencies } = this;
-    return codes && recon && logFrequencies ? { codes, recon, logFrequencies } : null;
+    const { codeTable: codes, reconTable: recon } = this;
+    return codes && recon ? { codes, recon, logFrequencies: this.logFrequencies(null) } : null;
+  }
+
+  /**
+   * log((n_k + 1)/(Σn + K)) from the training counts, or (before they are counted) from the codes
+   * of `batch`; on the device, no read-back.   → [K]
+   */
+  private logFrequencies(batch: tf.Tensor3D | null): tf.Tensor1D {
+    return tf.tidy(() => {
+      let n: tf.Tensor1D = this.counts;
+      if (batch) {
+        const uncounted = tf.cast(tf.equal(tf.sum(this.counts), 0), 'float32'); //   0/1
+        n = tf.add(n, tf.mul(tf.sum(batch, [0, 1]), uncounted)) as tf.Tensor1D;
+      }
+      return tf.log(tf.div(tf.add(n, 1), tf.add(tf.sum(n), this.K))) as tf.Tensor1D;
+    });
   }
 
   /**
@@ -144,12 +179,24 @@ export class TokenPrior implements LatentModel {
    * time (awaiting between chunks): the code table [N,49], each image's recon [N] (deterministic
    * evaluation) and the unigram log-frequencies log((n_k + 1)/(49N + K)) [K]. Idempotent.
    */
-  prepareData(): Promise<void> {
-    this.preparing ??= this.encodeTrainingSet().catch((err: unknown) => {
+  async prepareData(): Promise<string[]> {
+    if (this.preparing) {
+      await this.preparing;
+      return [];
+    }
+    const started = performance.now();
+    this.preparing = this.encodeTrainingSet().catch((err: unknown) => {
       this.preparing = null; // a later call tries again
       throw err;
     });
-    return this.preparing;
+    await this.preparing;
+    const N = this.train?.shape[0] ?? 0;
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    return N > 0
+      ? [
+          `encoded the ${N.toLocaleString('en')} training images into ${this.positions} codes each with the frozen tokenizer, once, in ${seconds} s`,
+        ]
+      : [];
   }
 
   private async encodeTrainingSet(): Promise<void> {
@@ -175,11 +222,7 @@ export class TokenPrior implements LatentModel {
         });
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      const total = N * this.positions + this.K;
-      this.logFrequencies = tf.tidy(() => tf.log(tf.div(tf.add(counts, 1), total)) as tf.Tensor1D);
-      const top = tf.argMax(counts);
-      this.backgroundCode = (await top.data())[0]!;
-      top.dispose();
+      this.counts.assign(counts);
       this.codeTable = tf.concat(codes) as tf.Tensor2D;
       this.reconTable = tf.concat(recons) as tf.Tensor1D;
     } finally {
@@ -232,10 +275,8 @@ export class TokenPrior implements LatentModel {
    */
   private unigram(codes: tf.Tensor2D): tf.Tensor1D {
     return tf.tidy(() => {
-      const oneHot = oneHotFloat(tf.cast(codes, 'int32'), this.K); //                 [B,49,K]
-      const logF =
-        this.logFrequencies ??
-        tf.log(tf.div(tf.add(tf.sum(oneHot, [0, 1]), 1), codes.size + this.K)); //  [K]
+      const oneHot = oneHotFloat(tf.cast(codes, 'int32'), this.K) as tf.Tensor3D; //   [B,49,K]
+      const logF = this.logFrequencies(oneHot); //                                         [K]
       return tf.neg(tf.sum(tf.mul(oneHot, logF), [1, 2])) as tf.Tensor1D;
     });
   }
@@ -351,12 +392,12 @@ export class TokenPrior implements LatentModel {
    * Attention weights of every layer on the whole sequence [y-token, c_0 … c_48]: row i is query
    * position i (0 = the class token, i ≥ 1 = code i−1).   codes [B,49], labels [B] → [B,h,50,50] each
    */
-  attention(codes: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor[] {
+  attention(codes: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor4D[] {
     return tf.tidy(() => {
       const B = codes.shape[0];
       const tokens = tf.concat([this.classTokens(labels, B), tf.cast(codes, 'int32')], 1);
       const call = { dropout: 0, training: false, seed: 0, keepAttention: true };
-      return this.transformer.apply(tokens as tf.Tensor2D, call).attention;
+      return this.transformer.apply(tokens as tf.Tensor2D, call).attention as tf.Tensor4D[];
     });
   }
 
@@ -382,14 +423,13 @@ export class TokenPrior implements LatentModel {
 
   /** The dropout rate (TrainConfig.priorDropout) applies from the next step on. */
   applyLiveConfig(c: TrainConfig): void {
-    const { priorDropout } = c as unknown as { priorDropout?: number };
-    if (typeof priorDropout === 'number') this.config = { ...this.config, dropout: priorDropout };
+    this.config = { ...this.config, dropout: c.priorDropout };
   }
 
   dispose(): void {
     this.transformer.dispose();
     this.tokenizer.dispose();
-    tf.dispose([this.codeTable, this.reconTable, this.logFrequencies].filter((t) => t !== null));
-    this.codeTable = this.reconTable = this.logFrequencies = null;
+    tf.dispose([this.codeTable, this.reconTable, this.counts].filter((t) => t !== null));
+    this.codeTable = this.reconTable = null;
   }
 }

@@ -41,6 +41,25 @@ function labelOf(label: number | null, classes: number): number {
   return checkInt('label', label, 0, classes - 1);
 }
 
+/**
+ * The commonest code: of the training grids once counted (prepareData, or a checkpoint), else of
+ * the probe digits' grids. On the device, one read-back.
+ */
+async function backgroundCode(trainer: Trainer, K: number): Promise<number> {
+  const m = trainer.model;
+  const top = tf.tidy(() => {
+    const counts = m.codeCounts?.() ?? tf.zeros([K]); //                                     [K]
+    const probe = tf.sum(tf.oneHot(tf.reshape(m.codes!(trainer.probeX).indices, [-1]), K), 0);
+    const uncounted = tf.cast(tf.equal(tf.sum(counts), 0), 'float32');
+    return tf.argMax(tf.add(counts, tf.mul(tf.cast(probe, 'float32'), uncounted)));
+  });
+  try {
+    return (await top.data())[0]!;
+  } finally {
+    top.dispose();
+  }
+}
+
 export async function generate(
   trainer: Trainer,
   q: Query<'generate'>,
@@ -53,7 +72,7 @@ export async function generate(
   const K = p.layout.size;
   const T = p.layout.positions;
   const topK = checkInt('top-k', q.topK, 0, K);
-  const fill = trainer.model.backgroundCode ?? 0;
+  const fill = await backgroundCode(trainer, K);
   const codes = tf.tidy(() =>
     p.generate(tf.fill([n], label, 'int32') as tf.Tensor1D, { temperature, topK, seed: q.seed }),
   ); // [n, T]
