@@ -17,6 +17,7 @@ export const MODEL_KINDS = [
   'mixture',
   'glo',
   'cvae',
+  'prior',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -60,6 +61,11 @@ export interface ModelTraits {
    * encoder and decoder take the label's one-hot besides x and z.
    */
   conditional?: boolean;
+  /**
+   * A second stage (the prior over codes): it models the codes of a frozen tokenizer (VQ-VAE or
+   * dVAE) carried in its run, whose settings it keeps; it starts from a trained tokenizer.
+   */
+  prior?: boolean;
 }
 
 /** A model's `fitting` trait, 'gradient' when absent. */
@@ -95,6 +101,11 @@ const squaredError = { key: 'squaredError', label: 'squared error' };
 const nll = { key: 'nll', label: '−log p(x)' };
 const elbo = { key: 'elbo', label: 'ELBO after the M-step' };
 const elboE = { key: 'elboE', label: 'ELBO after the E-step' };
+/** The prior over codes: −log p(codes), the tokenizer's whole bound with it, and two baselines. */
+const codesNll = { key: 'nll', label: '−log p(codes)' };
+const wholeBound = { key: 'bound', label: '−ELBO with this prior' };
+const unigram = { key: 'unigram', label: 'unigram baseline' };
+const uniform = { key: 'uniform', label: 'uniform baseline (49 ln K)' };
 
 /** Settings every model reads besides `model` and its shape: Adam's step size and the batch. */
 const STEPS = ['learningRate', 'batchSize'] as const;
@@ -359,6 +370,37 @@ export const MODEL_CATALOG: Record<ModelKind, ModelInfo> = {
     settings: ['model', 'latentDim', ...STEPS, 'beta', 'seed', ...DECODER, ...WARMUP, 'freeBits'],
     describe: (c) =>
       `cvae ${c.arch} (latent ${c.latentDim}, hidden ${c.hiddenDim}, ${c.likelihood}, given the label)`,
+  },
+  prior: {
+    kind: 'prior',
+    label: 'Prior over codes (transformer)',
+    description:
+      'A small causal transformer over a frozen VQ-VAE’s or dVAE’s 7×7 codes in raster order, optionally after a class token: pictures token by token.',
+    terms: [codesNll, wholeBound, recon, unigram, uniform],
+    headline: codesNll,
+    traits: {
+      latent: 'discrete',
+      kl: false,
+      gumbel: false,
+      codebook: false,
+      grid: true,
+      likelihoods: BOTH_LIKELIHOODS,
+      archs: CONV,
+      sampling: 'prior',
+      prior: true,
+    },
+    settings: [
+      'model',
+      'priorLayers',
+      'priorWidth',
+      'conditional',
+      ...STEPS,
+      'seed',
+      'priorHeads',
+      'priorDropout',
+    ],
+    describe: (c) =>
+      `prior (transformer ${c.priorLayers}×${c.priorWidth}, ${c.priorHeads} heads${c.conditional ? ', class token' : ''}) over a ${c.tokenizerKind} (7×7 grid, K ${c.codebookSize})`,
   },
 };
 

@@ -11,6 +11,7 @@ import type {
   CodeOptimizer,
   Likelihood,
   TauSchedule,
+  TokenizerKind,
   Warmup,
 } from './options';
 import { settingDefaults } from './settings';
@@ -24,6 +25,7 @@ export {
   CODE_OPTIMIZERS,
   LIKELIHOODS,
   TAU_SCHEDULES,
+  TOKENIZERS,
   WARMUPS,
   type Activation,
   type Architecture,
@@ -33,6 +35,7 @@ export {
   type CodeOptimizer,
   type Likelihood,
   type TauSchedule,
+  type TokenizerKind,
   type Warmup,
 } from './options';
 
@@ -101,6 +104,18 @@ export interface TrainConfig {
   codeInit: CodeInit;
   /** GLO: gradient steps that find the code of an image with none (test digits, drawings). */
   inferSteps: number;
+  /** Prior over codes: which tokenizer's 7×7 codes it models (its weights travel with the run). */
+  tokenizerKind: TokenizerKind;
+  /** Prior over codes: transformer blocks … */
+  priorLayers: number;
+  /** … attention heads per block … */
+  priorHeads: number;
+  /** … and width W of the token vectors (the MLP is 4W wide). */
+  priorWidth: number;
+  /** Prior over codes: dropout rate on the attention and MLP outputs while training. */
+  priorDropout: number;
+  /** Prior over codes: a class token (the digit, the "caption") starts each sequence. */
+  conditional: boolean;
 }
 
 /** Every setting at its default, read from the settings table (contracts/settings.ts). */

@@ -107,7 +107,22 @@ export type InspectQuery =
   /** Conditional models: `count` samples of one label, z ~ N(0, I) decoded given the label. */
   | { kind: 'conditionalSamples'; label: number; count: number; seed: number }
   /** Conditional models: a probe digit's z (encoded with its own label) decoded with every label. */
-  | { kind: 'everyLabel'; probe: number };
+  | { kind: 'everyLabel'; probe: number }
+  /**
+   * The prior over codes: `count` code grids drawn token by token in raster order, given a class
+   * (null: the "any" token), at a temperature, from the top-k codes (0: all); with every partial
+   * grid decoded, and as many grids of uniformly random codes beside them.
+   */
+  | {
+      kind: 'generate';
+      label: number | null;
+      count: number;
+      temperature: number;
+      topK: number;
+      seed: number;
+    }
+  /** The prior over codes: each head's attention on one grid of codes (after its class token). */
+  | { kind: 'attention'; codes: number[]; label: number | null };
 
 export interface ImageBatch {
   count: number;
@@ -194,6 +209,30 @@ export type InspectAnswer =
       codebookSize: number;
     }
   | { kind: 'conditionalSamples'; label: number; images: ImageBatch }
+  | {
+      kind: 'generate';
+      label: number | null;
+      /** The drawn grids, row-major in raster order.   [count · positions] */
+      codes: Int32Array;
+      /**
+       * Partial grids decoded: frame t (1 … positions) of sample i is image (t − 1)·count + i,
+       * with the first t positions drawn and the rest set to `fill`. The last frame is the sample.
+       */
+      frames: ImageBatch;
+      /** The code the not-yet-drawn positions show: the most frequent training code (background). */
+      fill: number;
+      /** Grids of uniformly random codes, decoded: what the tokenizer alone gives.   [count] */
+      uniform: ImageBatch;
+    }
+  | {
+      kind: 'attention';
+      layers: number;
+      heads: number;
+      /** Sequence length T = 1 + positions (the class token first). */
+      length: number;
+      /** weights[((l·heads + h)·T + query)·T + key]; each query's row sums to 1.   [L·H·T·T] */
+      weights: Float32Array;
+    }
   | {
       kind: 'everyLabel';
       /** The probe digit's own label, which its z was encoded with. */
@@ -308,4 +347,9 @@ export interface InspectCapabilities {
   inference?: InferenceCodes | null;
   /** Conditional models (CVAE): the K label classes they decode given; absent otherwise. */
   labelClasses?: number;
+  /**
+   * The prior over codes: it generates (`generate`) and shows attention (`attention`); `classes`
+   * is the number of class tokens it was trained with (0: unconditional, the "any" token only).
+   */
+  prior?: { layers: number; heads: number; classes: number };
 }

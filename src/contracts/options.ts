@@ -43,3 +43,7 @@ export type CodeOptimizer = (typeof CODE_OPTIMIZERS)[number];
 export const CODE_INITS = ['pca', 'random'] as const;
 /** GLO: codes start at the training images' PCA projections (scaled into the ball), or random. */
 export type CodeInit = (typeof CODE_INITS)[number];
+
+export const TOKENIZERS = ['vqvae', 'dvae'] as const;
+/** Prior over codes: the tokenizer whose 7×7 code grids it models (frozen, carried in its run). */
+export type TokenizerKind = (typeof TOKENIZERS)[number];

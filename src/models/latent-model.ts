@@ -64,6 +64,15 @@ export interface FitResult {
   events?: string[];
 }
 
+/** How the prior over codes draws each token: softmax(logits / temperature) over the top-k codes. */
+export interface GenerateOptions {
+  /** > 0; 1 = the learned distribution, lower = sharper. */
+  temperature: number;
+  /** Only the k most likely codes at each step (0 = all K). */
+  topK: number;
+  seed: number;
+}
+
 export interface LossOutput {
   /** Named terms, scalars in nats per image; names match the catalog's `terms`. */
   terms: Record<string, tf.Scalar>;
@@ -110,6 +119,12 @@ export interface LatentModel {
    * calls it; Trainer.trainStep refuses such a model.
    */
   fit?(train: tf.Tensor2D, ctx: FitContext): Promise<FitResult>;
+  /**
+   * Work a model does once per session before it trains or is evaluated, reading back as it
+   * likes (the prior over codes encodes the whole training set with its frozen tokenizer).
+   * Idempotent; the trainer awaits it in prepare() and evaluate(), after a resume too.
+   */
+  prepareData?(): Promise<string[]>;
   /** Called once with the first training batch, before the first step (k-means init). */
   initialize?(x: tf.Tensor2D): void;
   /** The same as initialize, reading back with `await data()` (what Trainer.prepare uses). */
@@ -185,5 +200,25 @@ export interface LatentModel {
    *   x [B, P] → [B·positions, D]
    */
   encoderVectors?(x: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * The prior over codes: code grids drawn token by token in raster order after a class token
+   * (label −1: the "any" token), batched over the samples, on the device.
+   *   labels int32 [n] → codes int32 [n, positions]
+   */
+  generate?(labels: tf.Tensor1D, options: GenerateOptions): tf.Tensor2D;
+  /**
+   * The prior over codes: every head's attention weights on grids of codes, one tensor per
+   * layer; query and key 0 are the class token.   codes [B, positions], labels [B] → [B, H, T, T]
+   */
+  attention?(codes: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor4D[];
+  /**
+   * The prior over codes: its frozen tokenizer's checkpoint variables (the tokenizer's
+   * savedVariables ?? variables, in that order), which a new prior takes over from a trained one.
+   */
+  readonly tokenizerVariables?: tf.Variable[];
+  /** The prior over codes: its layers, heads and class tokens (0 = unconditional). */
+  readonly priorShape?: { layers: number; heads: number; classes: number };
+  /** The prior over codes: the most frequent training code (what undrawn positions show). */
+  readonly backgroundCode?: number;
   dispose(): void;
 }

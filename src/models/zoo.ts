@@ -14,6 +14,7 @@ import { Pca } from './pca';
 import { KMeans } from './kmeans';
 import { BernoulliMixture } from './mixture';
 import { Glo } from './glo';
+import { TOKEN_PRIOR_DEFAULTS, TokenPrior } from './token-prior';
 import { Vae } from './vae';
 import { VqVae } from './vq-vae';
 
@@ -139,6 +140,22 @@ export function createModel(
         seed: c.seed,
         labelClasses,
       });
+    case 'prior':
+      // The tokenizer is built from the same flat config (its settings ride along unchanged).
+      return new TokenPrior(
+        {
+          ...TOKEN_PRIOR_DEFAULTS,
+          layers: c.priorLayers,
+          heads: c.priorHeads,
+          width: c.priorWidth,
+          dropout: c.priorDropout,
+          conditional: c.conditional,
+          classes: labelClasses,
+          seed: c.seed,
+        },
+        createModel({ ...c, model: c.tokenizerKind }, inputDim, train, labelClasses),
+        train,
+      );
     default: {
       const unknown: never = c.model;
       throw new Error(`unknown model "${String(unknown)}"`);

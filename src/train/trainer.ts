@@ -221,6 +221,7 @@ export class Trainer {
    * on WebGPU a blocking read in a worker can lose the device). Same result either way.
    */
   async prepare(): Promise<void> {
+    await this.prepareData();
     if (this.initialized || this.stepCount > 0) return;
     this.initialized = true;
     if (!this.model.initializeAsync) {
@@ -235,6 +236,15 @@ export class Trainer {
     } finally {
       x.dispose();
     }
+  }
+
+  /**
+   * The model's once-per-session data work (model.prepareData: the prior's code table), awaited
+   * before training and evaluation; its events wait for maintain() like a fit's.
+   */
+  async prepareData(): Promise<void> {
+    if (!this.model.prepareData) return;
+    this.fitEvents.push(...(await this.model.prepareData()));
   }
 
   /** Whether the model is fitted without gradients (model.fit): step with fitStep(), not trainStep(). */

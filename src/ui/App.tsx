@@ -1,6 +1,6 @@
 /** The lab page: controls, status, notices and the lecture panels, wired to the training worker. */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { conditionalRefusal } from '../contracts/catalog';
+import { conditionalRefusal, MODEL_CATALOG } from '../contracts/catalog';
 import { closedSet, PANEL_IDS } from '../contracts/panels';
 import { startsNewRun } from '../contracts/settings';
 import { isLayoutKey, type Settings } from '../state/settings';
@@ -45,9 +45,19 @@ export function App() {
     [dataset, actions],
   );
 
+  /** A trained prior is replaced by another model only when the person says so. */
+  const leavePrior = (from: string, step: number, to: string) =>
+    from !== 'prior' ||
+    to === 'prior' ||
+    step === 0 ||
+    window.confirm(
+      `Start a new ${MODEL_CATALOG[to as keyof typeof MODEL_CATALOG].label}? The prior trained for ${step} steps, and the tokenizer frozen inside it, leave the screen (Save or Export the run first to keep them).`,
+    );
+
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
       if (key === 'model' && refused(next)) return;
+      if (key === 'model' && !leavePrior(state.model, state.step, next.model)) return;
       setSettings(next);
       if (isLayoutKey(key)) return; // the page's layout only (folded panels, lesson …)
       if (key === 'backend') {
@@ -56,7 +66,7 @@ export function App() {
       } else if (startsNewRun(key)) actions.reset(next);
       else actions.configure(next);
     },
-    [actions, backendChosen, refused],
+    [actions, backendChosen, refused, state.model, state.step],
   );
 
   const onLink = useCallback(

@@ -10,6 +10,8 @@ import { loadCheckpointWeights, parseCheckpointMeta } from '../train/checkpoint'
 import { restoreRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
+import { carryTokenizer } from '../train/prior-stage';
+import type { LatentModel } from '../models/latent-model';
 import type { DatasetInfo, WorkerRequest } from './protocol';
 
 type Req<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
@@ -21,6 +23,8 @@ export interface NextRun {
   config: TrainConfig;
   dataset: ImageDataset;
   runId: number;
+  /** What building it did that the page should hear (the prior stage's tokenizer hand-over). */
+  events?: string[];
 }
 
 /** Where a loaded run stands. */
@@ -36,10 +40,20 @@ export function datasetInfo(d: ImageDataset): DatasetInfo {
   return classNames ? { ...info, classNames: classNames.slice() } : info;
 }
 
-/** A fresh model with `config` on `dataset`. */
-export function freshRun(dataset: ImageDataset, config: TrainConfig, runId: number): NextRun {
+/**
+ * A fresh model with `config` on `dataset`. A prior over codes takes its frozen tokenizer from
+ * `previous`, the run it replaces, where that fits (train/prior-stage.ts).
+ */
+export function freshRun(
+  dataset: ImageDataset,
+  config: TrainConfig,
+  runId: number,
+  previous: { model: LatentModel; config: TrainConfig; step: number } | null = null,
+): NextRun {
   const c = { ...config };
-  return { trainer: new Trainer(dataset, c), config: c, dataset, runId };
+  const trainer = new Trainer(dataset, c);
+  const carried = carryTokenizer(previous, trainer.model, c);
+  return { trainer, config: c, dataset, runId, ...(carried ? { events: [carried] } : {}) };
 }
 
 /** A checkpoint (checkpoint.json's parsed JSON + weights.bin) on `dataset`. */

@@ -138,7 +138,10 @@ export class TrainingSession {
   async reset(config: TrainConfig, runId: number): Promise<void> {
     const dataset = this.dataset;
     if (!dataset) throw new Error('no dataset loaded');
-    await this.swapIn(freshRun(dataset, config, runId));
+    const t = this.trainer;
+    const previous =
+      t && this.config ? { model: t.model, config: this.config, step: t.step } : null;
+    await this.swapIn(freshRun(dataset, config, runId, previous));
   }
 
   /** A checkpoint (checkpoint.json + weights.bin) in place of the run; answered by `imported`. */
@@ -295,6 +298,8 @@ export class TrainingSession {
     this.runId = next.runId;
     announce?.();
     this.post({ type: 'model', runId: this.runId, capabilities: capabilitiesOf(next.trainer) });
+    for (const text of next.events ?? [])
+      this.post({ type: 'event', runId: this.runId, step: next.trainer.step, text });
     this.lastFlush = performance.now();
     await this.evaluate(next.trainer);
     await this.autosaver.safePoint(performance.now(), true, true); // step 0, to roll back to

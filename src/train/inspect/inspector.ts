@@ -19,6 +19,7 @@
  *   subspaces      PCA, and the AE when linear with a Gaussian likelihood (affine decoder)
  *   responsibilities      mixture of Bernoullis only: p(k | x) of one digit
  *   conditionalSamples, everyLabel   the conditional VAE only (conditional.ts)
+ *   generate, attention              the prior over codes only (prior.ts)
  *   infer          ✓ latent z             ✓ z_e                  ✓ logits (decodeSoft)
  *   direction      ✓                      ✓ z_e, quantised       —
  * (infer and direction: any model whose code space src/train/infer/code-space.ts finds.)
@@ -29,6 +30,7 @@ import { codebookView } from './codebook-view';
 import { conditionalSamples, everyLabel } from './conditional';
 import { codebookAtlas, codeMap, gumbel, responsibilities } from './codes';
 import { probeReconstructions } from './probes';
+import { attention, generate } from './prior';
 import { subspaces } from './subspaces';
 import { checkInt, imageBatch, LIMITS } from './io';
 import { bilinear, decodePoints, encode, interpolate, manifold, traversal } from './latent';
@@ -57,6 +59,7 @@ export function capabilitiesOf(trainer: Trainer): InspectCapabilities {
     ...(m.responsibilities ? { responsibilities: true } : {}),
     inference: codeSpaceOf(m)?.info ?? null,
     ...(m.labelClasses ? { labelClasses: m.labelClasses } : {}),
+    ...(m.priorShape ? { prior: { ...m.priorShape } } : {}),
   };
 }
 
@@ -73,6 +76,7 @@ function sampleSource(trainer: Trainer): string {
   if (m.fitLatentGaussian) return 'Gaussian fitted to the codes';
   if (m.latentDim) return 'prior N(0, I)';
   if (m.responsibilities) return 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)';
+  if (m.priorShape) return 'the learned prior over codes, token by token, class token "any"';
   if (m.labelClasses) return `prior N(0, I), labels 0 … ${m.labelClasses - 1} in turn`;
   return 'uniformly random codes';
 }
@@ -130,6 +134,10 @@ export async function inspect(
       return conditionalSamples(trainer, query);
     case 'everyLabel':
       return everyLabel(trainer, query);
+    case 'generate':
+      return generate(trainer, query);
+    case 'attention':
+      return attention(trainer, query);
     default: {
       const unknown: never = query;
       throw new Error(`unknown inspect question ${JSON.stringify(unknown)}`);

@@ -32,6 +32,9 @@ export const LESSON_SIGNALS = [
   'edit-slider-moved', // the editing panel's t slider moved
   'class-chosen', // the conditional panel's class to sample changed
   'style-digit-chosen', // the conditional panel's "same style" digit changed
+  'prior-stage', // "Train a prior on these codes" pressed (the tokens panel)
+  'prior-class-chosen', // the generate panel's digit changed
+  'prior-generated', // the generate panel's Generate pressed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 

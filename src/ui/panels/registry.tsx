@@ -43,6 +43,17 @@ function classesOf(labels: Uint8Array | null): number {
 
 /** The conditional VAE's panel, loaded when a conditional model first shows it. */
 const ConditionalPanel = lazy(() => import('./ConditionalPanel'));
+/** The prior over codes: generating and attention, and the two stages' panels (one chunk each). */
+const GeneratePanel = lazy(() => import('./GeneratePanel'));
+const TokensPanel = lazy(() =>
+  import('./PriorStagePanels').then((m) => ({ default: m.TokensPanel })),
+);
+const BoundPanel = lazy(() =>
+  import('./PriorStagePanels').then((m) => ({ default: m.BoundPanel })),
+);
+/** Where the shipped checkpoints' manifest lives (the bound panel's VAE reference). */
+const pretrainedUrl = () =>
+  new URL(`${import.meta.env.BASE_URL}pretrained/`, window.location.href).href;
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -67,6 +78,10 @@ const always = () => true;
 const answers = ({ caps }: PanelModel) => caps !== null;
 const continuous = ({ caps }: PanelModel) => (caps?.latentDim ?? 0) > 0;
 const discrete = ({ caps }: PanelModel) => Boolean(caps?.codes);
+/** A tokenizer (VQ-VAE, dVAE) running, whose codes a prior could model. */
+const tokenizer = ({ traits, caps }: PanelModel) =>
+  traits.grid && !traits.prior && Boolean(caps?.codes);
+const prior = ({ caps }: PanelModel) => Boolean(caps?.prior && caps.codes);
 const conditional = ({ traits, caps }: PanelModel) =>
   Boolean(traits.conditional) && (caps?.labelClasses ?? 0) > 0;
 
@@ -153,6 +168,65 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: continuous,
     render: (h, p) => (
       <ManifoldPanel heading={h} inspect={p.inspect} live={p.live} latentDim={p.caps!.latentDim} />
+    ),
+  },
+  tokens: {
+    title: 'From tokens to pictures',
+    wide: true,
+    applies: tokenizer,
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
+        <TokensPanel
+          heading={h}
+          label={MODEL_CATALOG[p.state.model].label}
+          positions={p.caps!.codes!.positions}
+          size={p.caps!.codes!.size}
+          step={p.live.step ?? 0}
+          onStart={() =>
+            p.onSettings?.(
+              {
+                ...p.settings,
+                model: 'prior',
+                tokenizerKind: p.settings.model === 'dvae' ? 'dvae' : 'vqvae',
+              },
+              'model',
+            )
+          }
+        />
+      </Suspense>
+    ),
+  },
+  generate: {
+    title: 'Generate, token by token',
+    wide: true,
+    applies: prior,
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
+        <GeneratePanel
+          heading={h}
+          inspect={p.inspect}
+          live={p.live}
+          runId={p.state.runId}
+          classes={p.caps!.prior!.classes}
+          grid={p.caps!.codes!}
+        />
+      </Suspense>
+    ),
+  },
+  bound: {
+    title: 'The whole bound, in nats',
+    applies: prior,
+    render: (h, p) => (
+      <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
+        <BoundPanel
+          heading={h}
+          test={p.state.latestEval?.test ?? null}
+          positions={p.caps!.codes!.positions}
+          size={p.caps!.codes!.size}
+          step={p.live.step ?? 0}
+          pretrainedUrl={pretrainedUrl()}
+        />
+      </Suspense>
     ),
   },
   samples: {
