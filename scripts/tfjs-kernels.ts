@@ -40,6 +40,8 @@ export const TFJS_KERNELS: readonly string[] = [
   ...['Softplus', 'StridedSlice', 'IsNan', 'Round'],
   // GLO's sparse code steps (ops/sparse-rows.ts).
   'TensorScatterUpdate',
+  // The token prior's sampling (models/token-prior.ts generate: top-k, then a categorical draw).
+  ...['TopK', 'Multinomial'],
 ];
 
 /** Kernel file names (dist/kernels/<file>.js) that differ from the kernel's name. */

@@ -1,0 +1,395 @@
+/**
+ * A learned prior over a frozen tokenizer's codes (VQ-VAE: van den Oord et al. 2017, §3.2, who
+ * fit a PixelCNN; DALL·E: Ramesh et al. 2021, §2.2, a transformer): a small causal transformer
+ * (layers/transformer) over the 7×7 code grid read in raster order, optionally told the class.
+ *
+ *   p(c | y) = Π_{t=0}^{48} p(c_t | c_<t, y)              c = the 49 codes, y = class or "any"
+ *   input    [y-token, c_0, …, c_47]  (y-token = K + y, or K + 10 for "any")     int32 [B,49]
+ *   output   position t: logits of p(c_t | c_<t, y)                               [B,49,K]
+ *
+ *   per image, in nats:  nll     = −log p(c | y) = −Σ_t log p(c_t | c_<t, y)    (the objective)
+ *                        recon   = −log p(x | c)            (the frozen tokenizer's, c its codes)
+ *                        bound   = recon + nll = −ELBO of the tokenizer with this prior: its
+ *                                  posterior is one-hot (zero entropy), so −ELBO = recon − log p(c)
+ *                        unigram = −Σ_t log f(c_t), f the training codes' frequencies (baseline)
+ *                        uniform = 49 · ln K                (the tokenizer's own uniform prior)
+ * nll / 49 is the nats per token (the CLI and UI derive it). The tokenizer is frozen: `variables`
+ * are the transformer's only; a checkpoint stores the tokenizer's weights first, then these.
+ * A conditional prior replaces a share `labelDropout` of the training labels by "any", so it
+ * also samples unconditionally (as classifier-free guidance trains).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '../ops/register-gradients';
+import { oneHotFloat } from '../ops/one-hot';
+import type { TrainConfig } from '../contracts/config';
+import type { CodeAssignment, LatentModel, LossContext, LossOutput } from './latent-model';
+import { CausalTransformer } from './layers/transformer';
+
+export interface TokenPriorConfig {
+  layers: number;
+  heads: number;
+  width: number;
+  dropout: number;
+  conditional: boolean;
+  /** share of training sequences whose class token becomes "any", so a conditional prior also samples unconditionally */
+  labelDropout: number;
+  classes: number;
+  seed: number;
+}
+
+export const TOKEN_PRIOR_DEFAULTS: TokenPriorConfig = {
+  layers: 2,
+  heads: 4,
+  width: 64,
+  dropout: 0.1,
+  conditional: true,
+  labelDropout: 0.1,
+  classes: 10,
+  seed: 1,
+};
+
+/** What generate() is told. */
+export interface GenerateOptions {
+  /** Logits are divided by it; 0 = greedy (the most likely code at every step). */
+  temperature: number;
+  /** Sample among the k most likely codes only; 0 = all. */
+  topK: number;
+  seed: number;
+}
+
+/** Training images the tokenizer encodes at once in prepareData. */
+const PREPARE_CHUNK = 500;
+/** Class-token slots: one per class (10), then "any". */
+const CLASS_TOKENS = 11;
+
+export class TokenPrior implements LatentModel {
+  config: TokenPriorConfig;
+  readonly transformer: CausalTransformer;
+  /** K codes, 49 positions. */
+  private readonly K: number;
+  private readonly positions: number;
+  /** Filled by prepareData: codes [N,49] int32, recon [N], unigram log-frequencies [K]. */
+  private codeTable: tf.Tensor2D | null = null;
+  private reconTable: tf.Tensor1D | null = null;
+  private logFrequencies: tf.Tensor1D | null = null;
+  /** The most frequent code of the training set (after prepareData), else null. */
+  backgroundCode: number | null = null;
+  private preparing: Promise<void> | null = null;
+  /** Delegated to the tokenizer where it has them. */
+  readonly codebookVectors?: () => tf.Tensor2D;
+  readonly encoderVectors?: (x: tf.Tensor2D) => tf.Tensor2D;
+
+  constructor(
+    config: TokenPriorConfig,
+    readonly tokenizer: LatentModel,
+    private readonly train: tf.Tensor2D | null,
+  ) {
+    const layout = tokenizer.codeLayout;
+    if (!layout || !tokenizer.codes || !tokenizer.decodeCodes)
+      throw new Error('the prior needs a tokenizer with discrete codes (VQ-VAE or dVAE)');
+    if (config.conditional && config.classes > CLASS_TOKENS - 1)
+      throw new Error(`the prior has class tokens for ${CLASS_TOKENS - 1} classes at most`);
+    this.config = { ...config };
+    this.K = layout.size;
+    this.positions = layout.positions;
+    this.transformer = new CausalTransformer(
+      {
+        vocab: this.K + CLASS_TOKENS,
+        outputs: this.K,
+        length: this.positions + 1,
+        width: config.width,
+        layers: config.layers,
+        heads: config.heads,
+      },
+      config.seed * 1024 + 7,
+      'prior',
+    );
+    const t = tokenizer;
+    if (t.codebookVectors) this.codebookVectors = () => t.codebookVectors!();
+    if (t.encoderVectors) this.encoderVectors = (x) => t.encoderVectors!(x);
+  }
+
+  get variables(): tf.Variable[] {
+    return this.transformer.variables;
+  }
+
+  /** The tokenizer's weights first, so that a tokenizer checkpoint loads into its first part. */
+  get savedVariables(): tf.Variable[] {
+    return [...(this.tokenizer.savedVariables ?? this.tokenizer.variables), ...this.variables];
+  }
+
+  get labelClasses(): number | undefined {
+    return this.config.conditional ? this.config.classes : undefined;
+  }
+
+  get codeLayout() {
+    return this.tokenizer.codeLayout!;
+  }
+
+  get prepared(): boolean {
+    return this.codeTable !== null;
+  }
+
+  /**
+   * After prepareData (else null), owned by the prior (do not dispose): the training set's codes
+   * int32 [N,49], each image's recon [N], and the unigram log-frequencies log f [K].
+   */
+  get tables(): { codes: tf.Tensor2D; recon: tf.Tensor1D; logFrequencies: tf.Tensor1D } | null {
+    const { codeTable: codes, reconTable: recon, logFrequencies } = this;
+    return codes && recon && logFrequencies ? { codes, recon, logFrequencies } : null;
+  }
+
+  /**
+   * Encodes the whole training set once with the frozen tokenizer, on the device, 500 rows at a
+   * time (awaiting between chunks): the code table [N,49], each image's recon [N] (deterministic
+   * evaluation) and the unigram log-frequencies log((n_k + 1)/(49N + K)) [K]. Idempotent.
+   */
+  prepareData(): Promise<void> {
+    this.preparing ??= this.encodeTrainingSet().catch((err: unknown) => {
+      this.preparing = null; // a later call tries again
+      throw err;
+    });
+    return this.preparing;
+  }
+
+  private async encodeTrainingSet(): Promise<void> {
+    const train = this.train;
+    if (!train) return;
+    const [N, P] = train.shape;
+    const codes: tf.Tensor2D[] = [];
+    const recons: tf.Tensor1D[] = [];
+    let counts = tf.zeros([this.K]) as tf.Tensor1D;
+    try {
+      for (let start = 0; start < N; start += PREPARE_CHUNK) {
+        const n = Math.min(PREPARE_CHUNK, N - start);
+        tf.tidy(() => {
+          const x = tf.slice(train, [start, 0], [n, P]) as tf.Tensor2D;
+          const c = this.tokenizer.codes!(x).indices; //                                [n,49]
+          const terms = this.tokenizer.evaluate(x, { step: 0, seed: 0, deterministic: true });
+          const used = tf.sum(oneHotFloat(tf.reshape(c, [-1]), this.K), 0); //           [K]
+          const next = tf.add(counts, used) as tf.Tensor1D;
+          counts.dispose();
+          counts = tf.keep(next);
+          codes.push(tf.keep(tf.cast(c, 'int32')));
+          recons.push(tf.keep(terms.recon!));
+        });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      const total = N * this.positions + this.K;
+      this.logFrequencies = tf.tidy(() => tf.log(tf.div(tf.add(counts, 1), total)) as tf.Tensor1D);
+      const top = tf.argMax(counts);
+      this.backgroundCode = (await top.data())[0]!;
+      top.dispose();
+      this.codeTable = tf.concat(codes) as tf.Tensor2D;
+      this.reconTable = tf.concat(recons) as tf.Tensor1D;
+    } finally {
+      tf.dispose([...codes, ...recons, counts]);
+    }
+  }
+
+  /**
+   * The class tokens: K + y, or K + 10 ("any") where y < 0 or the prior is unconditional. Float
+   * arithmetic, then a cast: wasm's Select is float-only (it returns int32 inputs as float bits).
+   *   labels [B] → int32 [B,1]
+   */
+  private classTokens(labels: tf.Tensor1D | undefined, B: number): tf.Tensor2D {
+    return tf.tidy(() => {
+      const anyToken = this.K + CLASS_TOKENS - 1;
+      if (!labels || !this.config.conditional)
+        return tf.fill([B, 1], anyToken, 'int32') as tf.Tensor2D;
+      if (labels.shape[0] !== B) throw new Error(`${labels.shape[0]} labels for ${B} sequences`);
+      const y = tf.cast(labels, 'float32');
+      const isAny = tf.cast(tf.less(y, 0), 'float32'); //                               [B] 0/1
+      // K + y where y ≥ 0;  K + y + (10 − y) = K + 10 where y < 0.
+      const tokens = tf.add(tf.add(y, this.K), tf.mul(isAny, tf.sub(CLASS_TOKENS - 1, y)));
+      return tf.reshape(tf.cast(tokens, 'int32'), [B, 1]) as tf.Tensor2D;
+    });
+  }
+
+  /** Logits of p(c_t | c_<t, y) at every position.   codes [B,49], labels [B] → [B,49,K] */
+  logits(codes: tf.Tensor2D, labels?: tf.Tensor1D, training = false, seed = 0): tf.Tensor3D {
+    return tf.tidy(() => {
+      const B = codes.shape[0];
+      const prefix = tf.slice(tf.cast(codes, 'int32'), [0, 0], [B, this.positions - 1]);
+      const tokens = tf.concat([this.classTokens(labels, B), prefix], 1) as tf.Tensor2D; // [B,49]
+      const call = { dropout: this.config.dropout, training, seed };
+      return this.transformer.apply(tokens, call).logits;
+    });
+  }
+
+  /** −log p(c | y) per image: −Σ_t log softmax(logits_t)[c_t].   codes [B,49] → [B] */
+  nll(codes: tf.Tensor2D, labels?: tf.Tensor1D, training = false, seed = 0): tf.Tensor1D {
+    return tf.tidy(() => {
+      const logp = tf.logSoftmax(this.logits(codes, labels, training, seed)); //        [B,49,K]
+      const picked = tf.mul(logp, oneHotFloat(tf.cast(codes, 'int32'), this.K)); //    [B,49,K]
+      return tf.neg(tf.sum(picked, [1, 2])) as tf.Tensor1D;
+    });
+  }
+
+  /**
+   * −Σ_t log f(c_t) per image, f the unigram frequencies of the training codes (prepareData);
+   * before that, Laplace-smoothed frequencies of this batch's own codes.   codes [B,49] → [B]
+   */
+  private unigram(codes: tf.Tensor2D): tf.Tensor1D {
+    return tf.tidy(() => {
+      const oneHot = oneHotFloat(tf.cast(codes, 'int32'), this.K); //                 [B,49,K]
+      const logF =
+        this.logFrequencies ??
+        tf.log(tf.div(tf.add(tf.sum(oneHot, [0, 1]), 1), codes.size + this.K)); //  [K]
+      return tf.neg(tf.sum(tf.mul(oneHot, logF), [1, 2])) as tf.Tensor1D;
+    });
+  }
+
+  /** The batch's codes and recon: from the tables (rows ctx.indices) once prepared, else encoded. */
+  private codesAndRecon(x: tf.Tensor2D, ctx: LossContext) {
+    if (this.codeTable && this.reconTable && ctx.indices) {
+      return {
+        codes: tf.gather(this.codeTable, ctx.indices) as tf.Tensor2D,
+        recon: tf.gather(this.reconTable, ctx.indices) as tf.Tensor1D,
+      };
+    }
+    const evalCtx = { step: ctx.step, seed: ctx.seed, deterministic: true };
+    return {
+      codes: tf.cast(this.tokenizer.codes!(x).indices, 'int32') as tf.Tensor2D,
+      recon: this.tokenizer.evaluate(x, evalCtx).recon!,
+    };
+  }
+
+  /** Training labels with a share `labelDropout` set to −1 ("any"), from the step's seed.  [B] */
+  private droppedLabels(labels: tf.Tensor1D, seed: number): tf.Tensor1D {
+    const rate = this.config.labelDropout;
+    if (!(rate > 0)) return labels;
+    return tf.tidy(() => {
+      const u = tf.randomUniform([labels.shape[0]], 0, 1, 'float32', seed * 64 + 63);
+      const dropped = tf.cast(tf.less(u, rate), 'float32'); //                          [B] 0/1
+      // y(1 − d) − d: the label, or −1 where dropped (float: see classTokens).
+      const y = tf.cast(labels, 'float32');
+      return tf.sub(tf.mul(y, tf.sub(1, dropped)), dropped) as tf.Tensor1D;
+    });
+  }
+
+  private terms(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D> {
+    const { codes, recon } = this.codesAndRecon(x, ctx);
+    const training = ctx.training === true;
+    let labels = this.config.conditional ? ctx.labels : undefined;
+    if (labels && training) labels = this.droppedLabels(labels, ctx.seed);
+    const nll = this.nll(codes, labels, training, ctx.seed);
+    const B = codes.shape[0];
+    return {
+      nll,
+      recon,
+      bound: tf.add(recon, nll) as tf.Tensor1D,
+      unigram: this.unigram(codes),
+      uniform: tf.fill([B], this.positions * Math.log(this.K)) as tf.Tensor1D,
+    };
+  }
+
+  loss(x: tf.Tensor2D, ctx: LossContext): LossOutput {
+    return tf.tidy(() => {
+      const perImage = this.terms(x, ctx);
+      const terms: Record<string, tf.Scalar> = {};
+      for (const [k, v] of Object.entries(perImage)) terms[k] = tf.mean(v) as tf.Scalar;
+      return { terms, total: terms.nll! };
+    });
+  }
+
+  /** The same terms per image [B]; without ctx.labels, under the "any" token. */
+  evaluate(x: tf.Tensor2D, ctx: LossContext): Record<string, tf.Tensor1D> {
+    return tf.tidy(() => this.terms(x, { ...ctx, training: false }));
+  }
+
+  /**
+   * Codes drawn from p(c | y), one position at a time (49 forward passes over the growing prefix,
+   * batched over the n sequences), all on the device.   labels int32 [n] (−1 = any) → [n,49]
+   */
+  generate(labels: tf.Tensor1D, opts: GenerateOptions): tf.Tensor2D {
+    const n = labels.shape[0];
+    const { temperature, topK, seed } = opts;
+    let seq = this.classTokens(labels, n); //                                          [n,1+t]
+    for (let t = 0; t < this.positions; t++) {
+      const next = tf.tidy(() => {
+        const all = this.transformer.apply(seq, { dropout: 0, training: false, seed: 0 }).logits;
+        let last = tf.reshape(tf.slice(all, [0, t, 0], [n, 1, this.K]), [n, this.K]); // [n,K]
+        if (!(temperature > 0)) return tf.concat([seq, tf.reshape(tf.argMax(last, 1), [n, 1])], 1);
+        last = tf.div(last, temperature);
+        if (topK > 0 && topK < this.K) {
+          const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); //  [n,1]
+          last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
+        }
+        const drawn = tf.multinomial(last as tf.Tensor2D, 1, seed * 256 + t + 1); //  [n,1]
+        return tf.concat([seq, tf.cast(drawn, 'int32')], 1);
+      }) as tf.Tensor2D;
+      seq.dispose();
+      seq = next;
+    }
+    const codes = tf.slice(seq, [0, 1], [n, this.positions]) as tf.Tensor2D;
+    seq.dispose();
+    return codes;
+  }
+
+  /** Unconditional samples ("any" token, temperature 1, all codes), decoded.   → [count,P] */
+  sample(count: number, seed: number): tf.Tensor2D {
+    const any = tf.fill([count], -1, 'int32') as tf.Tensor1D;
+    try {
+      return this.sampleGiven(any, seed);
+    } finally {
+      any.dispose();
+    }
+  }
+
+  /** Samples of the given classes (int32 [n], −1 = any), temperature 1, decoded.   → [n,P] */
+  sampleGiven(labels: tf.Tensor1D, seed: number): tf.Tensor2D {
+    const codes = this.generate(labels, { temperature: 1, topK: 0, seed });
+    try {
+      return this.decodeCodes(codes);
+    } finally {
+      codes.dispose();
+    }
+  }
+
+  /**
+   * Attention weights of every layer on the whole sequence [y-token, c_0 … c_48]: row i is query
+   * position i (0 = the class token, i ≥ 1 = code i−1).   codes [B,49], labels [B] → [B,h,50,50] each
+   */
+  attention(codes: tf.Tensor2D, labels: tf.Tensor1D): tf.Tensor[] {
+    return tf.tidy(() => {
+      const B = codes.shape[0];
+      const tokens = tf.concat([this.classTokens(labels, B), tf.cast(codes, 'int32')], 1);
+      const call = { dropout: 0, training: false, seed: 0, keepAttention: true };
+      return this.transformer.apply(tokens as tf.Tensor2D, call).attention;
+    });
+  }
+
+  codes(x: tf.Tensor2D): CodeAssignment {
+    return this.tokenizer.codes!(x);
+  }
+
+  decodeCodes(indices: tf.Tensor2D): tf.Tensor2D {
+    return this.tokenizer.decodeCodes!(indices);
+  }
+
+  embed(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D {
+    return this.tokenizer.embed(x, labels);
+  }
+
+  reconstruct(x: tf.Tensor2D, labels?: tf.Tensor1D): tf.Tensor2D {
+    return this.tokenizer.reconstruct(x, labels);
+  }
+
+  scheduleValues(): Record<string, number> {
+    return {};
+  }
+
+  /** The dropout rate (TrainConfig.priorDropout) applies from the next step on. */
+  applyLiveConfig(c: TrainConfig): void {
+    const { priorDropout } = c as unknown as { priorDropout?: number };
+    if (typeof priorDropout === 'number') this.config = { ...this.config, dropout: priorDropout };
+  }
+
+  dispose(): void {
+    this.transformer.dispose();
+    this.tokenizer.dispose();
+    tf.dispose([this.codeTable, this.reconTable, this.logFrequencies].filter((t) => t !== null));
+    this.codeTable = this.reconTable = this.logFrequencies = null;
+  }
+}
