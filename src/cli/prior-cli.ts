@@ -214,8 +214,15 @@ async function datasetShape(root: string, id: string) {
   return { height: entry.imageShape[0], width: entry.imageShape[1], classes: entry.classes };
 }
 
-/** `--load DIR --sample N …`: draws, decodes, writes the IDX files, prints one JSON line. */
-export async function samplePrior(opts: CliOptions, datasetsRoot: string): Promise<void> {
+/**
+ * `--load DIR --sample N …`: draws, decodes, writes the IDX files, prints one JSON line.
+ * `batch`: samples per device call (SAMPLE_BATCH; tests use fewer).
+ */
+export async function samplePrior(
+  opts: CliOptions,
+  datasetsRoot: string,
+  batch = SAMPLE_BATCH,
+): Promise<void> {
   const request = opts.sample!;
   const flag = '--load';
   const saved = await readCheckpointDir(opts.load!, flag);
@@ -249,8 +256,8 @@ export async function samplePrior(opts: CliOptions, datasetsRoot: string): Promi
     const P = height * width;
     const pixels = new Float32Array(count * P);
     const start = performance.now();
-    for (let first = 0, b = 0; first < count; first += SAMPLE_BATCH, b++) {
-      const n = Math.min(SAMPLE_BATCH, count - first);
+    for (let first = 0, b = 0; first < count; first += batch, b++) {
+      const n = Math.min(batch, count - first);
       // Batch b draws with seed S + 100003·b: the first batch is exactly generate(seed S).
       const seed = opts.config.seed + 100003 * b;
       const images = tf.tidy(() => {

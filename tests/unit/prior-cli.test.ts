@@ -1,16 +1,17 @@
 // The CLI's prior-over-codes commands (src/cli/prior-cli.ts): the prior's config from a saved
 // tokenizer and the command line, the tokenizer's weights carried into a new prior, the test
 // terms per token, and the sample files, read back with the app's own IDX parser.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCliArgs } from '../../src/cli/args';
 import {
   carrySavedTokenizer,
   priorConfigFrom,
   SAMPLE_IMAGES_FILE,
   SAMPLE_LABELS_FILE,
+  samplePrior,
   samplesIdx,
   withNllPerToken,
   writeSampleFiles,
@@ -145,6 +146,128 @@ describe('--tokenizer DIR: the weights', () => {
     );
     tf.dispose([before, codes, a, b]);
     [vq, prior, second].forEach((m) => m.dispose());
+  });
+
+  it('carries a dVAE the same way', async () => {
+    const DV: TrainConfig = { ...VQ, model: 'dvae', codebookSize: 16 };
+    const dvae = createModel(DV, 784);
+    const run = await saved(dvae, DV);
+    const { config } = priorConfigFrom(run, parseCliArgs(['--layers', '1', '--width', '32']));
+    expect(config.tokenizerKind).toBe('dvae');
+    const prior = createModel(config, 784, null, 10);
+    expect(carrySavedTokenizer(run, prior, config, 784, 10)).toMatch(/dVAE as it was at step 7/);
+    expect(await values(prior.tokenizerVariables!)).toEqual(await values(dvae.variables));
+    dvae.dispose();
+    prior.dispose();
+  });
+});
+
+describe('--load DIR --sample N', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'prior-load-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('draws in batches (batch b seeded S + 100003·b), decodes, writes, leaves nothing behind', async () => {
+    const config = {
+      ...VQ,
+      model: 'prior',
+      tokenizerKind: 'vqvae',
+      priorLayers: 1,
+      priorWidth: 32,
+      priorHeads: 2,
+    } as TrainConfig;
+    const prior = createModel(config, 784, null, 10);
+    const { meta, weights } = await encodeCheckpoint(prior, config, {
+      step: 3,
+      epoch: 1,
+      dataset: 'mnist',
+    });
+    await mkdir(join(dir, 'prior'));
+    await writeFile(join(dir, 'prior', 'checkpoint.json'), JSON.stringify(meta));
+    await writeFile(join(dir, 'prior', 'weights.bin'), new Uint8Array(weights));
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const run = async (count: number, ...more: string[]) => {
+      const out = join(dir, `out-${count}-${more.join('')}`);
+      const args = ['--load', join(dir, 'prior'), '--sample', String(count), '--out', out];
+      await samplePrior(parseCliArgs([...args, '--seed', '4', ...more]), 'datasets', 3);
+      const images = parseIdx(await readFile(join(out, SAMPLE_IMAGES_FILE)));
+      const labels = parseIdx(await readFile(join(out, SAMPLE_LABELS_FILE)));
+      return { images, labels, line: JSON.parse(String(log.mock.lastCall![0])) };
+    };
+    const any = await run(2);
+    expect([...any.labels.data]).toEqual([10, 10]);
+    expect(any.line).toMatchObject({ samples: 2, class: 'any', temperature: 1 });
+
+    // (After a first draw: the attention's causal masks, one per length, are made once and kept.)
+    const tensors = tf.memory().numTensors;
+    const many = await run(7, '--class', '3', '--temperature', '0.8');
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(many.images.dims).toEqual([7, 28, 28]);
+    expect([...many.labels.data]).toEqual([3, 3, 3, 3, 3, 3, 3]);
+    expect(many.line).toMatchObject({ samples: 7, class: 3, temperature: 0.8, topK: 0, seed: 4 });
+
+    // The reference: the prior's own generate + decodeCodes, batches of 3, 3, 1 seeded 4 + 100003·b.
+    const reference = async (n: number, seed: number) => {
+      const t = tf.tidy(() => {
+        const labels = tf.fill([n], 3, 'int32') as tf.Tensor1D;
+        const codes = prior.generate!(labels, { temperature: 0.8, topK: 0, seed });
+        return tf.round(tf.mul(tf.clipByValue(prior.decodeCodes!(codes), 0, 1), 255));
+      });
+      const v = Uint8Array.from(await t.data());
+      t.dispose();
+      return [...v];
+    };
+    const P = 784;
+    const got = (from: number, to: number) => [...many.images.data.subarray(from * P, to * P)];
+    expect(got(0, 3)).toEqual(await reference(3, 4));
+    expect(got(3, 6)).toEqual(await reference(3, 4 + 100003));
+    expect(got(6, 7)).toEqual(await reference(1, 4 + 2 * 100003));
+    expect(got(0, 3)).not.toEqual(got(3, 6));
+    log.mockRestore();
+    prior.dispose();
+  });
+
+  it('refuses a checkpoint that is not a prior, and a class the prior has no token for', async () => {
+    const vq = createModel(VQ, 784);
+    const { meta, weights } = await encodeCheckpoint(vq, VQ, {
+      step: 1,
+      epoch: 1,
+      dataset: 'mnist',
+    });
+    vq.dispose();
+    await mkdir(join(dir, 'vq'));
+    await writeFile(join(dir, 'vq', 'checkpoint.json'), JSON.stringify(meta));
+    await writeFile(join(dir, 'vq', 'weights.bin'), new Uint8Array(weights));
+    const sample = (load: string, ...more: string[]) =>
+      samplePrior(
+        parseCliArgs(['--load', load, '--sample', '1', '--out', join(dir, 'o'), ...more]),
+        'datasets',
+      );
+    await expect(sample(join(dir, 'vq'))).rejects.toThrow(/holds a vqvae .*not a prior over codes/);
+    await expect(sample(join(dir, 'nowhere'))).rejects.toThrow(/--load .*nowhere: no such folder/);
+
+    const config = {
+      ...VQ,
+      model: 'prior',
+      priorLayers: 1,
+      priorWidth: 32,
+      priorHeads: 2,
+      conditional: false,
+    } as TrainConfig;
+    const prior = createModel(config, 784, null, 10);
+    const saved = await encodeCheckpoint(prior, config, { step: 1, epoch: 1, dataset: 'mnist' });
+    prior.dispose();
+    await mkdir(join(dir, 'plain'));
+    await writeFile(join(dir, 'plain', 'checkpoint.json'), JSON.stringify(saved.meta));
+    await writeFile(join(dir, 'plain', 'weights.bin'), new Uint8Array(saved.weights));
+    await expect(sample(join(dir, 'plain'), '--class', '2')).rejects.toThrow(
+      /without a class token .*use --class any/,
+    );
+    await expect(sample(join(dir, 'plain'), '--top-k', '9')).rejects.toThrow(
+      '--top-k 9: the tokenizer has 8 codes',
+    );
   });
 });
 
