@@ -207,6 +207,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
     throw new Error('--load DIR is for drawing samples: add --sample N --out DIR');
   if (tokenizer !== null && sample)
     throw new Error('--tokenizer trains a prior and --sample draws from one: use one at a time');
+  if (tokenizer === null && !sample && settings.model === 'prior')
+    throw new Error(
+      '--model prior trains on a saved tokenizer: give --tokenizer DIR (a VQ-VAE or dVAE saved with --save DIR)',
+    );
   if (tokenizer !== null && settings.model !== 'prior' && given.has(SETTING_ROWS.model.url))
     throw new Error(`--tokenizer trains --model prior, not ${settings.model}`);
   for (const flag of ['tokenizer', 'load', 'out'] as const)

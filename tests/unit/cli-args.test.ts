@@ -141,6 +141,9 @@ describe('the prior over codes: --tokenizer, and --load … --sample', () => {
       '--tokenizer trains --model prior, not vae',
     );
     expect(() => parseCliArgs(['--tokenizer', ''])).toThrow('--tokenizer needs a folder');
+    expect(() => parseCliArgs(['--model', 'prior'])).toThrow(
+      '--model prior trains on a saved tokenizer: give --tokenizer DIR',
+    );
   });
 
   it('--help explains the two commands, and the label written for --class any', () => {
