@@ -2,10 +2,30 @@
  * Command-line flags of `npm run train`. Model and training flags are the settings table's rows
  * (contracts/settings.ts: --model, --latent, --lr …, with their ranges and defaults), plus
  * --dataset, and the CLI's own flags below (--epochs, --eval-iw …). `--help` lists them all.
+ * Two commands besides plain training (the prior over codes, cli/prior-cli.ts):
+ *   --tokenizer DIR …   train a prior on the codes of the VQ-VAE or dVAE saved in DIR
+ *   --load DIR --sample N --class 0…9|any --temperature T [--top-k K] [--seed S] --out DIR
+ *                       draw N samples from the prior saved in DIR and write them as IDX files
  */
 import { domainText, SETTING_KEYS, SETTING_ROWS } from '../contracts/settings';
 import { DATASET_IDS, parseSettings, trainConfigOf, type DatasetId } from '../state/settings';
 import type { TrainConfig } from '../contracts/config';
+
+/** The label written for a sample asked for with `--class any` (the digits are 0 … 9). */
+export const ANY_CLASS_LABEL = 10;
+
+/** `--load DIR --sample N …`: what to draw from a saved prior over codes. */
+export interface SampleRequest {
+  count: number;
+  /** The class token asked for, 0 … 9, or null for `any`. */
+  label: number | null;
+  /** > 0; 1 = the learned distribution. */
+  temperature: number;
+  /** Only the k most likely codes at each step (0 = all). */
+  topK: number;
+  /** Folder for samples-images-idx3-ubyte and samples-labels-idx1-ubyte. */
+  out: string;
+}
 
 export interface CliOptions {
   /** --help: print the flags and stop. */
@@ -25,6 +45,14 @@ export interface CliOptions {
   backend: 'wasm' | 'cpu';
   /** Steps to profile kernel by kernel instead of training; 0 = train normally. */
   profile: number;
+  /** --tokenizer DIR: train a prior over the codes of the tokenizer checkpoint in DIR. */
+  tokenizer: string | null;
+  /** --load DIR: the checkpoint to sample from (with --sample). */
+  load: string | null;
+  /** --sample N …: draw from the prior in --load instead of training. */
+  sample: SampleRequest | null;
+  /** The settings-table flags given on the command line (url keys, e.g. "latent"), and "dataset". */
+  given: string[];
 }
 
 /** The CLI's own flags: what each takes, what it does, and its default in words. */
@@ -67,6 +95,41 @@ const OWN_FLAGS = {
     hint: 'Time each kernel over N steps after 5 warm-up steps, print, and stop (0 = train)',
     default: '0',
   },
+  tokenizer: {
+    value: 'a folder',
+    hint: 'Train a prior over codes (--model prior) on the VQ-VAE or dVAE saved there (checkpoint.json, weights.bin), frozen: its settings and dataset come from the checkpoint, the prior’s (--layers, --width, --heads, --dropout, --conditional, --lr, --batch, --seed) from the command line',
+    default: 'none',
+  },
+  load: {
+    value: 'a folder',
+    hint: 'With --sample: the saved prior over codes to draw from',
+    default: 'none',
+  },
+  sample: {
+    value: 'a whole number ≥ 1',
+    hint: 'Draw N samples from the prior in --load (no training), write them to --out as samples-images-idx3-ubyte (N×28×28 grey levels) and samples-labels-idx1-ubyte (the class asked for; 10 for any), print one JSON line; --seed seeds the draws',
+    default: 'none',
+  },
+  class: {
+    value: `0 … 9 or any`,
+    hint: `With --sample: the class token the samples are drawn after (any: the unconditional token, labelled ${ANY_CLASS_LABEL} in the label file)`,
+    default: 'any',
+  },
+  temperature: {
+    value: 'a number > 0',
+    hint: 'With --sample: logits are divided by it (1 = the learned distribution, lower = sharper)',
+    default: '1',
+  },
+  'top-k': {
+    value: 'a whole number ≥ 0',
+    hint: 'With --sample: draw among the k most likely codes at each position (0 = all)',
+    default: '0',
+  },
+  out: {
+    value: 'a folder',
+    hint: 'With --sample: where the two IDX files are written',
+    default: 'none',
+  },
 } as const;
 type OwnFlag = keyof typeof OWN_FLAGS;
 
@@ -88,6 +151,9 @@ export function cliHelp(): string {
   return [
     'npm run train -- [--flag value | --flag=value] …',
     'Trains a model of the zoo in Node and prints one JSON line per epoch.',
+    'A prior over codes: train a VQ-VAE (--model vqvae … --save runs/vq), then',
+    '  npm run train -- --tokenizer runs/vq --layers 2 --width 64 --epochs 5 --save runs/prior',
+    '  npm run train -- --load runs/prior --sample 100 --class 3 --temperature 0.9 --out samples',
     '',
     ...lines,
   ].join('\n');
@@ -96,6 +162,7 @@ export function cliHelp(): string {
 export function parseCliArgs(argv: string[]): CliOptions {
   const params = new URLSearchParams();
   const own = new Map<OwnFlag, string>();
+  const given = new Set<string>();
   const known = new Set([
     ...SETTING_KEYS.map((k) => SETTING_ROWS[k].url),
     ...Object.keys(OWN_FLAGS),
@@ -114,9 +181,10 @@ export function parseCliArgs(argv: string[]): CliOptions {
       throw new Error(`unknown flag --${flag} (npm run train -- --help lists the flags)`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`--${flag} needs a value`);
-    if (flag === 'dataset') params.set(flag, value);
-    else if (isOwn(flag)) own.set(flag, value);
-    else params.set(flag, value);
+    if (flag === 'dataset' || !isOwn(flag)) {
+      params.set(flag, value);
+      given.add(flag);
+    } else own.set(flag, value);
   }
   const { settings, notices } = parseSettings(`?${params.toString()}`);
   if (notices.length) throw new Error(notices.join(' ').replace(/in the URL /g, ''));
@@ -131,6 +199,22 @@ export function parseCliArgs(argv: string[]): CliOptions {
   const backend = own.get('backend') ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu')
     throw new Error(`--backend must be wasm or cpu, got "${backend}"`);
+  const sample = sampleRequest(own, int);
+  const tokenizer = own.get('tokenizer') ?? null;
+  const load = own.get('load') ?? null;
+  if (sample && !load) throw new Error('--sample needs --load DIR, the saved prior to draw from');
+  if (load && !sample)
+    throw new Error('--load DIR is for drawing samples: add --sample N --out DIR');
+  if (tokenizer !== null && sample)
+    throw new Error('--tokenizer trains a prior and --sample draws from one: use one at a time');
+  if (tokenizer === null && !sample && settings.model === 'prior')
+    throw new Error(
+      '--model prior trains on a saved tokenizer: give --tokenizer DIR (a VQ-VAE or dVAE saved with --save DIR)',
+    );
+  if (tokenizer !== null && settings.model !== 'prior' && given.has(SETTING_ROWS.model.url))
+    throw new Error(`--tokenizer trains --model prior, not ${settings.model}`);
+  for (const flag of ['tokenizer', 'load', 'out'] as const)
+    if (own.get(flag)?.trim() === '') throw new Error(`--${flag} needs a folder`);
   return {
     help,
     config: trainConfigOf(settings),
@@ -143,7 +227,37 @@ export function parseCliArgs(argv: string[]): CliOptions {
     limit: own.has('limit') ? int('limit', 0, 1) : null,
     backend,
     profile: int('profile', 0, 0),
+    tokenizer,
+    load,
+    sample,
+    given: [...given],
   };
+}
+
+/** --sample N with --class, --temperature, --top-k and --out; null without --sample. */
+function sampleRequest(
+  own: Map<OwnFlag, string>,
+  int: (flag: OwnFlag, fallback: number, min: number) => number,
+): SampleRequest | null {
+  if (!own.has('sample')) {
+    const stray = (['class', 'temperature', 'top-k', 'out'] as const).find((f) => own.has(f));
+    if (stray) throw new Error(`--${stray} goes with --sample N (drawing from a saved prior)`);
+    return null;
+  }
+  const rawClass = own.get('class') ?? 'any';
+  let label: number | null = null;
+  if (rawClass !== 'any') {
+    label = Number(rawClass);
+    if (rawClass.trim() === '' || !Number.isInteger(label) || label < 0 || label > 9)
+      throw new Error(`--class must be a digit 0 … 9 or any, got "${rawClass}"`);
+  }
+  const rawT = own.get('temperature') ?? '1';
+  const temperature = Number(rawT);
+  if (rawT.trim() === '' || !Number.isFinite(temperature) || temperature <= 0)
+    throw new Error(`--temperature must be a number above 0, got "${rawT}"`);
+  const out = own.get('out');
+  if (out === undefined) throw new Error('--sample needs --out DIR, where the IDX files go');
+  return { count: int('sample', 0, 1), label, temperature, topK: int('top-k', 0, 0), out };
 }
 
 /**

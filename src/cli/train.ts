@@ -6,6 +6,9 @@
  * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
  * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only),
  * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
+ * A prior over codes (--tokenizer DIR, cli/prior-cli.ts) adds test.nllPerToken and
+ * test.nllPerImage (nats) and leaves out what only its frozen tokenizer decides (the squared
+ * error, codebook use); `--load DIR --sample N …` draws from a saved prior instead of training.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -28,6 +31,13 @@ import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
 import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
+import {
+  carrySavedTokenizer,
+  priorConfigFrom,
+  readCheckpointDir,
+  samplePrior,
+  withNllPerToken,
+} from './prior-cli';
 
 const EVAL_SEED = 4242;
 /** Training images used for the active-units statistic (Burda et al. use the whole set; 500 is the issue's choice). */
@@ -69,12 +79,20 @@ async function main(): Promise<void> {
   const ok = await tf.setBackend(opts.backend);
   if (!ok) throw new Error(`the ${opts.backend} backend could not start`);
   const root = resolve(process.cwd(), 'datasets');
+  if (opts.sample) {
+    await samplePrior(opts, root);
+    return;
+  }
+  // --tokenizer DIR: a prior over the codes of the tokenizer saved there, on its dataset.
+  const tokenizer = opts.tokenizer ? await readCheckpointDir(opts.tokenizer, '--tokenizer') : null;
+  const { config, dataset: datasetId } = tokenizer
+    ? priorConfigFrom(tokenizer, opts)
+    : { config: opts.config, dataset: opts.dataset };
   const dataset = limitTrain(
-    await loadImageDataset('datasets://', opts.dataset, diskFetch(root)),
+    await loadImageDataset('datasets://', datasetId, diskFetch(root)),
     opts.limit,
   );
   const P = dataset.height * dataset.width;
-  const { config } = opts;
 
   const testPixels = toFloatPixels(dataset.test.images, 0, dataset.test.count, P);
   if (config.binarize !== 'none') binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
@@ -86,6 +104,9 @@ async function main(): Promise<void> {
   const auY = tf.tensor1d(Int32Array.from(dataset.train.labels.subarray(0, auCount)), 'int32');
 
   const trainer = new Trainer(dataset, config);
+  if (tokenizer)
+    console.error(carrySavedTokenizer(tokenizer, trainer.model, config, P, dataset.classes));
+  const traits = MODEL_CATALOG[config.model].traits;
   const variance = pixelVariance(dataset.train.images);
   console.error(
     `training ${MODEL_CATALOG[config.model].describe(config)} on ${dataset.train.count} images, backend ${tf.getBackend()}; training pixel variance ${variance.toFixed(5)}`,
@@ -140,21 +161,28 @@ async function main(): Promise<void> {
       }
       test.iw = sum / testX.shape[0];
     }
-    // A model that reports it (GLO, whose test codes are found by optimisation) is not asked twice.
-    const squaredError =
-      test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX, 1000, testY));
+    const positions = trainer.model.codeLayout?.positions;
+    const testTerms = traits.prior && positions ? withNllPerToken(test, positions) : test;
     const line: Record<string, unknown> = {
       epoch,
       step: trainer.step,
       train: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, round(v / steps)])),
-      test: Object.fromEntries(Object.entries(test).map(([k, v]) => [k, round(v)])),
+      test: Object.fromEntries(Object.entries(testTerms).map(([k, v]) => [k, round(v)])),
       imagesPerSec: Math.round((steps * trainer.imagesPerStep) / seconds),
-      // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
-      testSquaredError: round(squaredError),
-      // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
-      testNormalisedMse: round(squaredError / (P * variance), 5),
     };
-    if (trainer.model.takeCodeUsage) {
+    if (!traits.prior) {
+      // A model that reports it (GLO, whose test codes are found by optimisation) is not asked
+      // twice. (A prior's reconstructions and codes are its frozen tokenizer's: `recon` says it.)
+      const squaredError =
+        test.squaredError ?? (await reconstructionSquaredError(trainer.model, testX, 1000, testY));
+      // Σ_p (x_p − x̂_p)² per test image, the unit of PCA's reconstruction error.
+      line.testSquaredError = round(squaredError);
+      // The Keras VQ-VAE example's loss unit: mean squared error per pixel / var(training pixels).
+      line.testNormalisedMse = round(squaredError / (P * variance), 5);
+    }
+    if (traits.prior) {
+      // nothing more: codebook use is the frozen tokenizer's, the same every epoch
+    } else if (trainer.model.takeCodeUsage) {
       // Codes used at least once during this epoch, and the perplexity of their use.
       const counts = await trainer.model.takeCodeUsage();
       line.codesUsed = counts.filter((c) => c > 0).length;
@@ -167,7 +195,6 @@ async function main(): Promise<void> {
       line.perplexity = round(perplexity(counts));
     }
     if (events.length) line.events = events;
-    const traits = MODEL_CATALOG[config.model].traits;
     if (traits.latent === 'continuous' && traits.kl) {
       // Active units (Burda et al.'s rule) need a posterior with a KL to its prior.
       const { data, dims } = await embedSplit(trainer.model, auX, auY);

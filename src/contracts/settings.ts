@@ -379,7 +379,7 @@ export const SETTING_ROWS: SettingsTable = {
     place: 'more',
   },
   tokenizerKind: {
-    url: 'tokenizer',
+    url: 'tokenizer-kind',
     label: 'Tokenizer',
     hint: 'Prior over codes: the VQ-VAE or dVAE whose 7×7 codes it models (frozen; set by the run it starts from)',
     domain: option(TOKENIZERS),

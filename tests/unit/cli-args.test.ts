@@ -1,7 +1,7 @@
 // The CLI's flags come from the settings table: parsing, refusals, --help, and when the
 // importance-weighted bound is evaluated.
 import { describe, expect, it } from 'vitest';
-import { cliHelp, evalIwDue, parseCliArgs } from '../../src/cli/args';
+import { ANY_CLASS_LABEL, cliHelp, evalIwDue, parseCliArgs } from '../../src/cli/args';
 import { TRAIN_DEFAULTS } from '../../src/contracts/config';
 import { SETTING_KEYS, SETTING_ROWS } from '../../src/contracts/settings';
 
@@ -60,6 +60,100 @@ describe('npm run train flags', () => {
       'dataset',
     ])
       expect(help).toMatch(new RegExp(`\\n  --${own} `));
+  });
+});
+
+describe('the prior over codes: --tokenizer, and --load … --sample', () => {
+  it('--tokenizer DIR with the prior’s own flags; the settings flags given are listed', () => {
+    const o = parseCliArgs([
+      '--tokenizer',
+      'runs/vq',
+      '--layers',
+      '3',
+      '--width=128',
+      '--conditional',
+      'false',
+      '--epochs',
+      '2',
+      '--save',
+      'runs/prior',
+    ]);
+    expect(o).toMatchObject({ tokenizer: 'runs/vq', load: null, sample: null, save: 'runs/prior' });
+    expect(o.config).toMatchObject({ priorLayers: 3, priorWidth: 128, conditional: false });
+    expect(o.given.sort()).toEqual(['conditional', 'layers', 'width']);
+    expect(parseCliArgs(['--tokenizer', 'd', '--model', 'prior']).tokenizer).toBe('d');
+    expect(parseCliArgs(['--dataset', 'kmnist']).given).toEqual(['dataset']);
+    expect(parseCliArgs([]).given).toEqual([]);
+  });
+
+  it('the tokenizer kind setting is --tokenizer-kind (--tokenizer is the folder)', () => {
+    expect(SETTING_ROWS.tokenizerKind.url).toBe('tokenizer-kind');
+    expect(parseCliArgs(['--tokenizer-kind', 'dvae']).config.tokenizerKind).toBe('dvae');
+  });
+
+  it('--load DIR --sample N with --class, --temperature, --top-k, --seed and --out', () => {
+    const o = parseCliArgs([
+      '--load',
+      'runs/prior',
+      '--sample',
+      '64',
+      '--class',
+      '3',
+      '--temperature',
+      '0.7',
+      '--top-k=20',
+      '--seed',
+      '9',
+      '--out',
+      'out',
+    ]);
+    expect(o.load).toBe('runs/prior');
+    expect(o.sample).toEqual({ count: 64, label: 3, temperature: 0.7, topK: 20, out: 'out' });
+    expect(o.config.seed).toBe(9);
+    const any = parseCliArgs(['--load', 'p', '--sample', '1', '--out', 'o']).sample;
+    expect(any).toEqual({ count: 1, label: null, temperature: 1, topK: 0, out: 'o' });
+    expect(
+      parseCliArgs(['--load', 'p', '--sample', '1', '--class', 'any', '--out', 'o']).sample,
+    ).toMatchObject({ label: null });
+    expect(
+      parseCliArgs(['--load', 'p', '--sample', '1', '--class', '0', '--out', 'o']).sample,
+    ).toMatchObject({ label: 0 });
+  });
+
+  it('refuses bad sampling values and flags that go with another command', () => {
+    const sample = (...more: string[]) =>
+      parseCliArgs(['--load', 'p', '--sample', '4', '--out', 'o', ...more]);
+    for (const c of ['10', '-1', '2.5', 'three', ''])
+      expect(() => sample('--class', c), c).toThrow('--class must be a digit 0 … 9 or any');
+    for (const t of ['0', '-1', 'hot', '', 'Infinity'])
+      expect(() => sample('--temperature', t), t).toThrow('--temperature must be a number above 0');
+    expect(() => sample('--top-k', '-1')).toThrow('--top-k must be a whole number ≥ 0');
+    expect(() => parseCliArgs(['--load', 'p', '--sample', '0', '--out', 'o'])).toThrow(
+      '--sample must be a whole number ≥ 1',
+    );
+    expect(() => parseCliArgs(['--load', 'p', '--sample', '4'])).toThrow('--sample needs --out');
+    expect(() => parseCliArgs(['--sample', '4', '--out', 'o'])).toThrow('--sample needs --load');
+    expect(() => parseCliArgs(['--load', 'p'])).toThrow('--load DIR is for drawing samples');
+    for (const f of ['--class', '--temperature', '--top-k', '--out'])
+      expect(() => parseCliArgs([f, '1']), f).toThrow(`${f} goes with --sample N`);
+    expect(() => sample('--tokenizer', 'vq')).toThrow('use one at a time');
+    expect(() => parseCliArgs(['--tokenizer', 'vq', '--model', 'vae'])).toThrow(
+      '--tokenizer trains --model prior, not vae',
+    );
+    expect(() => parseCliArgs(['--tokenizer', ''])).toThrow('--tokenizer needs a folder');
+    expect(() => parseCliArgs(['--model', 'prior'])).toThrow(
+      '--model prior trains on a saved tokenizer: give --tokenizer DIR',
+    );
+  });
+
+  it('--help explains the two commands, and the label written for --class any', () => {
+    const help = cliHelp();
+    for (const own of ['tokenizer', 'load', 'sample', 'class', 'temperature', 'top-k', 'out'])
+      expect(help).toMatch(new RegExp(`\\n  --${own} `));
+    expect(help).toContain('--tokenizer runs/vq');
+    expect(help).toContain('--load runs/prior --sample');
+    expect(ANY_CLASS_LABEL).toBe(10);
+    expect(help).toMatch(/--class .*labelled 10 in the label file/);
   });
 });
 
