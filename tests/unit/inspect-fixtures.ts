@@ -39,6 +39,9 @@ export const small: Partial<TrainConfig> = {
   categorical: 4,
   classes: 5,
   clusters: 10,
+  priorLayers: 1,
+  priorHeads: 2,
+  priorWidth: 16,
 };
 
 export function expectImages(batch: ImageBatch, count: number): void {

@@ -30,6 +30,8 @@ const QUERIES: InspectQuery[] = [
   { kind: 'responsibilities', digit: { probe: 3 } },
   { kind: 'conditionalSamples', label: 3, count: 5, seed: 2 },
   { kind: 'everyLabel', probe: 4 },
+  { kind: 'generate', label: 3, count: 2, temperature: 1, topK: 3, seed: 5 },
+  { kind: 'attention', codes: Array.from({ length: 49 }, (_, i) => i % 8), label: null },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];
 const ANSWERS: Record<ModelKind, string[]> = {
@@ -44,6 +46,8 @@ const ANSWERS: Record<ModelKind, string[]> = {
   glo: ['encode', 'samples', ...CONTINUOUS],
   // encode: a probe digit only (a drawn digit has no label to encode with)
   cvae: ['encode', 'samples', 'conditionalSamples', 'everyLabel'],
+  // the prior over codes: its tokenizer's (VQ-VAE) code views, and its own
+  prior: ['encode', 'samples', 'codebookAtlas', 'codeMap', 'generate', 'attention'],
 };
 const answers = (model: ModelKind, q: InspectQuery) =>
   ANSWERS[model].includes(q.kind) &&
@@ -59,6 +63,7 @@ const CODES: Record<ModelKind, [number, number, number, number] | null> = {
   mixture: [1, 1, 1, 10],
   glo: null,
   cvae: null,
+  prior: [49, 7, 7, 8],
 };
 
 function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): void {
@@ -104,7 +109,9 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
               ? 'the mixture: a component k ~ π, then each pixel ~ Bernoulli(μ_k)'
               : model === 'cvae'
                 ? 'prior N(0, I), labels 0 … 9 in turn'
-                : 'uniformly random codes',
+                : model === 'prior'
+                  ? 'the learned prior over codes, token by token, class token "any"'
+                  : 'uniformly random codes',
       );
       return;
     case 'codebookAtlas':
@@ -137,6 +144,33 @@ function checkShapes(answer: InspectAnswer, q: InspectQuery, model: ModelKind): 
       expect(answer.label).toBeLessThan(10);
       expectImages(answer.input, 1);
       return expectImages(answer.images, 10);
+    case 'generate': {
+      // 2 grids, every partial grid decoded (49 frames each), 2 uniform grids beside them.
+      expect(answer.codes).toHaveLength(2 * positions);
+      expect(answer.codes.every((k) => k >= 0 && k < K)).toBe(true);
+      expectImages(answer.frames, 49 * 2);
+      expectImages(answer.uniform, 2);
+      expect(answer.fill).toBeGreaterThanOrEqual(0);
+      expect(answer.fill).toBeLessThan(K);
+      // The last frame is the sample itself: frame 49 holds every drawn code.
+      const P = 28 * 28;
+      const last = answer.frames.pixels.subarray(48 * 2 * P);
+      expect(last.length).toBe(2 * P);
+      return;
+    }
+    case 'attention': {
+      const T = positions + 1;
+      expect([answer.length, answer.heads]).toEqual([T, small.priorHeads!]);
+      expect(answer.weights).toHaveLength(answer.layers * answer.heads * T * T);
+      // Each query's row is a distribution over the keys up to itself.
+      for (let r = 0; r < answer.layers * answer.heads * T; r++) {
+        const row = answer.weights.subarray(r * T, (r + 1) * T);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+        const q = r % T;
+        expect(row.subarray(q + 1).every((w) => w === 0)).toBe(true);
+      }
+      return;
+    }
   }
 }
 
@@ -159,7 +193,12 @@ describe.each(MODEL_KINDS)('inspect %s', (model) => {
     );
     expect(c.gumbel).toBe(model === 'dvae' || model === 'catvae');
     expect(c.preQuantised).toBe(model === 'vqvae');
-    expect(c.labelClasses).toBe(model === 'cvae' ? 10 : undefined);
+    expect(c.labelClasses).toBe(model === 'cvae' || model === 'prior' ? 10 : undefined);
+    expect(c.prior).toEqual(
+      model === 'prior'
+        ? { layers: small.priorLayers!, heads: small.priorHeads!, classes: 10 }
+        : undefined,
+    );
   });
 
   it.each(QUERIES.map((q) => [q.kind, q] as const))(

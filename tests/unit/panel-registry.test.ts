@@ -69,6 +69,15 @@ const CAPS: Record<ModelKind, InspectCapabilities> = {
     responsibilities: true,
   },
   cvae: { latentDim: 0, codes: null, gumbel: false, preQuantised: false, labelClasses: 10 },
+  prior: {
+    latentDim: 0,
+    codes: { positions: 49, gridHeight: 7, gridWidth: 7, size: 64 },
+    gumbel: false,
+    preQuantised: false,
+    inference: null,
+    labelClasses: 10,
+    prior: { layers: 2, heads: 4, classes: 10 },
+  },
 };
 
 const ALL = MODEL_KINDS;
@@ -83,6 +92,9 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ['pca', 'PCA and the linear autoencoder', ['pca']],
   ['codebook-view', 'Codebook and encoder outputs (PCA)', ['vqvae', 'dvae']],
   ['manifold', 'Manifold', ['vae', 'ae', 'pca', 'glo']],
+  ['tokens', 'From tokens to pictures', ['vqvae', 'dvae']],
+  ['generate', 'Generate, token by token', ['prior']],
+  ['bound', 'The whole bound, in nats', ['prior']],
   ['samples', 'Samples', ALL],
   ['conditional', 'Conditional samples', ['cvae']],
   ['interp', 'Interpolation', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
@@ -95,8 +107,12 @@ const EXPECTED: [PanelId, string, readonly ModelKind[]][] = [
   ],
   ['edit', 'Editing by latent directions', ['vae', 'ae', 'vqvae', 'pca', 'glo']],
   ['collapse', 'Posterior collapse', ['vae', 'cvae']],
-  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
-  ['codes', 'Code map and codebook atlas', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture']],
+  ['codebook', 'Codebook usage', ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture', 'prior']],
+  [
+    'codes',
+    'Code map and codebook atlas',
+    ['vqvae', 'dvae', 'catvae', 'kmeans', 'mixture', 'prior'],
+  ],
   ['gumbel', 'Gumbel-softmax', ['dvae', 'catvae']],
   ['em', 'EM: the bound and the log-likelihood', ['mixture']],
   ['math', 'Objective', ALL],

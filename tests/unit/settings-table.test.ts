@@ -55,6 +55,11 @@ describe('settings table', () => {
       'clusters',
       'codeOptimizer',
       'codeInit',
+      'tokenizerKind',
+      'priorLayers',
+      'priorHeads',
+      'priorWidth',
+      'conditional',
     ]);
     // The page's own settings are not training settings: the page handles them itself.
     for (const k of ['backend', 'dataset', 'closedPanels', 'constructor'])

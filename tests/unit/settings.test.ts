@@ -77,6 +77,12 @@ describe('settings table and URL', () => {
       codeLearningRate: 10,
       codeInit: 'random',
       inferSteps: 20,
+      tokenizerKind: 'dvae',
+      priorLayers: 4,
+      priorHeads: 2,
+      priorWidth: 128,
+      priorDropout: 0.2,
+      conditional: false,
     };
     // Every key differs from its default, so every key is written and read back.
     for (const k of Object.keys(SETTINGS) as (keyof Settings)[])
@@ -89,6 +95,7 @@ describe('settings table and URL', () => {
         '&codes=128&codeDim=8&channels=16&commitment=0.5&ema=true&emaDecay=0.9&kmeans=false&restart=3' +
         '&tau=exp&tauEnd=0.5&tauSteps=3000&tauRate=0.0002&hard=true&categorical=30&classes=8&clusters=200' +
         '&codeOpt=sgd&codeLr=10&codeInit=random&inferSteps=20' +
+        '&tokenizer-kind=dvae&layers=4&heads=2&width=128&dropout=0.2&conditional=false' +
         '&lesson=vae-elbo&step=3&present=1&hide=options%2Cbenchmark',
     );
     expect(parseSettings(hash)).toEqual({ settings: s, notices: [] });

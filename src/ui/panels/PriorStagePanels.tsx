@@ -54,12 +54,12 @@ export function TokensPanel(p: {
   );
 }
 
-/** The 20-D VAE's test −ELBO from the shipped checkpoints' manifest, or null. */
-function useVaeReference(folderUrl: string): number | null {
+/** The 20-D VAE's −ELBO (probe digits) from the shipped checkpoints' manifest, or null. */
+function useVaeReference(folder: string): number | null {
   const [value, setValue] = useState<number | null>(null);
   useEffect(() => {
     let live = true;
-    pretrainedManifest(folderUrl)
+    pretrainedManifest(new URL(folder, window.location.href).href)
       .then((m) => {
         const vae = m.checkpoints.find((c) => c.id === 'vae-20d');
         if (live && vae) setValue(vae.metric.probe.stored);
@@ -68,7 +68,7 @@ function useVaeReference(folderUrl: string): number | null {
     return () => {
       live = false;
     };
-  }, [folderUrl]);
+  }, [folder]);
   return value;
 }
 
@@ -78,9 +78,10 @@ export function BoundPanel(p: {
   positions: number;
   size: number;
   step: number;
-  pretrainedUrl: string;
+  /** The shipped checkpoints' folder (its manifest has the VAE's number), from the site's base. */
+  pretrainedFolder: string;
 }) {
-  const vae = useVaeReference(p.pretrainedUrl);
+  const vae = useVaeReference(p.pretrainedFolder);
   const t = p.test ?? {};
   const recon = t.recon;
   const rows: [string, number | undefined][] = [

@@ -51,9 +51,7 @@ const TokensPanel = lazy(() =>
 const BoundPanel = lazy(() =>
   import('./PriorStagePanels').then((m) => ({ default: m.BoundPanel })),
 );
-/** Where the shipped checkpoints' manifest lives (the bound panel's VAE reference). */
-const pretrainedUrl = () =>
-  new URL(`${import.meta.env.BASE_URL}pretrained/`, window.location.href).href;
+
 
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
@@ -224,7 +222,7 @@ const ROWS: Record<PanelId, PanelRow> = {
           positions={p.caps!.codes!.positions}
           size={p.caps!.codes!.size}
           step={p.live.step ?? 0}
-          pretrainedUrl={pretrainedUrl()}
+          pretrainedFolder={`${import.meta.env.BASE_URL}pretrained/`}
         />
       </Suspense>
     ),
