@@ -212,6 +212,10 @@ export type InspectAnswer =
   | {
       kind: 'generate';
       label: number | null;
+      /** The question's temperature, top-k and seed, echoed: what the grids were drawn with. */
+      temperature: number;
+      topK: number;
+      seed: number;
       /** The drawn grids, row-major in raster order.   [count · positions] */
       codes: Int32Array;
       /**

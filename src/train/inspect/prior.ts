@@ -98,6 +98,9 @@ export async function generate(
   return {
     kind: 'generate',
     label: q.label === null ? null : label,
+    temperature,
+    topK,
+    seed: q.seed,
     codes: drawn,
     frames: await readImages(trainer, frames as tf.Tensor2D),
     fill,

@@ -108,7 +108,10 @@ export function SettingField({
             {...common}
             value={String(value)}
             onChange={(e) => {
-              const v = options.find((o) => String(o) === e.target.value);
+              const v = options.find((o) => String(o) === e.currentTarget.value);
+              // Show the value in force until the page re-renders with the new one: a change the
+              // page refuses (a confirm dismissed) re-renders nothing, and the box would lie.
+              e.currentTarget.value = String(value);
               if (v !== undefined) set(name, v as Value);
             }}
           >

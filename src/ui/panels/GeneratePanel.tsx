@@ -41,6 +41,19 @@ function frameOf(batch: ImageBatch, frame: number, n: number): ImageBatch {
   return { ...batch, count: n, pixels: batch.pixels.subarray(frame * n * P, (frame + 1) * n * P) };
 }
 
+/** A number per answer object (0 for none), for keys that change when the answer does. */
+const answerIds = new WeakMap<object, number>();
+let nextAnswerId = 1;
+function answerId(answer: object | null): number {
+  if (!answer) return 0;
+  let id = answerIds.get(answer);
+  if (id === undefined) {
+    id = nextAnswerId++;
+    answerIds.set(answer, id);
+  }
+  return id;
+}
+
 const reducedMotion = () =>
   typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 
@@ -58,16 +71,16 @@ export default function GeneratePanel(p: GeneratePanelProps) {
     `${p.runId}|${label}|${temperature}|${topK}|${seed}`,
   );
   const answer = gen.answer;
-  // Play the frames once per answer: frame t shows the first t codes drawn.
-  const [shown, setShown] = useState(positions);
+  // Play the frames once per answer: frame t shows the first t codes drawn. A new answer starts
+  // at frame 1 (all of it at once under reduced motion); the timer moves the frame on.
+  const [played, setPlayed] = useState<{ of: object | null; t: number }>({ of: null, t: 1 });
+  const shown = !answer || reducedMotion() ? positions : played.of === answer ? played.t : 1;
   useEffect(() => {
-    if (!answer) return;
-    if (reducedMotion()) return setShown(positions);
-    setShown(1);
+    if (!answer || reducedMotion()) return;
     let t = 1;
     const timer = setInterval(() => {
       t += 1;
-      setShown(Math.min(t, positions));
+      setPlayed({ of: answer, t: Math.min(t, positions) });
       if (t >= positions) clearInterval(timer);
     }, FRAME_MS);
     return () => clearInterval(timer);
@@ -87,17 +100,21 @@ export default function GeneratePanel(p: GeneratePanelProps) {
     inspect,
     'attention',
     codes ? { kind: 'attention', codes, label: answer?.label ?? null } : null,
-    `${p.runId}|${seed}|${label}|${temperature}|${topK}|${sample}|${answer ? 1 : 0}`,
+    // Asked again for each new answer (its grids, its class token), not when the question changes:
+    // until the new grids come, the codes are still the old ones.
+    `${p.runId}|${answerId(answer)}|${sample}`,
   );
   // Drawing code t, the model reads sequence positions 0 … t: the class token, then codes 0 … t − 1.
   const query = row * grid.gridWidth + col;
   const maps = useMemo(() => attentionMaps(att.answer, query, grid), [att.answer, query, grid]);
 
-  const asked = label === null ? 'any digit' : `the digit ${label}`;
-  const k = topK === 0 ? `all ${grid.size} codes` : `the ${topK} most likely codes`;
-  const genText = answer
-    ? `${COUNT} grids of ${grid.gridHeight}×${grid.gridWidth} codes drawn from the learned prior for ${asked}, at temperature ${temperature} from ${k}, ${shown} of ${positions} tokens drawn (not yet drawn: code ${answer.fill}, the commonest, mostly background). Step ${p.live.step ?? 0}, seed ${seed}.`
-    : 'Samples appear once the prior answers.';
+  // The text describes the grids on screen (the answer's own question), not a newer one pending.
+  const describe = (a: NonNullable<typeof answer>) => {
+    const asked = a.label === null ? 'any digit' : `the digit ${a.label}`;
+    const k = a.topK === 0 ? `all ${grid.size} codes` : `the ${a.topK} most likely codes`;
+    return `${COUNT} grids of ${grid.gridHeight}×${grid.gridWidth} codes drawn from the learned prior for ${asked}, at temperature ${a.temperature} from ${k}, ${shown} of ${positions} tokens drawn (not yet drawn: code ${a.fill}, the commonest, mostly background). Step ${p.live.step ?? 0}, seed ${a.seed}.`;
+  };
+  const genText = answer ? describe(answer) : 'Samples appear once the prior answers.';
   const uniText = `${COUNT} grids of codes drawn uniformly at random, decoded by the same tokenizer: what the tokenizer gives without a prior.`;
   return (
     <Panel {...heading}>
