@@ -112,7 +112,8 @@ export class TokenPrior implements LatentModel {
       config.seed * 1024 + 7,
       'prior',
     );
-    this.counts = tf.variable(tf.zeros([this.K]), false, `prior-code-counts-${config.seed}-${++priorCount}`);
+    const name = `prior-code-counts-${config.seed}-${++priorCount}`;
+    this.counts = tf.tidy(() => tf.variable(tf.zeros([this.K]), false, name));
     const t = tokenizer;
     if (t.codebookVectors) this.codebookVectors = () => t.codebookVectors!();
     if (t.encoderVectors) this.encoderVectors = (x) => t.encoderVectors!(x);
