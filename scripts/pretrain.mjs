@@ -68,7 +68,18 @@ const CHECKPOINTS = [
     id: 'prior',
     title: 'Prior over the VQ-VAE’s codes (transformer, class token)',
     tokenizer: 'vqvae',
-    flags: ['--tokenizer', 'TOKENIZER', '--conditional', 'true', '--seed', '1', '--epochs', '3'],
+    flags: [
+      '--tokenizer',
+      'TOKENIZER',
+      '--conditional',
+      'true',
+      '--batch',
+      '64',
+      '--seed',
+      '1',
+      '--epochs',
+      '2',
+    ],
   },
 ];
 

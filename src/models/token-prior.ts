@@ -43,6 +43,10 @@ export interface TokenPriorConfig {
   seed: number;
 }
 
+/**
+ * Measured on MNIST over the shipped VQ-VAE's codes (wasm, Node, batch 64, Adam 1e-3): 0.73 epoch
+ * brings test nll to 0.84 nats/token, 60 % of the way from the unigram baseline (2.09) to 0.
+ */
 export const TOKEN_PRIOR_DEFAULTS: TokenPriorConfig = {
   layers: 2,
   heads: 4,
@@ -66,9 +70,12 @@ export class TokenPrior implements LatentModel {
   /** K codes, 49 positions. */
   private readonly K: number;
   private readonly positions: number;
-  /** Filled by prepareData: codes [N,49] int32, recon [N]. */
+  /**
+   * Filled by prepareData: the training set's codes, int32 [N,49]. (Each image's recon is not
+   * tabled: it would make the one-off encoding 4× longer, decoding every image; a step evaluates
+   * its batch's, +15 % of a default step on wasm.)
+   */
   private codeTable: tf.Tensor2D | null = null;
-  private reconTable: tf.Tensor1D | null = null;
   /**
    * How often each code occurs in the training set's grids (prepareData), saved with the
    * checkpoint so that a loaded prior knows its unigram baseline and background code; all zero
@@ -105,7 +112,8 @@ export class TokenPrior implements LatentModel {
       config.seed * 1024 + 7,
       'prior',
     );
-    this.counts = tf.variable(tf.zeros([this.K]), false, `prior-code-counts-${config.seed}-${++priorCount}`);
+    const name = `prior-code-counts-${config.seed}-${++priorCount}`;
+    this.counts = tf.tidy(() => tf.variable(tf.zeros([this.K]), false, name));
     const t = tokenizer;
     if (t.codebookVectors) this.codebookVectors = () => t.codebookVectors!();
     if (t.encoderVectors) this.encoderVectors = (x) => t.encoderVectors!(x);
@@ -151,12 +159,12 @@ export class TokenPrior implements LatentModel {
   }
 
   /**
-   * After prepareData (else null), owned by the prior (do not dispose): the training set's codes
-   * int32 [N,49], each image's recon [N], and the unigram log-frequencies log f [K].
+   * After prepareData (else null): the training set's codes int32 [N,49], owned by the prior (do
+   * not dispose), and the unigram log-frequencies log f [K] (a new tensor).
    */
-  get tables(): { codes: tf.Tensor2D; recon: tf.Tensor1D; logFrequencies: tf.Tensor1D } | null {
-    const { codeTable: codes, reconTable: recon } = this;
-    return codes && recon ? { codes, recon, logFrequencies: this.logFrequencies(null) } : null;
+  get tables(): { codes: tf.Tensor2D; logFrequencies: tf.Tensor1D } | null {
+    const codes = this.codeTable;
+    return codes ? { codes, logFrequencies: this.logFrequencies(null) } : null;
   }
 
   /**
@@ -176,8 +184,8 @@ export class TokenPrior implements LatentModel {
 
   /**
    * Encodes the whole training set once with the frozen tokenizer, on the device, 500 rows at a
-   * time (awaiting between chunks): the code table [N,49], each image's recon [N] (deterministic
-   * evaluation) and the unigram log-frequencies log((n_k + 1)/(49N + K)) [K]. Idempotent.
+   * time (awaiting between chunks): the code table [N,49] and the codes' counts [K] (the unigram
+   * log-frequencies log((n_k + 1)/(49N + K))). Idempotent; returns what it did, as an event.
    */
   async prepareData(): Promise<string[]> {
     if (this.preparing) {
@@ -204,7 +212,6 @@ export class TokenPrior implements LatentModel {
     if (!train) return;
     const [N, P] = train.shape;
     const codes: tf.Tensor2D[] = [];
-    const recons: tf.Tensor1D[] = [];
     let counts = tf.zeros([this.K]) as tf.Tensor1D;
     try {
       for (let start = 0; start < N; start += PREPARE_CHUNK) {
@@ -212,21 +219,18 @@ export class TokenPrior implements LatentModel {
         tf.tidy(() => {
           const x = tf.slice(train, [start, 0], [n, P]) as tf.Tensor2D;
           const c = this.tokenizer.codes!(x).indices; //                                [n,49]
-          const terms = this.tokenizer.evaluate(x, { step: 0, seed: 0, deterministic: true });
           const used = tf.sum(oneHotFloat(tf.reshape(c, [-1]), this.K), 0); //           [K]
           const next = tf.add(counts, used) as tf.Tensor1D;
           counts.dispose();
           counts = tf.keep(next);
           codes.push(tf.keep(tf.cast(c, 'int32')));
-          recons.push(tf.keep(terms.recon!));
         });
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       this.counts.assign(counts);
       this.codeTable = tf.concat(codes) as tf.Tensor2D;
-      this.reconTable = tf.concat(recons) as tf.Tensor1D;
     } finally {
-      tf.dispose([...codes, ...recons, counts]);
+      tf.dispose([...codes, counts]);
     }
   }
 
@@ -281,19 +285,16 @@ export class TokenPrior implements LatentModel {
     });
   }
 
-  /** The batch's codes and recon: from the tables (rows ctx.indices) once prepared, else encoded. */
+  /**
+   * The batch's codes (the table's rows ctx.indices once prepared, else encoded) and recon (the
+   * frozen tokenizer's deterministic evaluation of x).
+   */
   private codesAndRecon(x: tf.Tensor2D, ctx: LossContext) {
-    if (this.codeTable && this.reconTable && ctx.indices) {
-      return {
-        codes: tf.gather(this.codeTable, ctx.indices) as tf.Tensor2D,
-        recon: tf.gather(this.reconTable, ctx.indices) as tf.Tensor1D,
-      };
-    }
     const evalCtx = { step: ctx.step, seed: ctx.seed, deterministic: true };
-    return {
-      codes: tf.cast(this.tokenizer.codes!(x).indices, 'int32') as tf.Tensor2D,
-      recon: this.tokenizer.evaluate(x, evalCtx).recon!,
-    };
+    const recon = this.tokenizer.evaluate(x, evalCtx).recon!;
+    if (this.codeTable && ctx.indices)
+      return { codes: tf.gather(this.codeTable, ctx.indices) as tf.Tensor2D, recon };
+    return { codes: tf.cast(this.tokenizer.codes!(x).indices, 'int32') as tf.Tensor2D, recon };
   }
 
   /** Training labels with a share `labelDropout` set to −1 ("any"), from the step's seed.  [B] */
@@ -429,7 +430,7 @@ export class TokenPrior implements LatentModel {
   dispose(): void {
     this.transformer.dispose();
     this.tokenizer.dispose();
-    tf.dispose([this.codeTable, this.reconTable, this.counts].filter((t) => t !== null));
-    this.codeTable = this.reconTable = null;
+    tf.dispose([this.codeTable, this.counts].filter((t) => t !== null));
+    this.codeTable = null;
   }
 }

@@ -24,19 +24,14 @@ export interface AttentionParams {
 /** Large enough that exp(score − 1e9) is exactly 0 in float32, small enough to stay finite. */
 export const MASKED = -1e9;
 
-/** One kept mask per backend and length T (a constant: made once, never disposed). */
-const masks = new Map<string, tf.Tensor2D>();
-
-/** M [T,T]: 0 on and below the diagonal, −1e9 above (query i may not see key j > i). Kept. */
+/**
+ * M [T,T]: 0 on and below the diagonal, −1e9 above (query i may not see key j > i). A new tensor
+ * per call (T·T floats, T ≤ 50 here): nothing outlives the call, so a disposed model leaves none.
+ */
 export function causalMask(T: number): tf.Tensor2D {
-  const key = `${tf.getBackend()}/${T}`;
-  const cached = masks.get(key);
-  if (cached && !cached.isDisposed) return cached;
   const values = new Float32Array(T * T);
   for (let i = 0; i < T; i++) for (let j = i + 1; j < T; j++) values[i * T + j] = MASKED;
-  const mask = tf.keep(tf.tensor2d(values, [T, T]));
-  masks.set(key, mask);
-  return mask;
+  return tf.tensor2d(values, [T, T]);
 }
 
 /**
@@ -52,8 +47,8 @@ export function causalSelfAttention(
   const [B, T, W] = x.shape;
   if (W % heads !== 0) throw new Error(`width ${W} is not divisible by ${heads} heads`);
   const d = W / heads;
-  const mask = causalMask(T);
   return tf.tidy(() => {
+    const mask = causalMask(T); //                                                     [T,T]
     const flat = tf.reshape(x, [B * T, W]) as tf.Tensor2D; //                        [B·T,W]
     const qkv = tf.add(tf.matMul(flat, p.wqkv as tf.Tensor2D), p.bqkv); //          [B·T,3W]
     // [B,T,3h,d] → [B,3h,T,d]: axis 1 holds the q heads, then the k heads, then the v heads.

@@ -22,8 +22,11 @@ const KINDS = {
   pca: 'continuous',
   glo: 'continuous',
 } as const;
-/** Models that offer no code to infer: clusters (k-means, the mixture) and the conditional VAE. */
-const NONE = ['kmeans', 'mixture', 'cvae'] as const;
+/**
+ * Models that offer no code to infer: clusters (k-means, the mixture), the conditional VAE, and
+ * the prior over codes (its tokenizer is where inference belongs).
+ */
+const NONE = ['kmeans', 'mixture', 'cvae', 'prior'] as const;
 /** GLO has no encoder: no one-shot code, and directions from inferred codes. */
 const hasEncoder = (model: string) => model !== 'glo';
 

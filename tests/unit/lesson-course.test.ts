@@ -34,7 +34,7 @@ function testIdsInSource(): Set<string> {
 }
 
 describe('the course', () => {
-  it('has the lessons of issues #14 and #15 in order, each id once', () => {
+  it('has the lessons of issues #14, #15 and #16 in order, each id once', () => {
     expect(COURSE.map((r) => r.id)).toEqual([
       'latent-models',
       'glo',
@@ -47,6 +47,7 @@ describe('the course', () => {
       'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
+      'tokens-priors',
     ]);
   });
 

@@ -37,7 +37,15 @@ function evalResult(model: ModelKind, settings: Settings, step: number): EvalRes
               ? { recon, squaredError: recon / 4 }
               : model === 'vqvae'
                 ? { recon, codebook: 0.8 / decay, commitment: 0.8 / decay }
-                : { negElbo: recon + kl, recon, kl };
+                : model === 'prior'
+                  ? {
+                      nll: 40 + 60 / decay,
+                      recon: 90,
+                      bound: 130 + 60 / decay,
+                      unigram: 105,
+                      uniform: 49 * Math.log(settings.codebookSize),
+                    }
+                  : { negElbo: recon + kl, recon, kl };
   const D = settings.latentDim;
   const K =
     model === 'catvae'

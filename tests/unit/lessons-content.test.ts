@@ -32,6 +32,7 @@ import betaCollapse from '../../src/ui/lessons/content/beta-collapse';
 import emKmeans from '../../src/ui/lessons/content/em-kmeans';
 import conditionalVae from '../../src/ui/lessons/content/conditional-vae';
 import gumbelDvae from '../../src/ui/lessons/content/gumbel-dvae';
+import tokensPriors from '../../src/ui/lessons/content/tokens-priors';
 import inferenceRestoration from '../../src/ui/lessons/content/inference-restoration';
 import interpolation from '../../src/ui/lessons/content/interpolation';
 import glo from '../../src/ui/lessons/content/glo';
@@ -56,6 +57,7 @@ const LESSONS: [file: string, lesson: Lesson][] = [
   ['em-kmeans.ts', emKmeans],
   ['vq-vae.ts', vqVae],
   ['gumbel-dvae.ts', gumbelDvae],
+  ['tokens-priors.ts', tokensPriors],
 ];
 
 /** The shipped checkpoints and their models (the pretrained manifest's ids). */
@@ -247,6 +249,14 @@ const WALKS: Record<string, Walk> = {
       short: [set({ model: 'catvae' }), train(300)],
     },
   ],
+  'tokens-priors': [
+    null,
+    { act: train(200), short: [train(100)] },
+    { act: signal('prior-generated'), short: [signal('prior-class-chosen'), train(100)] },
+    { act: signal('prior-class-chosen'), short: [signal('prior-generated')] },
+    { act: signal('prior-attention-moved'), short: [signal('prior-class-chosen')] },
+    null,
+  ],
 };
 
 /** The step's condition, which must read the same on the raw context and on the host's view. */
@@ -295,6 +305,7 @@ describe('the course files', () => {
       'em-kmeans',
       'vq-vae',
       'gumbel-dvae',
+      'tokens-priors',
     ]);
   });
 });

@@ -283,6 +283,32 @@ const EFFECTS: { [K in SettingKey]?: Effect } = {
       expect(checked).toBeGreaterThan(0);
     },
   },
+  // The prior's dropout: a training-mode loss (dropout on) moves, and equals a fresh model's.
+  priorDropout: {
+    from: { priorDropout: 0 },
+    to: { priorDropout: 0.3 },
+    check: async (_m, c1, c2) => {
+      const x = fixedBatch();
+      const training = async (t: Trainer) => {
+        const labels = labelsFor(t.model);
+        const out = t.model.loss(x, { ...CTX, training: true, labels });
+        const total = (await out.total.data())[0]!;
+        tf.dispose([labels, out.total, ...Object.values(out.terms)].filter((v) => v !== undefined));
+        return total;
+      };
+      const t = new Trainer(dataset(24), c1);
+      const before = await training(t);
+      t.updateConfig(c2);
+      const after = await training(t);
+      t.dispose();
+      const t2 = new Trainer(dataset(24), c2);
+      const fresh = await training(t2);
+      t2.dispose();
+      x.dispose();
+      expect(after, 'dropout did not reach the loss').not.toBeCloseTo(before, 6);
+      expectClose(after, fresh, 'the training loss vs a fresh model');
+    },
+  },
   // Batch size: the next step takes that many rows of the shuffled order.
   batchSize: {
     from: { batchSize: 8 },

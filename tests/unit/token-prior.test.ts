@@ -294,7 +294,6 @@ describe('TokenPrior', () => {
       [N, P],
     );
     const wantCodes = tokenizer.codes(train).indices.arraySync();
-    const wantRecon = tokenizer.evaluate(train, { step: 0, seed: 0 }).recon!.arraySync();
     const m = new TokenPrior(CONFIG, tokenizer, train);
     expect(m.prepared).toBe(false);
     await m.prepareData();
@@ -305,7 +304,6 @@ describe('TokenPrior', () => {
     const t = m.tables!;
     expect(t.codes.dtype).toBe('int32');
     expect(t.codes.arraySync()).toEqual(wantCodes);
-    t.recon.arraySync().forEach((v, i) => expect(v).toBeCloseTo(wantRecon[i]!, 2));
     const counts = new Array<number>(8).fill(0);
     for (const row of wantCodes) for (const k of row) counts[k]!++;
     t.logFrequencies

@@ -35,6 +35,7 @@ export const LESSON_SIGNALS = [
   'prior-stage', // "Train a prior on these codes" pressed (the tokens panel)
   'prior-class-chosen', // the generate panel's digit changed
   'prior-generated', // the generate panel's Generate pressed
+  'prior-attention-moved', // the attention view's row or column changed
 ] as const;
 export type LessonSignal = (typeof LESSON_SIGNALS)[number];
 

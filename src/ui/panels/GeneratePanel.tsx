@@ -216,7 +216,14 @@ export default function GeneratePanel(p: GeneratePanelProps) {
         </label>
         <label className="field">
           Row
-          <select value={row} onChange={(e) => setRow(Number(e.target.value))}>
+          <select
+            data-testid="prior-attention-row"
+            value={row}
+            onChange={(e) => {
+              setRow(Number(e.target.value));
+              sendSignal('prior-attention-moved');
+            }}
+          >
             {Array.from({ length: grid.gridHeight }, (_, r) => (
               <option key={r} value={r}>
                 {r + 1}
@@ -226,7 +233,14 @@ export default function GeneratePanel(p: GeneratePanelProps) {
         </label>
         <label className="field">
           Column
-          <select value={col} onChange={(e) => setCol(Number(e.target.value))}>
+          <select
+            data-testid="prior-attention-col"
+            value={col}
+            onChange={(e) => {
+              setCol(Number(e.target.value));
+              sendSignal('prior-attention-moved');
+            }}
+          >
             {Array.from({ length: grid.gridWidth }, (_, c) => (
               <option key={c} value={c}>
                 {c + 1}

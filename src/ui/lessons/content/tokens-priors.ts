@@ -70,8 +70,10 @@ const lesson: Lesson = {
     {
       title: 'What each token looks at',
       text: String.raw`Under "Attention", pick a position: one map per head shows how much weight it put on each earlier position, and the text gives its share on the class token. Some heads look just left and just above, like a PixelCNN's receptive field; others read the class token.`,
-      highlight: 'prior-attention',
+      task: 'Pick another row or column under "Attention"',
+      highlight: 'prior-attention-row',
       panels: ['generate'],
+      done: (ctx) => signalled(ctx, 'prior-attention-moved'),
     },
     {
       title: 'The whole bound, in nats',
