@@ -51,7 +51,7 @@ export function App() {
     to === 'prior' ||
     step === 0 ||
     window.confirm(
-      `Start a new ${MODEL_CATALOG[to as keyof typeof MODEL_CATALOG].label}? The prior trained for ${step} steps, and the tokenizer frozen inside it, leave the screen (Save or Export the run first to keep them).`,
+      `Start a new ${MODEL_CATALOG[to as keyof typeof MODEL_CATALOG].label}? The prior trained for ${step} step${step === 1 ? '' : 's'}, and the tokenizer frozen inside it, leave the screen (Save or Export the run first to keep them).`,
     );
 
   const onChange = useCallback(
