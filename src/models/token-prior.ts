@@ -105,7 +105,9 @@ export class TokenPrior implements LatentModel {
       config.seed * 1024 + 7,
       'prior',
     );
-    this.counts = tf.variable(tf.zeros([this.K]), false, `prior-code-counts-${config.seed}-${++priorCount}`);
+    // In a tidy: tf.variable keeps its initial tensor registered, which dispose() would miss.
+    const countsName = `prior-code-counts-${config.seed}-${++priorCount}`;
+    this.counts = tf.tidy(() => tf.variable(tf.zeros([this.K]), false, countsName));
     const t = tokenizer;
     if (t.codebookVectors) this.codebookVectors = () => t.codebookVectors!();
     if (t.encoderVectors) this.encoderVectors = (x) => t.encoderVectors!(x);
