@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """PyTorch reference for `npm run bench` (optional: scripts/bench/torch.mjs runs it only when
-`import torch` works). Trains the bench's four models with the same layer layouts as
+`import torch` works). Trains the bench's five models with the same layer layouts as
 src/models/*.ts on the CPU with 2 threads, Adam 1e-3, batch 128 of MNIST from datasets/, and
 prints one JSON line per model on stdout:
 
@@ -20,6 +20,19 @@ Layouts (NCHW here, NHWC in TF.js; the same shapes and multiply-adds):
             from the first batch (layers/conv-nets.ts, vq-vae.ts)
   dvae      the same encoder to 64 logits per position, Gumbel-softmax at the cosine τ(t),
             z = y · E (E [64,16]), the same decoder; loss recon + KL(q ‖ uniform) (dvae.ts)
+  prior     a causal transformer over a frozen VQ-VAE's 7×7 codes (token-prior.ts,
+            layers/transformer.ts, ops/attention.ts): input [K + y, c_0 … c_47] → embedding
+            [K+11, W] + learned positions [49, W]; L pre-LayerNorm blocks h += drop(Attn(LN(h))),
+            h += drop(MLP(LN(h))) with Attn = qkv Linear W→3W, h heads, causal mask, out W→W and
+            MLP = W→4W→W with GELU (tanh form); final LayerNorm, head W→K; loss −Σ_t log p(c_t | …)
+            per sequence (L 2, W 64, 4 heads, dropout 0.1: TRAIN_DEFAULTS). The codes: a
+            VQ-VAE as above (random weights: speed does not depend on which codes) encodes all
+            training images once before the first step, as ours does in trainer.prepare(); its
+            time is in firstStepMs, not in the rate. imagesPerSec counts sequences (× 49 = tokens/s).
+            The embedding is a lookup (ours multiplies a one-hot by E: TF.js's wasm backend has
+            no UnsortedSegmentSum for a lookup's gradient); no label dropout (ours turns 10 % of
+            the class tokens to "any"); the tokenizer finds codes only (ours also keeps each
+            image's recon, a decoder pass).
 TF's 'same' padding of a stride-2 3×3 conv pads 0 before and 1 after; PyTorch's padding=1 pads
 1 on both sides: the same output sizes and cost, shifted by one pixel.
 """
@@ -39,6 +52,8 @@ import torch.nn.functional as F
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 BATCH = 128
 K, D, H = 64, 16, 32  # codebook size, code size, conv channels h (TRAIN_DEFAULTS)
+LAYERS, WIDTH, HEADS, DROPOUT = 2, 64, 4, 0.1  # the prior's transformer (TRAIN_DEFAULTS)
+CLASS_TOKENS, POSITIONS = 11, 49  # class tokens (10 digits, then "any"); codes per image
 
 
 def load_mnist_train():
@@ -49,6 +64,14 @@ def load_mnist_train():
     n = int.from_bytes(raw[4:8], "big")
     pixels = torch.frombuffer(bytearray(raw[16:]), dtype=torch.uint8)
     return pixels.reshape(n, 784).float() / 255.0
+
+
+def load_mnist_train_labels():
+    """The 60,000 training labels.   → int64 [60000]"""
+    path = os.path.join(ROOT, "datasets", "mnist", "train-labels-idx1-ubyte.gz")
+    with gzip.open(path, "rb") as f:
+        raw = f.read()
+    return torch.frombuffer(bytearray(raw[8:]), dtype=torch.uint8).long()
 
 
 def bernoulli_nll(logits, x):
@@ -192,14 +215,78 @@ class Dvae(nn.Module):
         return recon + kl
 
 
-MODELS = {"mlp-vae": MlpVae, "conv-vae": ConvVae, "vq-vae": VqVae, "dvae": Dvae}
+class PriorBlock(nn.Module):
+    """One pre-LayerNorm block: causal multi-head attention, then the MLP.   [B,T,W] → [B,T,W]"""
+
+    def __init__(self):
+        super().__init__()
+        self.ln1 = nn.LayerNorm(WIDTH)
+        self.qkv = nn.Linear(WIDTH, 3 * WIDTH)
+        self.proj = nn.Linear(WIDTH, WIDTH)
+        self.ln2 = nn.LayerNorm(WIDTH)
+        self.fc = nn.Linear(WIDTH, 4 * WIDTH)
+        self.out = nn.Linear(4 * WIDTH, WIDTH)
+        self.drop = nn.Dropout(DROPOUT)
+        mask = torch.triu(torch.full((POSITIONS, POSITIONS), -1e9), diagonal=1)
+        self.register_buffer("mask", mask)  # 0 on and below the diagonal, −1e9 above  [T,T]
+
+    def forward(self, h):
+        B, T, W = h.shape
+        d = W // HEADS
+        q, k, v = self.qkv(self.ln1(h)).view(B, T, 3, HEADS, d).permute(2, 0, 3, 1, 4)  # [B,h,T,d]
+        scores = q @ k.transpose(-2, -1) / math.sqrt(d) + self.mask[:T, :T]  # [B,h,T,T]
+        o = (torch.softmax(scores, -1) @ v).transpose(1, 2).reshape(B, T, W)
+        h = h + self.drop(self.proj(o))
+        return h + self.drop(self.out(F.gelu(self.fc(self.ln2(h)), approximate="tanh")))
 
 
-def measure(name, images, plan, seed=1):
+class TokenPrior(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.tokens = nn.Embedding(K + CLASS_TOKENS, WIDTH)
+        self.positions = nn.Parameter(torch.randn(POSITIONS, WIDTH) * 0.02)
+        nn.init.normal_(self.tokens.weight, 0, 0.02)
+        self.blocks = nn.ModuleList(PriorBlock() for _ in range(LAYERS))
+        self.ln_f = nn.LayerNorm(WIDTH)
+        self.head = nn.Linear(WIDTH, K)
+
+    @staticmethod
+    @torch.no_grad()
+    def prepare_data(images, labels):
+        """Every training image's codes from a frozen VQ-VAE, 500 at a time.   → ([N,49], [N])"""
+        tokenizer = VqVae().eval()
+        codes = []
+        for start in range(0, images.shape[0], 500):
+            ze = tokenizer.encode_flat(images[start : start + 500])  # [n·49, D]
+            codes.append(torch.cdist(ze, tokenizer.codebook).argmin(1).view(-1, POSITIONS))
+        return torch.cat(codes), labels
+
+    def loss(self, batch, step):
+        codes, labels = batch  # [B,49] int64, [B] int64
+        B = codes.shape[0]
+        inputs = torch.cat([(K + labels)[:, None], codes[:, :-1]], 1)  # [B,49]
+        h = self.tokens(inputs) + self.positions
+        for block in self.blocks:
+            h = block(h)
+        logits = self.head(self.ln_f(h))  # [B,49,K]
+        return F.cross_entropy(logits.reshape(-1, K), codes.reshape(-1), reduction="sum") / B
+
+
+MODELS = {
+    "mlp-vae": MlpVae,
+    "conv-vae": ConvVae,
+    "vq-vae": VqVae,
+    "dvae": Dvae,
+    "prior": TokenPrior,
+}
+
+
+def measure(name, images, labels, plan, seed=1):
     torch.manual_seed(seed)
     N = images.shape[0]
     order = torch.randperm(N)
     cursor = 0
+    data = images
 
     def next_batch():
         nonlocal order, cursor
@@ -207,10 +294,12 @@ def measure(name, images, plan, seed=1):
             order, cursor = torch.randperm(N), 0
         idx = order[cursor : cursor + BATCH]
         cursor += BATCH
-        return images[idx]
+        return tuple(d[idx] for d in data) if isinstance(data, tuple) else data[idx]
 
     t0 = time.perf_counter()
     model = MODELS[name]()
+    if hasattr(model, "prepare_data"):
+        data = model.prepare_data(images, labels)  # the prior's codes: once, before any step
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     step = 0
 
@@ -260,9 +349,10 @@ def main():
     torch.set_num_threads(2)
     plans = json.loads(args.plans)
     images = load_mnist_train()
+    labels = load_mnist_train_labels()
     for name in args.models.split(","):
         print(f"{name}…", file=sys.stderr, flush=True)
-        print(json.dumps(measure(name, images, plans[name])), flush=True)
+        print(json.dumps(measure(name, images, labels, plans[name])), flush=True)
 
 
 if __name__ == "__main__":

@@ -72,7 +72,11 @@ async function timeThreads(bench, request, quick, log) {
   ]) {
     log(`browser wasm ${request.model} ours, GEMM on ${matmul}…`);
     try {
-      out[key] = await bench.run({ ...request, matmul }, 'ours', limitFor({ quick }));
+      out[key] = await bench.run(
+        { ...request, matmul },
+        'ours',
+        limitFor({ quick, model: request.model }),
+      );
     } catch (err) {
       out.error = `${matmul}: ${firstLine(err)}`;
     }
@@ -123,7 +127,7 @@ export async function benchBrowser({
           for (const way of ['ours', 'naive']) {
             log(`browser ${backend} ${model} ${way}…`);
             try {
-              row[way] = await bench.run(request, way, limitFor({ quick }));
+              row[way] = await bench.run(request, way, limitFor({ quick, model }));
             } catch (err) {
               row.error = `${way}: ${firstLine(err)}`;
               break;

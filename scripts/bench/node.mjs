@@ -44,7 +44,7 @@ export async function benchNode({ models, quick, log, onRow = () => {} }) {
     for (const way of ['ours', 'naive']) {
       log(`node wasm ${model} ${way}…`);
       try {
-        row[way] = await runNodeBench(way, model, plan, limitFor({ quick }));
+        row[way] = await runNodeBench(way, model, plan, limitFor({ quick, model }));
       } catch (err) {
         row.error = `${way}: ${err.message}`;
         break;

@@ -1,5 +1,8 @@
 // The table `npm run bench` prints: Markdown, one row per runtime × backend × model, ready to
-// paste into the README; notes below it for what did not run.
+// paste into the README; notes below it for what did not run, and each sequence model's rates in
+// tokens/s (the prior's "img/s" are sequences of 49 codes per second).
+import { TOKENS_PER_IMAGE } from './plan.mjs';
+
 const MB = 2 ** 20;
 
 export function rate(x) {
@@ -114,13 +117,35 @@ export function termMismatches(rows) {
   return out;
 }
 
+const tokens = (x, perImage) =>
+  x === null || x === undefined ? '–' : `${Math.round(x * perImage).toLocaleString('en')} tokens/s`;
+
+/**
+ * One note per row of a sequence model (the prior): its rates in tokens/s = sequences/s × tokens
+ * per sequence, ours, naive and PyTorch's.
+ */
+export function tokenNotes(rows, torchRate) {
+  const out = [];
+  for (const r of rows) {
+    const perImage = TOKENS_PER_IMAGE[r.model];
+    if (!perImage) continue;
+    out.push(
+      `${r.runtime} ${r.backend} ${r.model} in tokens/s (img/s = sequences/s, × ${perImage} codes each): ` +
+        `ours ${tokens(r.ours?.imagesPerSec, perImage)}, naive ${tokens(r.naive?.imagesPerSec, perImage)}, ` +
+        `PyTorch ${tokens(torchRate[r.model], perImage)}; its first step includes encoding the ` +
+        `training set once (naive: codes read back to the host; ours: a code table on the device)`,
+    );
+  }
+  return out;
+}
+
 /** The results JSON (results.mjs) as a Markdown table plus notes. */
 export function formatTable(results) {
   const torchRate = Object.fromEntries(results.torch.rows.map((t) => [t.model, t.imagesPerSec]));
   const body = results.rows.filter((r) => r.model !== null).map((r) => cells(r, torchRate));
   const out = [...markdown(HEADER, body), ...threadTable(results.rows)];
 
-  const notes = [];
+  const notes = [...tokenNotes(results.rows, torchRate)];
   for (const r of results.rows) {
     if (r.model === null) notes.push(`${r.runtime} ${r.backend}: not measured (${r.error})`);
     else if (r.error) notes.push(`${r.runtime} ${r.backend} ${r.model}: ${r.error}`);

@@ -33,7 +33,7 @@ const lesson: Lesson = {
   promise:
     'Why a grid of discrete codes needs a second model to make pictures, and how a class token asks for a digit',
   preset: { model: 'prior' },
-  panels: ['generate', 'bound', 'elbo', 'math', 'samples'],
+  panels: ['generate', 'bound', 'elbo', 'math'],
   pretrained: 'prior',
   steps: [
     {
