@@ -76,11 +76,8 @@ const CASES = [
     ...['--layers', '1', '--width', '16', '--heads', '2', '--conditional', 'true'],
     ...['--tokenizer', 'vqvae --codes 16 --codeDim 8 --channels 8'],
   ],
-  [
-    'prior',
-    ...['--layers', '1', '--width', '16', '--heads', '2', '--conditional', 'false'],
-    ...['--tokenizer', 'dvae --codes 16 --codeDim 8 --channels 8 --hard true'],
-  ],
+  // (An unconditional prior over a dVAE matched as closely when this was written; its case is
+  // left out to keep the test short: the unit test checks its names and layouts.)
 ];
 
 const MINUTE = 60_000;
