@@ -69,6 +69,15 @@ const CASES = [
     '--inferSteps',
     '10',
   ],
+  // The prior over codes: `--tokenizer` names the tokenizer's own settings here; check() trains
+  // that tokenizer first (--save) and gives its folder. Its export holds the tokenizer too.
+  [
+    'prior',
+    ...['--layers', '1', '--width', '16', '--heads', '2', '--conditional', 'true'],
+    ...['--tokenizer', 'vqvae --codes 16 --codeDim 8 --channels 8'],
+  ],
+  // (An unconditional prior over a dVAE matched as closely when this was written; its case is
+  // left out to keep the test short: the unit test checks its names and layouts.)
 ];
 
 const MINUTE = 60_000;
@@ -99,11 +108,52 @@ async function agrees(dir, what) {
   return lab;
 }
 
+/**
+ * The tokenizer runs the prior cases train on, by their settings (`args.join(' ')`): the folder
+ * the tokenizer's own case saved (--save) once it has trained. A prior case whose tokenizer's
+ * case is not in the queue (PYTORCH_EXPORT_CASES) trains one itself.
+ */
+const savedTokenizers = new Map();
+const TOKENIZER_SPECS = new Set(
+  CASES.flatMap((c) => (c.includes('--tokenizer') ? [c[c.indexOf('--tokenizer') + 1]] : [])),
+);
+
+/** The CLI trains the model of `args` (1 epoch of 96 images: 3 steps), then does `extra`. */
+const trainCli = (args, extra) =>
+  run(process.execPath, [
+    'dist-cli/train.mjs',
+    '--model',
+    ...args,
+    '--limit',
+    '96',
+    '--batch',
+    '32',
+    '--epochs',
+    '1',
+    ...extra,
+  ]);
+
 /** Train, export, check in PyTorch, train a step there. */
 async function check(args, i) {
   const dir = join(root, `${i}-${args[0]}`);
-  const cli = ['dist-cli/train.mjs', '--model', ...args, '--limit', '96', '--batch', '32'];
-  await run(process.execPath, [...cli, '--epochs', '1', '--export-pytorch', dir]);
+  const at = args.indexOf('--tokenizer');
+  if (at >= 0) {
+    // A prior: on the tokenizer its own case saved, or on one trained here the same way.
+    const spec = args[at + 1];
+    const saved =
+      savedTokenizers.get(spec) ??
+      trainCli(spec.split(' '), ['--save', `${dir}-tokenizer`]).then(() => `${dir}-tokenizer`);
+    args = args.with(at + 1, await saved);
+  }
+  const key = args.join(' ');
+  const save = TOKENIZER_SPECS.has(key) ? ['--save', `${dir}-saved`] : [];
+  const exported = trainCli(args, ['--export-pytorch', dir, ...save]);
+  if (save.length) {
+    const folder = exported.then(() => `${dir}-saved`);
+    folder.catch(() => {}); // this case reports the failure
+    savedTokenizers.set(key, folder);
+  }
+  await exported;
   const lab = await agrees(dir, args.join(' '));
   // 3 steps of 32 images; the fitted models: one iteration per epoch.
   const steps = ['pca', 'kmeans', 'mixture'].includes(args[0]) ? 1 : 3;

@@ -8,6 +8,7 @@ import { TRAIN_DEFAULTS, type TrainConfig } from '../../src/contracts/config';
 import { createModel } from '../../src/models/zoo';
 import type { Cvae } from '../../src/models/cvae';
 import type { Glo } from '../../src/models/glo';
+import type { TokenPrior } from '../../src/models/token-prior';
 import { Vae } from '../../src/models/vae';
 import { reconstructionNll } from '../../src/ops/reconstruction';
 import { bernoulliNllFromLogits } from '../../src/ops/bernoulli';
@@ -241,6 +242,71 @@ describe('the GLO export', () => {
     tf.dispose([inferred, direct, ...Object.values(own), probeX, train]);
     model.dispose();
   });
+});
+
+describe('the prior export', () => {
+  it.each(['vqvae', 'dvae'] as const)(
+    'over a %s: the tokenizer under tokenizer.*, the transformer in PyTorch layouts, the counts',
+    async (tokenizerKind) => {
+      const config: TrainConfig = {
+        ...TRAIN_DEFAULTS,
+        ...small,
+        model: 'prior',
+        tokenizerKind,
+        priorLayers: 1,
+        priorWidth: 8,
+        priorHeads: 2,
+        conditional: true,
+      };
+      const model = createModel(config, 784, null, 10) as TokenPrior;
+      const probeX = tf.randomUniform([6, 784], 0, 1, 'float32', 3) as tf.Tensor2D;
+      const before = tf.memory().numTensors;
+      const files = await buildPytorchExport({
+        model,
+        config,
+        step: 0,
+        epoch: 0,
+        dataset: { id: 'mnist', height: 28, width: 28, train: { count: 60000 } },
+        probeX,
+        probeLabels: Uint8Array.from([7, 2, 1, 0, 4, 1]),
+        templates: (file) => readFile(resolve('public/pytorch', file), 'utf8'),
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      const file = (path: string) => files.find((f) => f.path === path)!.data;
+      const weights = readSafetensors(file('model.safetensors'));
+      // The tokenizer's own export, renamed.
+      const own = PYTORCH_EXPORTS[tokenizerKind]!.weights(config).flatMap((w) => (w ? [w] : []));
+      const K = 5;
+      const W = 8;
+      for (const w of own) expect(weights[`tokenizer.${w.name}`]).toBeDefined();
+      expect(weights['transformer.tokens.weight']!.shape).toEqual([K + 11, W]);
+      expect(weights['transformer.positions.weight']!.shape).toEqual([50, W]);
+      expect(weights['transformer.blocks.0.qkv.weight']!.shape).toEqual([3 * W, W]);
+      expect(weights['transformer.blocks.0.fc.weight']!.shape).toEqual([4 * W, W]);
+      expect(weights['transformer.head.weight']!.shape).toEqual([K, W]);
+      expect(weights.counts!.shape).toEqual([K]);
+      // nn.Linear's weight [out,in] is the Dense kernel [in,out] transposed.
+      const qkv = await model.transformer.blocks[0]!.qkv.w.data();
+      const torchQkv = weights['transformer.blocks.0.qkv.weight']!.data;
+      for (const [o, i] of [
+        [0, 0],
+        [5, 3],
+        [23, 7],
+      ] as const)
+        expect(torchQkv[o * W + i]).toBe(qkv[i * 3 * W + o]);
+      const summary = JSON.parse(new TextDecoder().decode(file('export.json')));
+      expect(summary.labelClasses).toBe(10);
+      const t = summary.probeTerms;
+      expect(Object.keys(t)).toEqual(MODEL_CATALOG.prior.terms.map((x) => x.key));
+      expect(t.bound).toBeCloseTo(t.recon + t.nll, 2);
+      expect(t.uniform).toBeCloseTo(49 * Math.log(K), 3);
+      expect(new TextDecoder().decode(file('model.py'))).toContain(
+        `"tokenizerKind": "${tokenizerKind}"`,
+      );
+      probeX.dispose();
+      model.dispose();
+    },
+  );
 });
 
 /** name → shape and values of a safetensors file (F32 and U8 only). */

@@ -10,6 +10,7 @@ import type { ModelKind } from '../../contracts/catalog';
 import type { TrainConfig } from '../../contracts/config';
 import type { LatentModel } from '../../models/latent-model';
 import {
+  causalTransformer,
   convDecoder,
   convEncoder,
   decoderNet,
@@ -112,5 +113,17 @@ export const PYTORCH_EXPORTS: Partial<Record<ModelKind, ExportEntry>> = {
   catvae: {
     weights: () => [0, 1, 2, 3, 4, 5].flatMap((i) => linear(`layers.${i}`)),
     python: 'catvae.py',
+  },
+  prior: {
+    // The frozen tokenizer's weights (the VQ-VAE's or dVAE's own export, under `tokenizer.`),
+    // the transformer's, then the training codes' counts n [K] (a buffer: the unigram baseline).
+    weights: (c) => [
+      ...PYTORCH_EXPORTS[c.tokenizerKind]!.weights(c).map(
+        (w) => w && { ...w, name: `tokenizer.${w.name}` },
+      ),
+      ...causalTransformer('transformer', c.priorLayers),
+      plain('counts'),
+    ],
+    python: 'prior.py',
   },
 };

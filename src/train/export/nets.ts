@@ -71,3 +71,26 @@ export const convDecoder = (): WeightEntry[] => [
   ...convTranspose2d('decoder.t2'),
   ...conv2d('decoder.out'),
 ];
+
+/** LayerNorm's γ and β: nn.LayerNorm's weight and bias, as they are. */
+const layerNorm = (name: string): WeightEntry[] => [plain(`${name}.weight`), plain(`${name}.bias`)];
+
+/**
+ * The CausalTransformer (layers/transformer), in its `variables` order: E [V,W] and P [length,W]
+ * as nn.Embedding weights (an embedding lookup is the lab's one-hot · E), then per block ln1, qkv,
+ * proj, ln2, fc, out, then ln_f and head (Dense [in,out] → nn.Linear [out,in]).
+ */
+export const causalTransformer = (prefix: string, layers: number): WeightEntry[] => [
+  plain(`${prefix}.tokens.weight`),
+  plain(`${prefix}.positions.weight`),
+  ...Array.from({ length: layers }, (_, l) => `${prefix}.blocks.${l}`).flatMap((b) => [
+    ...layerNorm(`${b}.ln1`),
+    ...linear(`${b}.qkv`),
+    ...linear(`${b}.proj`),
+    ...layerNorm(`${b}.ln2`),
+    ...linear(`${b}.fc`),
+    ...linear(`${b}.out`),
+  ]),
+  ...layerNorm(`${prefix}.ln_f`),
+  ...linear(`${prefix}.head`),
+];
