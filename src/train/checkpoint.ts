@@ -113,10 +113,7 @@ export async function encodeCheckpoint(
   const encoded = await tf.io.encodeWeights(named);
   const { specs } = encoded;
   let data = encoded.data;
-  if (options.float16) {
-    data = encodeHalf(new Float32Array(data)).buffer as ArrayBuffer;
-    for (const spec of specs) spec.quantization = { dtype: 'float16' };
-  }
+  if (options.float16) data = halfWhereFinite(specs, data);
   return {
     meta: {
       format: CHECKPOINT_FORMAT,
@@ -127,6 +124,37 @@ export async function encodeCheckpoint(
     },
     weights: data,
   };
+}
+
+/** float16's largest finite value: a weight beyond it would load as ±Infinity. */
+const HALF_MAX = 65504;
+
+/**
+ * float32 weights data → each weight in float16 (its spec marked so), except a weight with a value
+ * beyond float16's range (e.g. the prior's code counts, in the tens of thousands), kept in float32.
+ */
+function halfWhereFinite(specs: tf.io.WeightsManifestEntry[], data: ArrayBuffer): ArrayBuffer {
+  const parts: Uint8Array[] = [];
+  let offset = 0;
+  for (const spec of specs) {
+    const values = new Float32Array(
+      data,
+      offset,
+      spec.shape.reduce((p, d) => p * d, 1),
+    );
+    offset += values.byteLength;
+    if (values.every((v) => Math.abs(v) <= HALF_MAX)) {
+      spec.quantization = { dtype: 'float16' };
+      parts.push(new Uint8Array(encodeHalf(values).buffer));
+    } else parts.push(new Uint8Array(values.slice().buffer));
+  }
+  const out = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out.buffer;
 }
 
 /** Checks a checkpoint against the zoo and loads its weights into `model` (built from meta.config). */

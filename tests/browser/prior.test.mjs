@@ -3,7 +3,8 @@
 // it (the prior's reconstruction term is the VQ-VAE's own, to display precision), a few steps
 // (the first encodes the 60,000 training images once) fill the bound table, the generate panel
 // draws grids token by token for a chosen digit and shows its attention, and leaving the trained
-// prior asks first. The tests share one page and run in order; no assertion depends on speed.
+// prior asks first. Then the shipped prior opens from its link and draws 7s. The tests share the
+// page and run in order; no assertion depends on speed.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -272,5 +273,37 @@ test(
     assert.equal(await select.inputValue(), 'vae');
     assert.equal(await page.locator('section[data-panel="generate"]').count(), 0);
     assert.deepEqual(errors, [], 'no page or console errors');
+  },
+);
+
+test(
+  'the shipped prior opens from its link and draws 7s token by token',
+  { timeout: 6 * MINUTE },
+  async () => {
+    const shipped = manifest.checkpoints.find((c) => c.id === 'prior');
+    assert.ok(shipped, 'the manifest lists the shipped prior');
+    const opened = await openPage(browser.context, `${server.url}/#pretrained=prior&backend=wasm`);
+    page = opened.page;
+    try {
+      const toggle = page.getByTestId('train-toggle');
+      await waitFor(() => toggle.isEnabled(), 3 * MINUTE, 'the worker to be ready');
+      await waitFor(async () => (await stepOf(page)) === shipped.step, 2 * MINUTE, 'the prior');
+      assert.equal(await page.getByTestId('model-select').inputValue(), 'prior');
+      assert.match(await notices(), /Loaded the trained model prior/);
+      assert.doesNotMatch(await notices(), /untrained/);
+      await page.getByTestId('prior-class').selectOption('7');
+      const sevens = await finished('prior-samples', 8, (s) => /for the digit 7/.test(s.label));
+      assert.ok(sevens.drawn > 100, `the 7s have ink (${sevens.drawn} pixels)`);
+      const b = await boundAt(shipped.step, 3 * MINUTE);
+      console.log(`# the shipped prior: ${b.caption}`);
+      assert.ok(Math.abs(b.recon - vqvae.metric.probe.stored) <= 0.3, 'its tokenizer: the VQ-VAE');
+      // The unigram baseline comes from the training codes' counts stored in the checkpoint (tens
+      // of thousands: beyond float16, they must be stored in float32 to load finite).
+      assert.ok(Number.isFinite(b.rows.unigram[0]), `a finite unigram baseline: ${b.caption}`);
+      assert.ok(b.rows.learned[0] < b.rows.unigram[0], 'the shipped prior beats the unigram one');
+      assert.deepEqual(opened.errors, [], 'no page or console errors');
+    } finally {
+      await page.close();
+    }
   },
 );

@@ -195,4 +195,26 @@ describe('float16 checkpoints (the trained models that ship with the app)', () =
     a.dispose();
     b.dispose();
   });
+
+  it('keeps a weight beyond float16 range (above 65504) in float32, the others in float16', async () => {
+    const a = createModel(config, 784);
+    const big = a.variables[1]!;
+    const values = Float32Array.from(big.dataSync(), (v, j) => (j === 0 ? 1e5 : v));
+    big.assign(tf.tensor(values, big.shape));
+    const full = await encodeCheckpoint(a, config, state);
+    const half = await encodeCheckpoint(a, config, state, { float16: true });
+    const specs = half.meta.weightSpecs;
+    expect(specs[1]!.quantization).toBeUndefined();
+    expect(specs.filter((s) => s.quantization?.dtype === 'float16')).toHaveLength(specs.length - 1);
+    expect(half.weights.byteLength).toBe((full.weights.byteLength + values.length * 4) / 2);
+    const b = createModel({ ...config, seed: 5 }, 784);
+    loadCheckpointWeights(
+      b,
+      parseCheckpointMeta(JSON.parse(JSON.stringify(half.meta))),
+      half.weights,
+    );
+    expect(Array.from(b.variables[1]!.dataSync())).toEqual(Array.from(values));
+    a.dispose();
+    b.dispose();
+  });
 });
