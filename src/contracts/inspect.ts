@@ -119,6 +119,8 @@ export type InspectQuery =
       count: number;
       temperature: number;
       topK: number;
+      /** Classifier-free guidance w ≥ 0 (0: the prior's own p(c | y); see GenerateOptions). */
+      guidance: number;
       seed: number;
     }
   /** The prior over codes: each head's attention on one grid of codes (after its class token). */
@@ -212,9 +214,10 @@ export type InspectAnswer =
   | {
       kind: 'generate';
       label: number | null;
-      /** The question's temperature, top-k and seed, echoed: what the grids were drawn with. */
+      /** The question's temperature, top-k, guidance and seed, echoed: what the grids were drawn with. */
       temperature: number;
       topK: number;
+      guidance: number;
       seed: number;
       /** The drawn grids, row-major in raster order.   [count · positions] */
       codes: Int32Array;

@@ -71,6 +71,11 @@ export interface GenerateOptions {
   /** Only the k most likely codes at each step (0 = all K). */
   topK: number;
   seed: number;
+  /**
+   * Classifier-free guidance w ≥ 0 (a conditional prior): logits ℓ(c|y) + w·(ℓ(c|y) − ℓ(c|any)),
+   * sharper towards the class asked for; 0 (or absent) = the learned p(c | y) itself.
+   */
+  guidance?: number;
 }
 
 export interface LossOutput {

@@ -347,19 +347,36 @@ export class TokenPrior implements LatentModel {
   generate(labels: tf.Tensor1D, opts: GenerateOptions): tf.Tensor2D {
     const n = labels.shape[0];
     const { temperature, topK, seed } = opts;
-    let seq = this.classTokens(labels, n); //                                          [n,1+t]
+    // Classifier-free guidance (Ho & Salimans 2022): the same prefixes also after "any", and
+    // ℓ = ℓ(c | y) + w·(ℓ(c | y) − ℓ(c | any)), which this prior learnt both halves of.
+    const w = this.config.conditional ? (opts.guidance ?? 0) : 0;
+    const rows = w > 0 ? 2 * n : n;
+    let seq = tf.tidy(() => {
+      const tokens = this.classTokens(labels, n); //                                   [n,1]
+      if (w === 0) return tokens;
+      return tf.concat([tokens, this.classTokens(tf.fill([n], -1, 'int32') as tf.Tensor1D, n)]);
+    }); //                                                                  [rows,1+t]
     for (let t = 0; t < this.positions; t++) {
       const next = tf.tidy(() => {
         const all = this.transformer.apply(seq, { dropout: 0, training: false, seed: 0 }).logits;
-        let last = tf.reshape(tf.slice(all, [0, t, 0], [n, 1, this.K]), [n, this.K]); // [n,K]
-        if (!(temperature > 0)) return tf.concat([seq, tf.reshape(tf.argMax(last, 1), [n, 1])], 1);
-        last = tf.div(last, temperature);
-        if (topK > 0 && topK < this.K) {
-          const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); //  [n,1]
-          last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
+        let last = tf.reshape(tf.slice(all, [0, t, 0], [rows, 1, this.K]), [rows, this.K]);
+        if (w > 0) {
+          const given = tf.slice(last, [0, 0], [n, this.K]); //                      [n,K]
+          const any = tf.slice(last, [n, 0], [n, this.K]);
+          last = tf.add(given, tf.mul(tf.sub(given, any), w));
+        } //                                                                          [n,K]
+        let drawn: tf.Tensor2D;
+        if (!(temperature > 0)) drawn = tf.reshape(tf.argMax(last, 1), [n, 1]);
+        else {
+          last = tf.div(last, temperature);
+          if (topK > 0 && topK < this.K) {
+            const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); // [n,1]
+            last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
+          }
+          drawn = tf.multinomial(last as tf.Tensor2D, 1, seed * 256 + t + 1) as tf.Tensor2D; //     [n,1]
         }
-        const drawn = tf.multinomial(last as tf.Tensor2D, 1, seed * 256 + t + 1); //  [n,1]
-        return tf.concat([seq, tf.cast(drawn, 'int32')], 1);
+        const code = tf.cast(drawn, 'int32');
+        return tf.concat([seq, w > 0 ? tf.concat([code, code]) : code], 1);
       }) as tf.Tensor2D;
       seq.dispose();
       seq = next;

@@ -30,7 +30,7 @@ const QUERIES: InspectQuery[] = [
   { kind: 'responsibilities', digit: { probe: 3 } },
   { kind: 'conditionalSamples', label: 3, count: 5, seed: 2 },
   { kind: 'everyLabel', probe: 4 },
-  { kind: 'generate', label: 3, count: 2, temperature: 1, topK: 3, seed: 5 },
+  { kind: 'generate', label: 3, count: 2, temperature: 1, topK: 3, guidance: 1, seed: 5 },
   { kind: 'attention', codes: Array.from({ length: 49 }, (_, i) => i % 8), label: null },
 ];
 const CONTINUOUS = ['manifold', 'decodePoints', 'interpolate', 'bilinear', 'traversal'];

@@ -68,6 +68,7 @@ const PRETRAINED: Record<string, ModelKind> = {
   vqvae: 'vqvae',
   dvae: 'dvae',
   catvae: 'catvae',
+  prior: 'prior',
 };
 
 // ---- What the page offers to highlight: panel ids and the data-testids in src ----

@@ -258,6 +258,31 @@ describe('TokenPrior', () => {
     m.dispose();
   });
 
+  it('guidance: greedy decoding on ℓ(c|y) + w·(ℓ(c|y) − ℓ(c|any)), computed by hand', () => {
+    const m = prior();
+    const y = int1d([0, 4, 9]);
+    const any = int1d([-1, -1, -1]);
+    const w = 1.5;
+    const guided = Array.from({ length: 3 }, () => new Array<number>(L).fill(0));
+    for (let t = 0; t < L; t++) {
+      const given = m.logits(int2d(guided), y).arraySync();
+      const free = m.logits(int2d(guided), any).arraySync();
+      guided.forEach((row, b) => {
+        const r = given[b]![t]!.map((v, k) => v + w * (v - free[b]![t]![k]!));
+        row[t] = r.indexOf(Math.max(...r));
+      });
+    }
+    expect(m.generate(y, { temperature: 0, topK: 0, seed: 5, guidance: w }).arraySync()).toEqual(
+      guided,
+    );
+    // w = 0 is the prior itself, draw for draw.
+    const opts = { temperature: 1, topK: 0, seed: 3 };
+    expect(m.generate(y, { ...opts, guidance: 0 }).arraySync()).toEqual(
+      m.generate(y, opts).arraySync(),
+    );
+    m.dispose();
+  });
+
   it('attention: one [B,h,50,50] tensor per layer, causal rows that sum to 1', () => {
     const m = prior();
     const att = m.attention(int2d(codes), int1d(labels));

@@ -72,9 +72,17 @@ export async function generate(
   const K = p.layout.size;
   const T = p.layout.positions;
   const topK = checkInt('top-k', q.topK, 0, K);
+  const guidance = checkFinite('guidance', q.guidance);
+  if (guidance < 0 || guidance > 10)
+    throw new Error(`guidance must be from 0 to 10 (got ${guidance})`);
   const fill = await backgroundCode(trainer, K);
   const codes = tf.tidy(() =>
-    p.generate(tf.fill([n], label, 'int32') as tf.Tensor1D, { temperature, topK, seed: q.seed }),
+    p.generate(tf.fill([n], label, 'int32') as tf.Tensor1D, {
+      temperature,
+      topK,
+      guidance,
+      seed: q.seed,
+    }),
   ); // [n, T]
   let drawn: Int32Array;
   try {
@@ -100,6 +108,7 @@ export async function generate(
     label: q.label === null ? null : label,
     temperature,
     topK,
+    guidance,
     seed: q.seed,
     codes: drawn,
     frames: await readImages(trainer, frames as tf.Tensor2D),

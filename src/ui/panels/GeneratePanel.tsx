@@ -23,6 +23,8 @@ const COUNT = 8;
 const FRAME_MS = 40;
 const TEMPERATURES = [0.5, 0.7, 0.8, 0.9, 1, 1.2, 1.5];
 const TOP_KS = [0, 1, 2, 5, 10, 20, 50];
+/** Classifier-free guidance w: 0 is the prior itself; 1 (the default) sharpens towards the class. */
+const GUIDANCES = [0, 0.5, 1, 2, 3];
 
 export interface GeneratePanelProps {
   heading: PanelHeading;
@@ -63,12 +65,13 @@ export default function GeneratePanel(p: GeneratePanelProps) {
   const [label, setLabel] = useState<number | null>(classes > 0 ? 7 : null);
   const [temperature, setTemperature] = useState(1);
   const [topK, setTopK] = useState(0);
+  const [guidance, setGuidance] = useState(classes > 0 ? 1 : 0);
   const [seed, setSeed] = useState(1);
   const gen = useInspection(
     inspect,
     'generate',
-    { kind: 'generate', label, count: COUNT, temperature, topK, seed },
-    `${p.runId}|${label}|${temperature}|${topK}|${seed}`,
+    { kind: 'generate', label, count: COUNT, temperature, topK, guidance, seed },
+    `${p.runId}|${label}|${temperature}|${topK}|${guidance}|${seed}`,
   );
   const answer = gen.answer;
   // Play the frames once per answer: frame t shows the first t codes drawn. A new answer starts
@@ -112,7 +115,7 @@ export default function GeneratePanel(p: GeneratePanelProps) {
   const describe = (a: NonNullable<typeof answer>) => {
     const asked = a.label === null ? 'any digit' : `the digit ${a.label}`;
     const k = a.topK === 0 ? `all ${grid.size} codes` : `the ${a.topK} most likely codes`;
-    return `${COUNT} grids of ${grid.gridHeight}×${grid.gridWidth} codes drawn from the learned prior for ${asked}, at temperature ${a.temperature} from ${k}, ${shown} of ${positions} tokens drawn (not yet drawn: code ${a.fill}, the commonest, mostly background). Step ${p.live.step ?? 0}, seed ${a.seed}.`;
+    return `${COUNT} grids of ${grid.gridHeight}×${grid.gridWidth} codes drawn from the learned prior for ${asked}, at temperature ${a.temperature} from ${k}${a.guidance > 0 && a.label !== null ? ` with guidance ${a.guidance} (logits pushed away from the "any" token's)` : ''}, ${shown} of ${positions} tokens drawn (not yet drawn: code ${a.fill}, the commonest, mostly background). Step ${p.live.step ?? 0}, seed ${a.seed}.`;
   };
   const genText = answer ? describe(answer) : 'Samples appear once the prior answers.';
   const uniText = `${COUNT} grids of codes drawn uniformly at random, decoded by the same tokenizer: what the tokenizer gives without a prior.`;
@@ -165,6 +168,22 @@ export default function GeneratePanel(p: GeneratePanelProps) {
             ))}
           </select>
         </label>
+        {classes > 0 && (
+          <label className="field">
+            Guidance
+            <select
+              data-testid="prior-guidance"
+              value={guidance}
+              onChange={(e) => setGuidance(Number(e.target.value))}
+            >
+              {GUIDANCES.map((w) => (
+                <option key={w} value={w}>
+                  {w === 0 ? 'none' : w}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <button
           type="button"
           data-testid="prior-generate"

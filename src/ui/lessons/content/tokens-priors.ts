@@ -61,7 +61,7 @@ const lesson: Lesson = {
     },
     {
       title: 'The caption is a digit',
-      text: String.raw`DALL·E puts the caption's tokens before the image's and trains one transformer on the whole sequence. Here the caption is one token, the digit's label. Ask for a different digit: every image token can attend to that class token, so it steers the whole grid. A tenth of the training sequences had their class token replaced by "any", so the same model also samples without one.`,
+      text: String.raw`DALL·E puts the caption's tokens before the image's and trains one transformer on the whole sequence. Here the caption is one token, the digit's label. Ask for a different digit: every image token can attend to that class token, so it steers the whole grid. A tenth of the training sequences had their class token replaced by "any", so the same model also samples without one, and can be pushed away from that: guidance $w$ draws from $\ell(c \mid y) + w\,(\ell(c \mid y) - \ell(c \mid \text{any}))$, $\ell$ the logits (Ho & Salimans 2022).`,
       task: 'Choose another digit',
       highlight: 'prior-class',
       panels: ['generate'],
