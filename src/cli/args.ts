@@ -23,6 +23,8 @@ export interface SampleRequest {
   temperature: number;
   /** Only the k most likely codes at each step (0 = all). */
   topK: number;
+  /** Classifier-free guidance w ≥ 0 given a class (0 = the prior's own p(c | y)). */
+  guidance: number;
   /** Folder for samples-images-idx3-ubyte and samples-labels-idx1-ubyte. */
   out: string;
 }
@@ -123,6 +125,11 @@ const OWN_FLAGS = {
   'top-k': {
     value: 'a whole number ≥ 0',
     hint: 'With --sample: draw among the k most likely codes at each position (0 = all)',
+    default: '0',
+  },
+  guidance: {
+    value: 'a number from 0 to 10',
+    hint: 'With --sample and a --class: classifier-free guidance w, logits ℓ(c|y) + w·(ℓ(c|y) − ℓ(c|any)) (0 = the prior itself; the page defaults to 1)',
     default: '0',
   },
   out: {
@@ -240,7 +247,9 @@ function sampleRequest(
   int: (flag: OwnFlag, fallback: number, min: number) => number,
 ): SampleRequest | null {
   if (!own.has('sample')) {
-    const stray = (['class', 'temperature', 'top-k', 'out'] as const).find((f) => own.has(f));
+    const stray = (['class', 'temperature', 'top-k', 'guidance', 'out'] as const).find((f) =>
+      own.has(f),
+    );
     if (stray) throw new Error(`--${stray} goes with --sample N (drawing from a saved prior)`);
     return null;
   }
@@ -255,9 +264,14 @@ function sampleRequest(
   const temperature = Number(rawT);
   if (rawT.trim() === '' || !Number.isFinite(temperature) || temperature <= 0)
     throw new Error(`--temperature must be a number above 0, got "${rawT}"`);
+  const rawW = own.get('guidance') ?? '0';
+  const guidance = Number(rawW);
+  if (rawW.trim() === '' || !Number.isFinite(guidance) || guidance < 0 || guidance > 10)
+    throw new Error(`--guidance must be a number from 0 to 10, got "${rawW}"`);
   const out = own.get('out');
   if (out === undefined) throw new Error('--sample needs --out DIR, where the IDX files go');
-  return { count: int('sample', 0, 1), label, temperature, topK: int('top-k', 0, 0), out };
+  const topK = int('top-k', 0, 0);
+  return { count: int('sample', 0, 1), label, temperature, topK, guidance, out };
 }
 
 /**

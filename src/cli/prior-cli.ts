@@ -5,7 +5,7 @@
  *                       come from DIR/checkpoint.json; the prior's own settings (the catalog's
  *                       `prior` list: --layers, --width, --heads, --dropout, --conditional, --lr,
  *                       --batch, --seed) from the command line.
- *   --load DIR --sample N --class 0…9|any --temperature T [--top-k K] [--seed S] --out OUT
+ *   --load DIR --sample N --class 0…9|any --temperature T [--top-k K] [--guidance W] [--seed S] --out OUT
  *                       N code grids drawn from the prior in DIR (≤ 100 per device call), decoded
  *                       by its tokenizer, written as IDX files (data/idx.ts):
  *                         OUT/samples-images-idx3-ubyte   uint8 [N, H, W]   grey levels round(255·x̂)
@@ -244,7 +244,7 @@ export async function samplePrior(
     const { generate, decodeCodes, codeLayout } = model;
     if (!generate || !decodeCodes || !codeLayout)
       throw new Error(`${flag} ${saved.dir}: this prior cannot generate codes`);
-    const { label, temperature, topK, count, out } = request;
+    const { label, temperature, topK, guidance, count, out } = request;
     if (label !== null && !config.conditional)
       throw new Error(
         `${flag} ${saved.dir} was trained without a class token (--conditional false): use --class any`,
@@ -262,7 +262,7 @@ export async function samplePrior(
       const seed = opts.config.seed + 100003 * b;
       const images = tf.tidy(() => {
         const labels = tf.fill([n], label ?? -1, 'int32') as tf.Tensor1D;
-        const codes = generate.call(model, labels, { temperature, topK, seed });
+        const codes = generate.call(model, labels, { temperature, topK, guidance, seed });
         return decodeCodes.call(model, codes); //                                        [n, P]
       });
       pixels.set(await images.data(), first * P);
@@ -277,6 +277,7 @@ export async function samplePrior(
         class: label ?? 'any',
         temperature,
         topK,
+        guidance,
         seed: opts.config.seed,
         seconds: Math.round(seconds * 1000) / 1000,
         files: paths,

@@ -102,16 +102,28 @@ describe('the prior over codes: --tokenizer, and --load … --sample', () => {
       '--temperature',
       '0.7',
       '--top-k=20',
+      '--guidance',
+      '1.5',
       '--seed',
       '9',
       '--out',
       'out',
     ]);
     expect(o.load).toBe('runs/prior');
-    expect(o.sample).toEqual({ count: 64, label: 3, temperature: 0.7, topK: 20, out: 'out' });
+    expect(o.sample).toEqual({
+      count: 64,
+      label: 3,
+      temperature: 0.7,
+      topK: 20,
+      guidance: 1.5,
+      out: 'out',
+    });
     expect(o.config.seed).toBe(9);
     const any = parseCliArgs(['--load', 'p', '--sample', '1', '--out', 'o']).sample;
-    expect(any).toEqual({ count: 1, label: null, temperature: 1, topK: 0, out: 'o' });
+    expect(any).toEqual({ count: 1, label: null, temperature: 1, topK: 0, guidance: 0, out: 'o' });
+    expect(() =>
+      parseCliArgs(['--load', 'p', '--sample', '1', '--guidance', '-1', '--out', 'o']),
+    ).toThrow(/--guidance must be a number from 0 to 10/);
     expect(
       parseCliArgs(['--load', 'p', '--sample', '1', '--class', 'any', '--out', 'o']).sample,
     ).toMatchObject({ label: null });

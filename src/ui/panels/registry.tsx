@@ -52,7 +52,6 @@ const BoundPanel = lazy(() =>
   import('./PriorStagePanels').then((m) => ({ default: m.BoundPanel })),
 );
 
-
 /** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
 export interface PanelModel {
   traits: ModelTraits;
