@@ -29,7 +29,9 @@ after(async () => {
 
 /** The status line's headline test term: test −ELBO or test reconstruction, in nats. */
 async function testMetric(page, label) {
-  const m = new RegExp(`test ${label} ([\\d.]+) nats`).exec((await text(page, 'status')) ?? '');
+  // The label as literal text: "−log p(codes)" has parentheses.
+  const literal = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`test ${literal} ([\\d.]+) nats`).exec((await text(page, 'status')) ?? '');
   return m ? Number(m[1]) : null;
 }
 

@@ -84,9 +84,8 @@ export const COURSE: readonly CourseRow[] = [
   },
   {
     id: 'tokens-priors',
-    title: 'Tokens and priors: from codes to pictures',
-    promise:
-      'Why a grid of discrete codes needs a second model to make pictures, and how a class token asks for a digit',
+    title: 'Tokens, priors and pictures',
+    promise: 'Why codes need a second model to become pictures, and how a label picks the digit',
     load: () => import('./content/tokens-priors'),
   },
 ];
