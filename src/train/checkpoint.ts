@@ -26,9 +26,10 @@ export interface CheckpointMeta {
 }
 
 /** How a weight is stored: float32, or float16 (TF.js's quantization entry). */
-const isHalf = (spec: tf.io.WeightsManifestEntry) =>
+export const isHalf = (spec: tf.io.WeightsManifestEntry) =>
   isObject(spec.quantization) && spec.quantization.dtype === 'float16';
-const bytesOf = (spec: tf.io.WeightsManifestEntry) =>
+/** Bytes of one stored weight. */
+export const bytesOf = (spec: tf.io.WeightsManifestEntry) =>
   (isHalf(spec) ? 2 : 4) * spec.shape.reduce((p, d) => p * d, 1);
 
 /** What a checkpoint stores: every trained variable (a VQ-VAE with EMA adds its codebook). */
@@ -69,9 +70,27 @@ export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
       throw new Error(`"${key}" should be a whole number ≥ 0, got ${JSON.stringify(v)}`);
   }
-  if (!Array.isArray(raw.weightSpecs) || raw.weightSpecs.length === 0)
-    throw new Error('the checkpoint has no "weightSpecs" list');
-  raw.weightSpecs.forEach((spec: unknown, i) => {
+  const weightSpecs = parseWeightSpecs(raw.weightSpecs, 'the checkpoint');
+  return {
+    format: CHECKPOINT_FORMAT,
+    version: CHECKPOINT_VERSION,
+    config: config as unknown as TrainConfig,
+    step: raw.step as number,
+    epoch: raw.epoch as number,
+    dataset: typeof raw.dataset === 'string' ? raw.dataset : 'mnist',
+    weightSpecs,
+  };
+}
+
+/**
+ * A file's "weightSpecs" list, checked: float32 weights with a name and a positive shape, each
+ * stored in float32 or float16. Only name, shape, dtype and a float16 quantization are kept:
+ * other fields (e.g. a uint8 "quantization" with a scale) would change how TF.js decodes.
+ * `what` names the file in the messages ("the checkpoint").
+ */
+export function parseWeightSpecs(raw: unknown, what: string): tf.io.WeightsManifestEntry[] {
+  if (!Array.isArray(raw) || raw.length === 0) throw new Error(`${what} has no "weightSpecs" list`);
+  raw.forEach((spec: unknown, i) => {
     if (
       !isObject(spec) ||
       typeof spec.name !== 'string' ||
@@ -81,22 +100,12 @@ export function parseCheckpointMeta(raw: unknown): CheckpointMeta {
     )
       throw new Error(`weightSpecs[${i}] is not a float32 weight with a name and a shape`);
   });
-  return {
-    format: CHECKPOINT_FORMAT,
-    version: CHECKPOINT_VERSION,
-    config: config as unknown as TrainConfig,
-    step: raw.step as number,
-    epoch: raw.epoch as number,
-    dataset: typeof raw.dataset === 'string' ? raw.dataset : 'mnist',
-    // Only name, shape, dtype and a float16 quantization: other fields (e.g. a uint8
-    // "quantization" with a scale) would change how TF.js decodes, and are dropped.
-    weightSpecs: (raw.weightSpecs as tf.io.WeightsManifestEntry[]).map((spec) => ({
-      name: spec.name,
-      shape: [...spec.shape],
-      dtype: 'float32' as const,
-      ...(isHalf(spec) ? { quantization: { dtype: 'float16' as const } } : {}),
-    })),
-  };
+  return (raw as tf.io.WeightsManifestEntry[]).map((spec) => ({
+    name: spec.name,
+    shape: [...spec.shape],
+    dtype: 'float32' as const,
+    ...(isHalf(spec) ? { quantization: { dtype: 'float16' as const } } : {}),
+  }));
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   DigitClassifier,
   type DigitClassifierConfig,
 } from '../models/digit-classifier';
+import { bytesOf, isHalf, parseWeightSpecs } from './checkpoint';
 
 export const DIGIT_CLASSIFIER_FORMAT = 'latent-lab-digit-classifier';
 export const DIGIT_CLASSIFIER_VERSION = 1;
@@ -49,10 +50,6 @@ export interface DigitClassifierMeta extends DigitClassifierInfo {
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-const isHalf = (spec: tf.io.WeightsManifestEntry) =>
-  isObject(spec.quantization) && spec.quantization.dtype === 'float16';
-const bytesOf = (spec: tf.io.WeightsManifestEntry) =>
-  (isHalf(spec) ? 2 : 4) * spec.shape.reduce((p, d) => p * d, 1);
 const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
 const isShare = (v: unknown): v is number => typeof v === 'number' && v >= 0 && v <= 1;
 
@@ -83,18 +80,7 @@ export function parseDigitClassifierMeta(raw: unknown): DigitClassifierMeta {
     throw new Error(
       'the digit classifier\'s "config" should give three conv "channels" and "hidden", whole numbers ≥ 1',
     );
-  if (!Array.isArray(raw.weightSpecs) || raw.weightSpecs.length === 0)
-    throw new Error('the digit classifier file has no "weightSpecs" list');
-  raw.weightSpecs.forEach((spec: unknown, i) => {
-    if (
-      !isObject(spec) ||
-      typeof spec.name !== 'string' ||
-      spec.dtype !== 'float32' ||
-      !Array.isArray(spec.shape) ||
-      !spec.shape.every(isCount)
-    )
-      throw new Error(`weightSpecs[${i}] is not a float32 weight with a name and a shape`);
-  });
+  const specs = parseWeightSpecs(raw.weightSpecs, 'the digit classifier file');
   const numbers = ['testAccuracy', 'float32Accuracy', 'float16Accuracy'] as const;
   for (const key of numbers)
     if (!isShare(raw[key])) throw new Error(`"${key}" should be a share in [0, 1]`);
@@ -104,12 +90,6 @@ export function parseDigitClassifierMeta(raw: unknown): DigitClassifierMeta {
     !raw.perClassAccuracy.every(isShare)
   )
     throw new Error(`"perClassAccuracy" should be ${DIGIT_CLASSES} shares in [0, 1]`);
-  const specs = (raw.weightSpecs as tf.io.WeightsManifestEntry[]).map((spec) => ({
-    name: spec.name,
-    shape: [...spec.shape],
-    dtype: 'float32' as const,
-    ...(isHalf(spec) ? { quantization: { dtype: 'float16' as const } } : {}),
-  }));
   return {
     format: DIGIT_CLASSIFIER_FORMAT,
     version: DIGIT_CLASSIFIER_VERSION,
