@@ -12,8 +12,10 @@ import { installWasmKernels } from '../../src/backends/wasm/wasm-kernels';
 import '../../src/backends/wasm/conv-wasm-gradients';
 import { setWasmConvBlockFloats } from '../../src/backends/wasm/wasm-conv-gemm';
 import {
+  parallelMatMulStats,
   prepareSingleThreadGemm,
   setParallelMatMulMode,
+  startParallelMatMul,
 } from '../../src/backends/wasm/wasm-parallel-matmul';
 
 import { countRoutes } from './kernel-spy';
@@ -146,5 +148,37 @@ describe('wasm Conv2D by im2col + GEMM', () => {
     expect(tf.memory().numTensors).toBe(before);
     expectClose(got[0]!, ref[0]!, 'dW1');
     expectClose(got[1]!, ref[1]!, 'dW2');
+  });
+
+  it('two threads (inline helper, half the images each, through our shared memory): matches cpu, forward and gradients', async () => {
+    expect(await startParallelMatMul({ inline: true })).toBe(true);
+    setParallelMatMulMode('two-threads');
+    try {
+      for (const blocks of [48 << 10, 1]) {
+        setWasmConvBlockFloats(blocks);
+        // Odd batches too: the helper's half is the smaller one.
+        for (const [i, [x, w, s, pad, d]] of [
+          ...cases,
+          [[5, 13, 13, 16], [3, 3, 16, 24], 1, 'same', 1] as (typeof cases)[number],
+        ].entries()) {
+          await tf.setBackend('cpu');
+          const ref = conv(x, w, s, pad, d, 30 + i);
+          await tf.setBackend('wasm');
+          const before = tf.memory().numTensors;
+          const shared = parallelMatMulStats().sharedCalls;
+          const got = conv(x, w, s, pad, d, 30 + i);
+          expect(parallelMatMulStats().sharedCalls - shared, `case ${i}`).toBe(1);
+          expect(tf.memory().numTensors).toBe(before);
+          expectClose(got, ref, `two threads, case ${i}, block ${blocks}`);
+        }
+      }
+      // One image: nothing to split, the one-thread route (here: XNNPACK, as mode is pinned).
+      const shared = parallelMatMulStats().sharedCalls;
+      conv([1, 14, 14, 32], [3, 3, 32, 64], 1, 'same', 1, 9);
+      expect(parallelMatMulStats().sharedCalls).toBe(shared);
+    } finally {
+      setWasmConvBlockFloats(48 << 10);
+      setParallelMatMulMode('one-thread');
+    }
   });
 });

@@ -7,18 +7,29 @@
  *
  * Control block (Int32 words at byte address `ctl`, CTL_BYTES long):
  *   [0] job number posted by the caller, [1] last job the helper finished, [2] quit flag,
- *   [3] helper failures, [4…19] the 16 arguments of the helper's gemm() call.
+ *   [3] helper failures, [4] the job's kind (KIND_GEMM, KIND_CONV), [5…] its arguments: the 16
+ *   of a gemm() call, or a convolution's share (./conv-share, CONV_WORDS).
+ *
+ * Between the jobs of one training step the helper spins for SPIN_MS before it sleeps, and the
+ * caller spins for its helper before it sleeps: waking a sleeping thread costs tens of µs, the
+ * time of a small product, and a step posts dozens of jobs one after another.
  *
  * Blocking waits need a thread that may block: a worker (never a page's main thread) or Node.
  */
+import { convShare, decodeConv, encodeConv, type ConvJob } from './conv-share';
 import { MR, NR } from './gemm-module';
 
-export const CTL_BYTES = 128;
+export const CTL_BYTES = 256;
 const JOB = 0;
 const DONE = 1;
 const QUIT = 2;
 const FAILED = 3;
-const ARGS = 4;
+const KIND = 4;
+const ARGS = 5;
+const KIND_GEMM = 0;
+const KIND_CONV = 1;
+/** How long the helper keeps polling for the next job after one, and the caller for its helper. */
+const SPIN_MS = 0.5;
 
 /** The module's gemm export (see gemm-module.ts). */
 export type GemmFn = (
@@ -95,13 +106,20 @@ export function helperLoop(memory: WebAssembly.Memory, gemm: GemmFn, ctl: number
   const words = new Int32Array(memory.buffer, ctl, CTL_BYTES / 4);
   let seen = Atomics.load(words, JOB);
   for (;;) {
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(words, JOB) === seen && performance.now() < spinUntil);
     Atomics.wait(words, JOB, seen);
     const job = Atomics.load(words, JOB);
     if (job === seen) continue;
     if (Atomics.load(words, QUIT) !== 0) return;
     try {
-      const x = Array.from({ length: 16 }, (_, i) => words[ARGS + i] as number);
-      (gemm as (...args: number[]) => void)(...x);
+      if (Atomics.load(words, KIND) === KIND_CONV) {
+        const [conv, scratch] = decodeConv(words, ARGS);
+        convShare(memory, gemm, conv, scratch);
+      } else {
+        const x = Array.from({ length: 16 }, (_, i) => words[ARGS + i] as number);
+        (gemm as (...args: number[]) => void)(...x);
+      }
     } catch {
       Atomics.add(words, FAILED, 1);
     }
@@ -127,7 +145,7 @@ export class GemmTeam {
    * for tests where no second thread can be started, and to time one thread against two.
    */
   constructor(
-    memory: WebAssembly.Memory,
+    private readonly memory: WebAssembly.Memory,
     private readonly gemm: GemmFn,
     ctl: number,
     public inline = false,
@@ -144,28 +162,54 @@ export class GemmTeam {
   /** Computes the product on both threads; returns when both shares are written. */
   run(g: GemmArgs, own: Scratch, helper: Scratch): void {
     const [mine, theirs] = splitWork(g.m, g.n);
+    const [r0, r1, p0, p1] = theirs;
+    const args = [g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1];
+    this.together(
+      KIND_GEMM,
+      [...args, helper.pbuf, helper.tmp],
+      () => share(this.gemm, g, mine, own),
+      () => share(this.gemm, g, theirs, helper),
+    );
+  }
+
+  /**
+   * A convolution on both threads (./conv-share): this thread computes `mine`, the helper
+   * `theirs` (each with its own scratch and cols); returns when both are written.
+   */
+  runConv(mine: ConvJob, own: Scratch, theirs: ConvJob, helper: Scratch): void {
+    this.together(
+      KIND_CONV,
+      encodeConv(theirs, helper),
+      () => convShare(this.memory, this.gemm, mine, own),
+      () => convShare(this.memory, this.gemm, theirs, helper),
+    );
+  }
+
+  /** Posts the helper's job, runs ours, then waits for the helper's (see the header). */
+  private together(kind: number, args: number[], mine: () => void, theirs: () => void): void {
     if (this.inline) {
-      share(this.gemm, g, mine, own);
-      share(this.gemm, g, theirs, helper);
+      mine();
+      theirs();
       this.parallelCalls++;
       return;
     }
     const w = this.words;
-    const [r0, r1, p0, p1] = theirs;
-    const args = [g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1];
-    w.set([...args, helper.pbuf, helper.tmp], ARGS);
+    w[KIND] = kind;
+    w.set(args, ARGS);
     const job = (this.job = (this.job + 1) | 0);
     Atomics.store(w, JOB, job);
     Atomics.notify(w, JOB, 1);
     let error: unknown = null;
     try {
-      share(this.gemm, g, mine, own);
+      mine();
     } catch (e) {
       error = e;
     }
     // Wait for the helper, so no two jobs ever overlap. A helper that does not answer within
     // HELPER_TIMEOUT_MS (it died) leaves the team broken: its share is computed here, and the
     // owner must stop using the team (and this memory) from now on.
+    const spinUntil = performance.now() + SPIN_MS;
+    while (Atomics.load(w, DONE) !== job && performance.now() < spinUntil);
     const deadline = performance.now() + HELPER_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(w, DONE);
@@ -173,7 +217,7 @@ export class GemmTeam {
       const left = deadline - performance.now();
       if (left <= 0) {
         this.broken = true;
-        share(this.gemm, g, theirs, helper);
+        theirs();
         break;
       }
       Atomics.wait(w, DONE, done, left);

@@ -32,12 +32,26 @@
  * MIN_PARALLEL_FLOPS. Everything else (NCHW, other dtypes) runs the package's kernel, whose
  * setupFunc the override keeps.
  */
-import { Conv2D, type Conv2DAttrs, type DataId, type TensorInfo } from '@tensorflow/tfjs-core';
-import { geometry, im2col } from '../shared/conv-im2col';
+import {
+  Conv2D,
+  type Conv2DAttrs,
+  type DataId,
+  type KernelFunc,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { isPointwise } from '../gemm/conv-share';
+import { geometry, im2col, type Geometry } from '../shared/conv-im2col';
 import { conv2DInfo } from '../shared/conv-geometry';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { NR } from '../gemm/gemm-module';
+import { convOnTeam } from './wasm-conv-team';
+import {
+  chooseWay,
+  gemmState,
+  recordWay,
+  type WasmBackendLike as GemmBackendLike,
+} from './wasm-gemm-state';
 import { localGemm, MIN_PARALLEL_FLOPS } from './wasm-parallel-matmul';
 
 const WASM = 'wasm';
@@ -49,20 +63,19 @@ const BLOCK_ROWS = 384;
 let blockFloats = 128 << 10;
 
 /** The parts of tfjs-backend-wasm's BackendWasm used here. */
-interface WasmBackendLike {
-  wasm: { HEAPF32: Float32Array };
-  dataIdMap: { get(id: DataId): { memoryOffset: number } | undefined };
-  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  disposeData(id: DataId): boolean;
-}
+type WasmBackendLike = GemmBackendLike & { disposeData(id: DataId): boolean };
 
 /** Sets the floats of cols per block (tests: several blocks on small tensors). */
 export function setWasmConvBlockFloats(floats: number): void {
   blockFloats = floats;
 }
 
-/** Y as a new wasm tensor through our GEMM, or null for the package's kernel. */
-function viaGemm(args: KernelArgs): TensorInfo | null {
+/**
+ * Y as a new wasm tensor through our GEMM on one thread or two, or null for the package's
+ * kernel. Two threads (./wasm-conv-team) in mode 'two-threads', and in 'auto' when timing says
+ * they are faster than one (the one-thread way is ours where ready, else `stock`).
+ */
+function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] | null {
   const a = args.attrs as unknown as Conv2DAttrs;
   const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.filter, a.dataFormat);
   if (inputs === null) return null;
@@ -78,16 +91,42 @@ function viaGemm(args: KernelArgs): TensorInfo | null {
   const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
   const wOff = backend.dataIdMap.get(filter.dataId)?.memoryOffset;
   if (xOff == null || wOff == null) return null;
+  const { mode, team, convAuto } = gemmState;
+  if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
+    const way = mode === 'auto' ? chooseWay(convAuto) : 'two';
+    const t0 = performance.now();
+    const o = { xOff, wOff, outShape: info.outShape };
+    const out =
+      way === 'two'
+        ? convOnTeam(backend, team, g, o, blockFloats, false)
+        : (oneThread(backend, g, xOff, wOff, info.outShape) ?? stock(args));
+    if (out !== null) recordWay(convAuto, way, performance.now() - t0, 2 * N * KK * g.Co);
+    return out;
+  }
+  return oneThread(backend, g, xOff, wOff, info.outShape);
+}
+
+/** Y through our GEMM on this thread over TF.js's memory, or null where it is not ready. */
+function oneThread(
+  backend: WasmBackendLike,
+  g: Geometry,
+  xOff: number,
+  wOff: number,
+  outShape: number[],
+): TensorInfo | null {
+  const P = g.OH * g.OW;
+  const N = g.B * P;
+  const KK = g.KH * g.KW * g.Ci;
   const local = localGemm(backend, KK);
   if (local === null) return null;
   const [gemm, pbuf, tmp] = local;
-  const y = backend.makeOutput(info.outShape, 'float32');
+  const y = backend.makeOutput(outShape, 'float32');
   const yOff = backend.dataIdMap.get(y.dataId)?.memoryOffset as number;
   const panels = Math.ceil(g.Co / NR);
   const ldc = g.Co * 4;
   const mul = (at: number, c: number, r0: number, r1: number) =>
     gemm(at, KK * 4, 4, wOff, ldc, 4, c, ldc, g.Co, KK, r0, r1, 0, panels, pbuf, tmp);
-  if (g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0) {
+  if (isPointwise(g)) {
     for (let r0 = 0; r0 < N; r0 += BLOCK_ROWS) mul(xOff, yOff, r0, Math.min(N, r0 + BLOCK_ROWS));
     return y;
   }
@@ -107,5 +146,5 @@ function viaGemm(args: KernelArgs): TensorInfo | null {
 
 /** Installs the override; returns false when the wasm backend package is not loaded yet. */
 export function installWasmConvGemm(): boolean {
-  return overrideKernel(WASM, Conv2D, () => viaGemm);
+  return overrideKernel(WASM, Conv2D, (stock) => (args) => viaGemm(args, stock));
 }

@@ -56,6 +56,53 @@ export interface RouteCounts {
   computeMs: number;
 }
 
+/** 'auto': milliseconds per GFLOP of each way (moving averages), samples, jobs since the last probe. */
+export interface AutoChoice {
+  estimate: { one: number; two: number };
+  samples: { one: number; two: number };
+  sinceProbe: number;
+}
+
+function newAuto(): AutoChoice {
+  return { estimate: { one: NaN, two: NaN }, samples: { one: 0, two: 0 }, sinceProbe: 0 };
+}
+
+/** Forgets what 'auto' measured. */
+export function resetAuto(a: AutoChoice): void {
+  a.estimate.one = a.estimate.two = NaN;
+  a.samples.one = a.samples.two = 0;
+  a.sinceProbe = 0;
+}
+
+/** In 'auto' mode, every this many jobs run the way currently judged slower, to re-time it. */
+const PROBE_EVERY = 16;
+/** 'auto' times each way this many times before choosing (its first job not counted). */
+const WARM_SAMPLES = 3;
+
+/**
+ * 'auto': the way to run the next job, 'one' or 'two' threads. Two threads only pay off when the
+ * second core is really free, which on a shared or busy 2-core machine it often is not (then the
+ * helper runs after the caller, on the same core), so both ways are timed as they run.
+ */
+export function chooseWay(auto: AutoChoice): 'one' | 'two' {
+  const { samples, estimate } = auto;
+  // Each way a few times first (its first job, compiled by the baseline tier, not counted).
+  if (samples.two < WARM_SAMPLES || samples.one < WARM_SAMPLES)
+    return samples.two <= samples.one ? 'two' : 'one';
+  const best = estimate.two <= estimate.one ? 'two' : 'one';
+  if (++auto.sinceProbe < PROBE_EVERY) return best;
+  auto.sinceProbe = 0;
+  return best === 'two' ? 'one' : 'two';
+}
+
+/** 'auto': one job's time, `ms` for `flops`, the way it ran. */
+export function recordWay(auto: AutoChoice, way: 'one' | 'two', ms: number, flops: number): void {
+  const { samples, estimate } = auto;
+  if (++samples[way] === 1) return;
+  const v = ms / (flops / 1e9);
+  estimate[way] = Number.isNaN(estimate[way]) ? v : 0.8 * estimate[way] + 0.2 * v;
+}
+
 export const gemmState = {
   mode: 'auto' as ParallelMatMulMode,
   /** Two threads: ready, or starting (the promise says whether it started). */
@@ -67,12 +114,9 @@ export const gemmState = {
   localModule: null as WebAssembly.Module | null,
   localPreparing: null as Promise<boolean> | null,
   local: null as Local | null,
-  /** 'auto': milliseconds per GFLOP of each way (moving averages), samples, products since the last probe. */
-  auto: {
-    estimate: { one: NaN, two: NaN },
-    samples: { one: 0, two: 0 },
-    sinceProbe: 0,
-  },
+  /** 'auto' for products (BatchMatMul) and, apart, for convolutions (./wasm-conv-team). */
+  auto: newAuto(),
+  convAuto: newAuto(),
   counts: {
     zeroCopyCalls: 0,
     sharedCalls: 0,

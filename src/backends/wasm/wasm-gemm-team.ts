@@ -13,7 +13,7 @@ import { relaxedAvailable, strides, type Product } from './wasm-gemm-local';
 import { align, gemmState, type Team, type WasmBackendLike } from './wasm-gemm-state';
 
 /** Our shared memory's maximum (pages of 64 KiB): 1 GiB. */
-const MAX_PAGES = 16384;
+export const MAX_PAGES = 16384;
 const READY_TIMEOUT_MS = 20_000;
 
 /** Whether this context can run the two-thread route at all. */

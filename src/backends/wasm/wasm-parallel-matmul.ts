@@ -19,7 +19,10 @@ import { backend_util, env, util, type TensorInfo } from '@tensorflow/tfjs-core'
 import { localFor, runLocal, type Product } from './wasm-gemm-local';
 import { dropTeam, runTeam } from './wasm-gemm-team';
 import {
+  chooseWay,
   gemmState,
+  recordWay,
+  resetAuto,
   type ParallelMatMulMode,
   type RouteCounts,
   type WasmBackendLike,
@@ -34,11 +37,6 @@ export type { ParallelMatMulMode } from './wasm-gemm-state';
  * cost tens of µs, the time of a 1–2 MFLOP product.
  */
 export const MIN_PARALLEL_FLOPS = 4e6;
-/** In 'auto' mode, every this many products run the way currently judged slower, to re-time it. */
-const PROBE_EVERY = 16;
-/** 'auto' times each way this many times before choosing (its first product not counted). */
-const WARM_SAMPLES = 3;
-
 export function setParallelMatMulMode(m: ParallelMatMulMode): void {
   gemmState.mode = m;
 }
@@ -68,9 +66,8 @@ export function stopParallelMatMul(): void {
   gemmState.local = null;
   gemmState.localModule = null;
   gemmState.localPreparing = null;
-  const { estimate, samples } = gemmState.auto;
-  estimate.one = estimate.two = NaN;
-  samples.one = samples.two = 0;
+  resetAuto(gemmState.auto);
+  resetAuto(gemmState.convAuto);
 }
 
 /** The product's dimensions and operands, or null when it is not one for us. */
@@ -100,26 +97,6 @@ function describe(
   return { transposeA, transposeB, m, k, n, aOff, bOff, outShape };
 }
 
-/** 'auto': the way to run this product, 'one' or 'two'. */
-function choose(): 'one' | 'two' {
-  const auto = gemmState.auto;
-  const { samples, estimate } = auto;
-  // Each way a few times first (its first product, compiled by the baseline tier, not counted).
-  if (samples.two < WARM_SAMPLES || samples.one < WARM_SAMPLES)
-    return samples.two <= samples.one ? 'two' : 'one';
-  const best = estimate.two <= estimate.one ? 'two' : 'one';
-  if (++auto.sinceProbe < PROBE_EVERY) return best;
-  auto.sinceProbe = 0;
-  return best === 'two' ? 'one' : 'two';
-}
-
-function record(way: 'one' | 'two', ms: number, flops: number): void {
-  const { samples, estimate } = gemmState.auto;
-  if (++samples[way] === 1) return;
-  const v = ms / (flops / 1e9);
-  estimate[way] = Number.isNaN(estimate[way]) ? v : 0.8 * estimate[way] + 0.2 * v;
-}
-
 /**
  * C = op(A)·op(B) with our kernel, as a new output of `backend`, or null when this product is not
  * for it (not float32, batch > 1, too small, no route ready, mode 'off'): the caller then runs
@@ -146,7 +123,7 @@ export function tryWasmGemm(
   if (mode === 'two-threads') return team !== null ? runTeam(backend, team, p, false) : null;
   // auto
   if (team === null || team.worker === null) return l !== null ? runLocal(backend, l, p) : null;
-  const way = choose();
+  const way = chooseWay(gemmState.auto);
   const t0 = performance.now();
   let out: TensorInfo | null;
   if (way === 'two') out = runTeam(backend, team, p, false);
@@ -155,7 +132,7 @@ export function tryWasmGemm(
     out = stock();
     gemmState.counts.stockCalls++;
   }
-  if (out !== null) record(way, performance.now() - t0, 2 * p.m * p.n * p.k);
+  if (out !== null) recordWay(gemmState.auto, way, performance.now() - t0, 2 * p.m * p.n * p.k);
   return out;
 }
 

@@ -1,0 +1,108 @@
+/**
+ * One thread's share of a 2-D convolution over one WebAssembly.Memory (../wasm/wasm-conv-team
+ * splits a batch between the training worker and the GEMM helper, each running this on its own
+ * images). Shapes as in ../shared/conv-im2col (NHWC, float32): X [B,H,W,Ci], W [KH,KW,Ci,Co],
+ * Y [B,OH,OW,Co], P = OH·OW rows per image, KK = KH·KW·Ci. For each block of images [b, e) of
+ * the share [b0, b1):
+ *   cols [(e−b)·P, KK] = im2col(X[b:e])           (this thread's own cols buffer, in cache)
+ *   Y[b:e] as [(e−b)·P, Co] = cols · W [KK, Co]    (written in place)
+ * A 1×1 stride-1 unpadded conv needs no im2col: A is X itself.
+ *
+ * A job travels through the team's control block as CONV_WORDS Int32 words (byte addresses and
+ * sizes; encodeConv / decodeConv), so the helper needs no message and no copy.
+ */
+import type { Geometry } from '../shared/conv-im2col';
+import { im2col } from '../shared/conv-im2col';
+import { NR } from './gemm-module';
+import type { GemmFn, Scratch } from './gemm-team';
+
+/** Byte addresses of X, W, Y and this thread's cols; images [b0, b1) in blocks of `imgs`. */
+export interface ConvJob {
+  x: number;
+  w: number;
+  y: number;
+  cols: number;
+  g: Geometry;
+  b0: number;
+  b1: number;
+  imgs: number;
+}
+
+const GEOMETRY: (keyof Geometry)[] = [
+  'B',
+  'H',
+  'W',
+  'Ci',
+  'OH',
+  'OW',
+  'Co',
+  'KH',
+  'KW',
+  'sh',
+  'sw',
+  'dh',
+  'dw',
+  'pt',
+  'pl',
+];
+
+/** Words of one encoded job: 4 addresses, the geometry, the share, the block, 2 scratch. */
+export const CONV_WORDS = 4 + GEOMETRY.length + 3 + 2;
+
+export function encodeConv(j: ConvJob, s: Scratch): number[] {
+  return [j.x, j.w, j.y, j.cols, ...GEOMETRY.map((k) => j.g[k]), j.b0, j.b1, j.imgs, s.pbuf, s.tmp];
+}
+
+export function decodeConv(words: ArrayLike<number>, at: number): [ConvJob, Scratch] {
+  const v = (i: number) => words[at + i] as number;
+  const g = {} as Geometry;
+  GEOMETRY.forEach((k, i) => (g[k] = v(4 + i)));
+  const n = 4 + GEOMETRY.length;
+  const job = { x: v(0), w: v(1), y: v(2), cols: v(3), g, b0: v(n), b1: v(n + 1), imgs: v(n + 2) };
+  return [job, { pbuf: v(n + 3), tmp: v(n + 4) }];
+}
+
+/** Whether the conv is a plain product of X's rows by W (no im2col). */
+export const isPointwise = (g: Geometry) =>
+  g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0;
+
+/** Computes Y for images [b0, b1) on the calling thread (see the header). */
+export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Scratch) {
+  const { g } = j;
+  const P = g.OH * g.OW;
+  const KK = g.KH * g.KW * g.Ci;
+  const ldc = g.Co * 4;
+  const panels = Math.ceil(g.Co / NR);
+  const mul = (a: number, b: number, e: number) =>
+    gemm(
+      a,
+      KK * 4,
+      4,
+      j.w,
+      ldc,
+      4,
+      j.y + b * P * ldc,
+      ldc,
+      g.Co,
+      KK,
+      0,
+      (e - b) * P,
+      0,
+      panels,
+      s.pbuf,
+      s.tmp,
+    );
+  const pointwise = isPointwise(g);
+  // A view made now: the memory may have grown (a new buffer) since the last job.
+  const heap = new Float32Array(memory.buffer);
+  const xs = heap.subarray(j.x / 4, j.x / 4 + g.B * g.H * g.W * g.Ci);
+  for (let b = j.b0; b < j.b1; b += j.imgs) {
+    const e = Math.min(j.b1, b + j.imgs);
+    if (pointwise) {
+      mul(j.x + b * P * KK * 4, b, e);
+    } else {
+      im2col(xs, g, b, e)(heap, j.cols / 4);
+      mul(j.cols, b, e);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Conv2D on two threads (./wasm-conv-gemm's second route): the training worker and the GEMM
+ * helper (../gemm/gemm-team) each take half of the batch's images and run ../gemm/conv-share on
+ * them, im2col blocks written by each thread into its own cols buffer in our shared memory and
+ * multiplied there, so the im2col copies are split between the cores as well as the products.
+ * TF.js's heap is not shared, so X and W are copied into our memory first and Y back after
+ * (memcpy: X and Y are read and written once, the products read each cols block Co/8 times).
+ *
+ * Our memory: control block | this thread's scratch | the helper's | this thread's cols block |
+ * the helper's | X [B,H,W,Ci] | W [KK,Co] | Y [B,P,Co] (byte addresses aligned to 64).
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { isPointwise, type ConvJob } from '../gemm/conv-share';
+import { scratchBytes } from '../gemm/gemm-module';
+import { CTL_BYTES, type Scratch } from '../gemm/gemm-team';
+import type { Geometry } from '../shared/conv-im2col';
+import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
+import { align, gemmState, type Team, type WasmBackendLike } from './wasm-gemm-state';
+
+/** Operands of one conv in TF.js's memory: byte offsets of X and W, and Y's shape. */
+export interface ConvOperands {
+  xOff: number;
+  wOff: number;
+  outShape: number[];
+}
+
+/**
+ * Y as a new wasm tensor, computed on both threads (`inline`: both shares on this thread, for
+ * tests), or null when the batch has one image or our memory cannot hold the operands.
+ */
+export function convOnTeam(
+  backend: WasmBackendLike,
+  act: Team,
+  g: Geometry,
+  o: ConvOperands,
+  blockFloats: number,
+  inline: boolean,
+): TensorInfo | null {
+  if (g.B < 2) return null;
+  const { memory, team } = act;
+  const P = g.OH * g.OW;
+  const KK = g.KH * g.KW * g.Ci;
+  const half = Math.ceil(g.B / 2);
+  const imgs = Math.min(half, Math.max(1, Math.floor(blockFloats / (P * KK))));
+  const colsBytes = isPointwise(g) ? 0 : align(imgs * P * KK * 4);
+  const s = scratchBytes(KK);
+  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(s.pbuf) };
+  const hp = own.tmp + align(s.tmp);
+  const helper: Scratch = { pbuf: hp, tmp: hp + align(s.pbuf) };
+  const colsOwn = helper.tmp + align(s.tmp);
+  const colsHelper = colsOwn + colsBytes;
+  const xSize = g.B * g.H * g.W * g.Ci;
+  const X = colsHelper + colsBytes;
+  const W = X + align(xSize * 4);
+  const Y = W + align(KK * g.Co * 4);
+  const end = Y + align(g.B * P * g.Co * 4);
+  if (end > MAX_PAGES * 65536) return null;
+  if (end > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  }
+  const t0 = performance.now();
+  const ours = new Float32Array(memory.buffer);
+  let heap = backend.wasm.HEAPF32;
+  ours.set(heap.subarray(o.xOff / 4, o.xOff / 4 + xSize), X / 4);
+  ours.set(heap.subarray(o.wOff / 4, o.wOff / 4 + KK * g.Co), W / 4);
+  const t1 = performance.now();
+  const job = (cols: number, b0: number, b1: number): ConvJob => ({
+    x: X,
+    w: W,
+    y: Y,
+    cols,
+    g,
+    b0,
+    b1,
+    imgs,
+  });
+  team.inline = inline || act.worker === null;
+  team.runConv(job(colsOwn, 0, half), own, job(colsHelper, half, g.B), helper);
+  if (team.broken) dropTeam(); // the helper died: one thread from now on
+  const t2 = performance.now();
+  const out = backend.makeOutput(o.outShape, 'float32');
+  const outOff = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
+  heap = backend.wasm.HEAPF32; // makeOutput may have grown (replaced) the heap
+  heap.set(ours.subarray(Y / 4, Y / 4 + g.B * P * g.Co), outOff / 4);
+  const counts = gemmState.counts;
+  counts.copyMs += t1 - t0 + (performance.now() - t2);
+  counts.computeMs += t2 - t1;
+  counts.sharedCalls++;
+  if (!team.inline) counts.twoThreadCalls++;
+  return out;
+}
