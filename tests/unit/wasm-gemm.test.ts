@@ -174,6 +174,9 @@ describe('BatchMatMul routes on wasm with our GEMM', () => {
     { a: [1500, 301], b: [301, 5] }, // one partial panel: rows split
     { a: [1, 129, 250], b: [250, 70] }, // rank 3 with batch 1, broadcast against rank 2
     { a: [1, 64, 128], b: [1, 128, 300] },
+    { a: [32, 49, 40], b: [32, 40, 49] }, // a batch (attention scores): split by items
+    { a: [7, 2, 49, 49], b: [7, 2, 49, 64] }, // odd batch, two leading axes
+    { a: [13, 60, 48], b: [48, 72] }, // a batch against one shared B
   ];
   const swap = (s: number[]) => [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!];
 
@@ -226,7 +229,7 @@ describe('BatchMatMul routes on wasm with our GEMM', () => {
     await checkAgainstCpu('two-threads', 'sharedCalls');
   });
 
-  it('leaves small and batched products, and everything when off, to the stock route', async () => {
+  it('leaves small and broadcast-mismatched products, and everything when off, to the stock route', async () => {
     const parallel = await import('../../src/backends/wasm/wasm-parallel-matmul');
     expect(await tf.setBackend('wasm')).toBe(true);
     parallel.setParallelMatMulMode('auto');
@@ -237,7 +240,7 @@ describe('BatchMatMul routes on wasm with our GEMM', () => {
     const calls = total();
     tf.tidy(() => {
       tf.matMul(tf.ones([8, 8]), tf.ones([8, 8])).dataSync(); // too small
-      tf.matMul(tf.ones([2, 200, 200]), tf.ones([2, 200, 200])).dataSync(); // batch 2
+      tf.matMul(tf.ones([3, 1, 200, 200]), tf.ones([1, 2, 200, 200])).dataSync(); // broadcast
     });
     parallel.setParallelMatMulMode('off');
     tf.tidy(() => tf.matMul(tf.ones([200, 200]), tf.ones([200, 200])).dataSync());

@@ -8,7 +8,8 @@
  * Control block (Int32 words at byte address `ctl`, CTL_BYTES long):
  *   [0] job number posted by the caller, [1] last job the helper finished, [2] quit flag,
  *   [3] helper failures, [4] the job's kind (KIND_GEMM, KIND_CONV), [5…] its arguments: the 16
- *   of a gemm() call, or a convolution's share (./conv-share, CONV_WORDS).
+ *   of a gemm() call then a batch (count and A's, B's and C's byte strides between items), or a
+ *   convolution's share (./conv-share, CONV_WORDS).
  *
  * Between the jobs of one training step the helper spins for SPIN_MS before it sleeps, and the
  * caller spins for its helper before it sleeps: waking a sleeping thread costs tens of µs, the
@@ -75,9 +76,34 @@ export interface Scratch {
 /** Rows [r0, r1) of the column panels [p0, p1). */
 export type Share = [r0: number, r1: number, p0: number, p1: number];
 
-/** Computes one share of a product on the calling thread. */
-function share(gemm: GemmFn, g: GemmArgs, [r0, r1, p0, p1]: Share, s: Scratch): void {
-  gemm(g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1, s.pbuf, s.tmp);
+/** A batch of equal products: item i reads A at a + i·sa, B at b + i·sb, writes C at c + i·sc. */
+export interface Batch {
+  count: number;
+  sa: number;
+  sb: number;
+  sc: number;
+}
+
+const ONE: Batch = { count: 1, sa: 0, sb: 0, sc: 0 };
+
+/** Computes one share of a product (of every item of a batch) on the calling thread. */
+function share(
+  gemm: GemmFn,
+  g: GemmArgs,
+  [r0, r1, p0, p1]: Share,
+  s: Scratch,
+  batch: Batch = ONE,
+): void {
+  for (let i = 0; i < batch.count; i++) {
+    const [a, b, c] = [g.a + i * batch.sa, g.b + i * batch.sb, g.c + i * batch.sc];
+    gemm(a, g.sam, g.sak, b, g.sbk, g.sbn, c, g.ldc, g.n, g.k, r0, r1, p0, p1, s.pbuf, s.tmp);
+  }
+}
+
+/** Items [i0, i1) of a batch, as a product and a batch of their own. */
+function items(g: GemmArgs, b: Batch, i0: number, i1: number): [GemmArgs, Batch] {
+  const at = { ...g, a: g.a + i0 * b.sa, b: g.b + i0 * b.sb, c: g.c + i0 * b.sc };
+  return [at, { ...b, count: i1 - i0 }];
 }
 
 /**
@@ -117,8 +143,22 @@ export function helperLoop(memory: WebAssembly.Memory, gemm: GemmFn, ctl: number
         const [conv, scratch] = decodeConv(words, ARGS);
         convShare(memory, gemm, conv, scratch);
       } else {
-        const x = Array.from({ length: 16 }, (_, i) => words[ARGS + i] as number);
-        (gemm as (...args: number[]) => void)(...x);
+        const x = Array.from({ length: 20 }, (_, i) => words[ARGS + i] as number);
+        const [a, sam, sak, b, sbk, sbn, c, ldc, n, k, r0, r1, p0, p1, pbuf, tmp] = x;
+        const [count, sa, sb, sc] = x.slice(16);
+        const g = { a, sam, sak, b, sbk, sbn, c, ldc, n, k, m: 0 } as GemmArgs;
+        share(
+          gemm,
+          g,
+          [r0, r1, p0, p1] as Share,
+          { pbuf, tmp } as Scratch,
+          {
+            count,
+            sa,
+            sb,
+            sc,
+          } as Batch,
+        );
       }
     } catch {
       Atomics.add(words, FAILED, 1);
@@ -159,16 +199,29 @@ export class GemmTeam {
     share(this.gemm, g, [0, g.m, 0, Math.ceil(g.n / NR)], own);
   }
 
-  /** Computes the product on both threads; returns when both shares are written. */
-  run(g: GemmArgs, own: Scratch, helper: Scratch): void {
-    const [mine, theirs] = splitWork(g.m, g.n);
-    const [r0, r1, p0, p1] = theirs;
-    const args = [g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.n, g.k, r0, r1, p0, p1];
+  /**
+   * Computes the product (every item of `batch`) on both threads; returns when both shares are
+   * written. A batch is split by items, one product by splitWork.
+   */
+  run(g: GemmArgs, own: Scratch, helper: Scratch, batch: Batch = ONE): void {
+    const whole: Share = [0, g.m, 0, Math.ceil(g.n / NR)];
+    let [gMine, bMine, mine] = [g, batch, whole];
+    let [gTheirs, bTheirs, theirs] = [g, batch, whole];
+    if (batch.count >= 2) {
+      const h = Math.ceil(batch.count / 2);
+      [gMine, bMine] = items(g, batch, 0, h);
+      [gTheirs, bTheirs] = items(g, batch, h, batch.count);
+    } else {
+      [mine, theirs] = splitWork(g.m, g.n);
+    }
+    const t = gTheirs;
+    const args = [t.a, t.sam, t.sak, t.b, t.sbk, t.sbn, t.c, t.ldc, t.n, t.k, ...theirs];
+    const tail = [bTheirs.count, bTheirs.sa, bTheirs.sb, bTheirs.sc];
     this.together(
       KIND_GEMM,
-      [...args, helper.pbuf, helper.tmp],
-      () => share(this.gemm, g, mine, own),
-      () => share(this.gemm, g, theirs, helper),
+      [...args, helper.pbuf, helper.tmp, ...tail],
+      () => share(this.gemm, gMine, mine, own, bMine),
+      () => share(this.gemm, gTheirs, theirs, helper, bTheirs),
     );
   }
 

@@ -20,6 +20,10 @@ export interface Product {
   aOff: number;
   bOff: number;
   outShape: number[];
+  /** Items of a batch (1: one product), and A's and B's byte strides between them (0: shared). */
+  batch: number;
+  sa: number;
+  sb: number;
 }
 
 export function relaxedAvailable(): boolean {
@@ -101,7 +105,11 @@ export function runLocal(backend: WasmBackendLike, l: Local, p: Product): Tensor
   const c = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
   const { sam, sak, sbk, sbn } = strides(p);
   const panels = Math.ceil(p.n / NR);
-  l.gemm(p.aOff, sam, sak, p.bOff, sbk, sbn, c, p.n * 4, p.n, p.k, 0, p.m, 0, panels, pbuf, tmp);
+  const sc = p.m * p.n * 4;
+  for (let i = 0; i < p.batch; i++) {
+    const [a, b] = [p.aOff + i * p.sa, p.bOff + i * p.sb];
+    l.gemm(a, sam, sak, b, sbk, sbn, c + i * sc, p.n * 4, p.n, p.k, 0, p.m, 0, panels, pbuf, tmp);
+  }
   gemmState.counts.zeroCopyCalls++;
   return out;
 }

@@ -102,6 +102,9 @@ export function runTeam(
 ): TensorInfo | null {
   const { m, k, n } = p;
   const { memory, team } = act;
+  // A batch's operands: sizes of A and B (one item when shared by all), C.
+  const aItems = p.sa > 0 ? p.batch : 1;
+  const bItems = p.sb > 0 ? p.batch : 1;
   const counts = gemmState.counts;
   // Our memory: control block, two threads' scratch, then A, B, C.
   const scratch = scratchBytes(k);
@@ -109,9 +112,9 @@ export function runTeam(
   const helperPbuf = own.tmp + align(scratch.tmp);
   const helper: Scratch = { pbuf: helperPbuf, tmp: helperPbuf + align(scratch.pbuf) };
   const A = helper.tmp + align(scratch.tmp);
-  const B = A + align(m * k * 4);
-  const C = B + align(k * n * 4);
-  const end = C + align(m * n * 4);
+  const B = A + align(aItems * m * k * 4);
+  const C = B + align(bItems * k * n * 4);
+  const end = C + align(p.batch * m * n * 4);
   if (end > MAX_PAGES * 65536) return null;
   if (end > memory.buffer.byteLength) {
     memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
@@ -119,18 +122,18 @@ export function runTeam(
   const t0 = performance.now();
   const ours = new Float32Array(memory.buffer);
   let heap = backend.wasm.HEAPF32;
-  ours.set(heap.subarray(p.aOff / 4, p.aOff / 4 + m * k), A / 4);
-  ours.set(heap.subarray(p.bOff / 4, p.bOff / 4 + k * n), B / 4);
+  ours.set(heap.subarray(p.aOff / 4, p.aOff / 4 + aItems * m * k), A / 4);
+  ours.set(heap.subarray(p.bOff / 4, p.bOff / 4 + bItems * k * n), B / 4);
   const g: GemmArgs = { a: A, b: B, c: C, ldc: n * 4, m, n, k, ...strides(p) };
   const t1 = performance.now();
   team.inline = inline || act.worker === null;
-  team.run(g, own, helper);
+  team.run(g, own, helper, { count: p.batch, sa: p.sa, sb: p.sb, sc: m * n * 4 });
   if (team.broken) dropTeam(); // the helper died: one thread from now on
   const t2 = performance.now();
   const out = backend.makeOutput(p.outShape, 'float32');
   const outOff = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
   heap = backend.wasm.HEAPF32; // makeOutput may have grown (replaced) the heap
-  heap.set(ours.subarray(C / 4, C / 4 + m * n), outOff / 4);
+  heap.set(ours.subarray(C / 4, C / 4 + p.batch * m * n), outOff / 4);
   counts.copyMs += t1 - t0 + (performance.now() - t2);
   counts.computeMs += t2 - t1;
   counts.sharedCalls++;

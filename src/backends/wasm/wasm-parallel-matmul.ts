@@ -1,7 +1,8 @@
 /**
  * BatchMatMul for the wasm backend with our generated WebAssembly SIMD GEMM (../gemm), on one
- * thread or on two. Used by ./wasm-fast-matmul for float32 products with batch 1 of at least
- * MIN_PARALLEL_FLOPS; everything else (and every product where neither route below is ready)
+ * thread or on two. Used by ./wasm-fast-matmul for float32 products of at least
+ * MIN_PARALLEL_FLOPS, one or a batch (the transformer's attention: [B·heads, 49, d] by
+ * [B·heads, d, 49], split between the threads by items); everything else (and every product where neither route below is ready)
  * goes to the stock route (XNNPACK after explicit transposes).
  *
  * - One thread, zero copies (./wasm-gemm-local): the kernel over TF.js's own wasm memory, where
@@ -84,17 +85,24 @@ function describe(
   if (ra < 2 || rb < 2) return null;
   const outerA = a.shape.slice(0, -2);
   const outerB = b.shape.slice(0, -2);
-  if (util.sizeFromShape(outerA) !== 1 || util.sizeFromShape(outerB) !== 1) return null;
+  // A batch of products: A and B with the same leading axes, or one of them without any (then
+  // each item reads the same operand).
+  const batchA = util.sizeFromShape(outerA);
+  const batchB = util.sizeFromShape(outerB);
+  if (batchA > 1 && batchB > 1 && !util.arraysEqual(outerA, outerB)) return null;
+  const batch = Math.max(batchA, batchB);
   const m = (transposeA ? a.shape[ra - 1] : a.shape[ra - 2]) as number;
   const k = (transposeA ? a.shape[ra - 2] : a.shape[ra - 1]) as number;
   const kb = (transposeB ? b.shape[rb - 1] : b.shape[rb - 2]) as number;
   const n = (transposeB ? b.shape[rb - 2] : b.shape[rb - 1]) as number;
-  if (k !== kb || 2 * m * n * k < MIN_PARALLEL_FLOPS) return null;
+  if (k !== kb || 2 * m * n * k * batch < MIN_PARALLEL_FLOPS) return null;
   const aOff = backend.dataIdMap.get(a.dataId)?.memoryOffset;
   const bOff = backend.dataIdMap.get(b.dataId)?.memoryOffset;
   if (aOff == null || bOff == null) return null;
   const outShape = backend_util.assertAndGetBroadcastShape(outerA, outerB).concat([m, n]);
-  return { transposeA, transposeB, m, k, n, aOff, bOff, outShape };
+  const sa = batchA > 1 ? m * k * 4 : 0;
+  const sb = batchB > 1 ? k * n * 4 : 0;
+  return { transposeA, transposeB, m, k, n, aOff, bOff, outShape, batch, sa, sb };
 }
 
 /**
@@ -132,7 +140,8 @@ export function tryWasmGemm(
     out = stock();
     gemmState.counts.stockCalls++;
   }
-  if (out !== null) recordWay(gemmState.auto, way, performance.now() - t0, 2 * p.m * p.n * p.k);
+  if (out !== null)
+    recordWay(gemmState.auto, way, performance.now() - t0, 2 * p.m * p.n * p.k * p.batch);
   return out;
 }
 
