@@ -6,6 +6,7 @@
  * instead: one iteration over the whole training set = one step = one epoch.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { FusedAdam } from './fused-adam';
 import type { Pca } from '../core/pca';
 import { mulberry32, permutation, type ResumableRng } from '../core/rng';
 import { binarizeInPlace, STATIC_BINARIZATION_SEED, toFloatPixels } from '../data/pixels';
@@ -107,7 +108,7 @@ export class Trainer {
 
     this.model = createModel(config, P, this.trainX, dataset.classes);
     this.termKeys = MODEL_CATALOG[config.model].terms.map((t) => t.key);
-    this.optimizer = tf.train.adam(config.learningRate);
+    this.optimizer = new FusedAdam(config.learningRate);
     this.rng = mulberry32(config.seed);
     this.order = permutation(this.trainCount, this.rng);
 
@@ -172,7 +173,7 @@ export class Trainer {
   /** Replaces Adam's state by `weights` (as optimizerWeights() returns them; copied, not kept). */
   async loadOptimizerWeights(weights: NamedTensor[]): Promise<void> {
     const lr = this.config.learningRate;
-    const next = tf.train.adam(lr);
+    const next = new FusedAdam(lr);
     await next.setWeights(weights);
     this.optimizer.dispose();
     this.optimizer = next;

@@ -13,6 +13,7 @@
  * (./cpu-fast-sum) run the stock formulas in one tight JS loop each, bit-identical to the stock
  * kernels and a few times faster.
  */
+import { installCpuAdam } from '../shared/fused-adam';
 import { installCpuFastConv } from './cpu-fast-conv';
 import { installCpuFastElementwise } from './cpu-fast-elementwise';
 import { installCpuFastMatMul, prepareCpuGemm } from './cpu-fast-matmul';
@@ -26,5 +27,6 @@ export async function installCpuKernels(): Promise<void> {
   installCpuFastElementwise();
   installCpuFastUnary();
   installCpuFastSum();
+  installCpuAdam();
   await prepareCpuGemm();
 }

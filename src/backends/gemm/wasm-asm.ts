@@ -51,6 +51,7 @@ function section(id: number, body: Bytes): Bytes {
 }
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 const EMPTY = 0x40;
 
@@ -89,8 +90,12 @@ export const op = {
   v128Load32Splat: (offset = 0): Bytes => [0xfd, ...u32(9), 2, ...u32(offset)],
   v128Zero: [0xfd, ...u32(12), ...new Array<number>(16).fill(0)] as Bytes,
   i8x16Shuffle: (lanes: number[]): Bytes => [0xfd, ...u32(13), ...lanes],
+  f32x4Splat: [0xfd, ...u32(19)] as Bytes,
+  f32x4Sqrt: [0xfd, ...u32(227)] as Bytes,
   f32x4Add: [0xfd, ...u32(228)] as Bytes,
+  f32x4Sub: [0xfd, ...u32(229)] as Bytes,
   f32x4Mul: [0xfd, ...u32(230)] as Bytes,
+  f32x4Div: [0xfd, ...u32(231)] as Bytes,
   /** relaxed SIMD: a·b + c, fused or not (host's choice). */
   f32x4RelaxedMadd: [0xfd, ...u32(0x105)] as Bytes,
 };

@@ -7,6 +7,7 @@
 import './conv-wasm-gradients';
 import { installFastWasmConvBackpropInput } from './conv-wasm-backprop-input';
 import { installWasmConvGemm } from './wasm-conv-gemm';
+import { installWasmAdam } from './wasm-adam';
 import { installFastWasmGather } from './wasm-fast-gather';
 import { installFastWasmMatMul } from './wasm-fast-matmul';
 import {
@@ -30,4 +31,6 @@ export function installWasmKernels(): void {
   // Conv2D (and so our conv gradients, built from it) as im2col + the same GEMM where it pays.
   installWasmConvGemm();
   installFastWasmSum();
+  // Adam's update of each variable in one pass (src/train/fused-adam.ts).
+  installWasmAdam();
 }
