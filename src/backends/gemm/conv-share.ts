@@ -8,6 +8,12 @@
  *   Y[b:e] as [(e−b)·P, Co] = cols · W [KK, Co]    (written in place)
  * A 1×1 stride-1 unpadded conv needs no im2col: A is X itself.
  *
+ * The filter gradient (`filter: true`; `w` is then dY [B,OH,OW,Co] and `y` this thread's dW
+ * [KK, Co], `part` a second [KK, Co] buffer) from the same cols blocks, no transposes:
+ *   dW = Σ_blocks cols[b:e]ᵀ · dY[b:e]    (A = colsᵀ read column-major in place, depth (e−b)·P)
+ * the first block written into dW, each later one into `part` and added. A share with no images
+ * leaves dW zero.
+ *
  * A job travels through the team's control block as CONV_WORDS Int32 words (byte addresses and
  * sizes; encodeConv / decodeConv), so the helper needs no message and no copy.
  */
@@ -26,6 +32,9 @@ export interface ConvJob {
   b0: number;
   b1: number;
   imgs: number;
+  /** The filter gradient (see the header) instead of Y, with this second [KK, Co] buffer. */
+  filter?: boolean;
+  part?: number;
 }
 
 const GEOMETRY: (keyof Geometry)[] = [
@@ -46,11 +55,12 @@ const GEOMETRY: (keyof Geometry)[] = [
   'pl',
 ];
 
-/** Words of one encoded job: 4 addresses, the geometry, the share, the block, 2 scratch. */
-export const CONV_WORDS = 4 + GEOMETRY.length + 3 + 2;
+/** Words of one encoded job: 4 addresses, the geometry, the share, the block, 2 scratch, filter. */
+export const CONV_WORDS = 4 + GEOMETRY.length + 3 + 2 + 2;
 
 export function encodeConv(j: ConvJob, s: Scratch): number[] {
-  return [j.x, j.w, j.y, j.cols, ...GEOMETRY.map((k) => j.g[k]), j.b0, j.b1, j.imgs, s.pbuf, s.tmp];
+  const tail = [s.pbuf, s.tmp, j.filter === true ? 1 : 0, j.part ?? 0];
+  return [j.x, j.w, j.y, j.cols, ...GEOMETRY.map((k) => j.g[k]), j.b0, j.b1, j.imgs, ...tail];
 }
 
 export function decodeConv(words: ArrayLike<number>, at: number): [ConvJob, Scratch] {
@@ -58,7 +68,10 @@ export function decodeConv(words: ArrayLike<number>, at: number): [ConvJob, Scra
   const g = {} as Geometry;
   GEOMETRY.forEach((k, i) => (g[k] = v(4 + i)));
   const n = 4 + GEOMETRY.length;
-  const job = { x: v(0), w: v(1), y: v(2), cols: v(3), g, b0: v(n), b1: v(n + 1), imgs: v(n + 2) };
+  const job: ConvJob = {
+    ...{ x: v(0), w: v(1), y: v(2), cols: v(3), g, b0: v(n), b1: v(n + 1), imgs: v(n + 2) },
+    ...{ filter: v(n + 5) === 1, part: v(n + 6) },
+  };
   return [job, { pbuf: v(n + 3), tmp: v(n + 4) }];
 }
 
@@ -66,8 +79,9 @@ export function decodeConv(words: ArrayLike<number>, at: number): [ConvJob, Scra
 export const isPointwise = (g: Geometry) =>
   g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0;
 
-/** Computes Y for images [b0, b1) on the calling thread (see the header). */
+/** Computes Y (or dW) for images [b0, b1) on the calling thread (see the header). */
 export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Scratch) {
+  if (j.filter === true) return filterShare(memory, gemm, j, s);
   const { g } = j;
   const P = g.OH * g.OW;
   const KK = g.KH * g.KW * g.Ci;
@@ -104,5 +118,49 @@ export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, 
       im2col(xs, g, b, e)(heap, j.cols / 4);
       mul(j.cols, b, e);
     }
+  }
+}
+
+/** This thread's dW [KK, Co] = Σ over its images of colsᵀ · dY (see the header). */
+function filterShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Scratch) {
+  const { g } = j;
+  const P = g.OH * g.OW;
+  const KK = g.KH * g.KW * g.Ci;
+  const ldc = g.Co * 4;
+  const panels = Math.ceil(g.Co / NR);
+  const pointwise = isPointwise(g);
+  const heap = new Float32Array(memory.buffer);
+  const xs = heap.subarray(j.x / 4, j.x / 4 + g.B * g.H * g.W * g.Ci);
+  const dw = heap.subarray(j.y / 4, j.y / 4 + KK * g.Co);
+  const part = heap.subarray((j.part ?? 0) / 4, (j.part ?? 0) / 4 + KK * g.Co);
+  if (j.b0 >= j.b1) dw.fill(0);
+  for (let b = j.b0; b < j.b1; b += j.imgs) {
+    const e = Math.min(j.b1, b + j.imgs);
+    let a = j.x + b * P * KK * 4;
+    if (!pointwise) {
+      im2col(xs, g, b, e)(heap, j.cols / 4);
+      a = j.cols;
+    }
+    const out = b === j.b0 ? j.y : (j.part as number);
+    // A = colsᵀ [KK, depth] column-major (sam = 4), B = dY rows [depth, Co], C [KK, Co].
+    gemm(
+      a,
+      4,
+      KK * 4,
+      j.w + b * P * ldc,
+      ldc,
+      4,
+      out,
+      ldc,
+      g.Co,
+      (e - b) * P,
+      0,
+      KK,
+      0,
+      panels,
+      s.pbuf,
+      s.tmp,
+    );
+    if (b !== j.b0) for (let i = 0; i < dw.length; i++) dw[i]! += part[i]!;
   }
 }

@@ -70,6 +70,9 @@ export function setWasmConvBlockFloats(floats: number): void {
   blockFloats = floats;
 }
 
+/** The floats of cols per block (./wasm-conv-filter uses the same). */
+export const wasmConvBlockFloats = () => blockFloats;
+
 /**
  * Y as a new wasm tensor through our GEMM on one thread or two, or null for the package's
  * kernel. Two threads (./wasm-conv-team) in mode 'two-threads', and in 'auto' when timing says

@@ -114,9 +114,10 @@ export const gemmState = {
   localModule: null as WebAssembly.Module | null,
   localPreparing: null as Promise<boolean> | null,
   local: null as Local | null,
-  /** 'auto' for products (BatchMatMul) and, apart, for convolutions (./wasm-conv-team). */
+  /** 'auto' for products (BatchMatMul) and, apart, for convolutions and their filter gradients. */
   auto: newAuto(),
   convAuto: newAuto(),
+  filterAuto: newAuto(),
   counts: {
     zeroCopyCalls: 0,
     sharedCalls: 0,

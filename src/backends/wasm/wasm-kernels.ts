@@ -6,6 +6,7 @@
 // Conv2DBackpropFilter, which tfjs-backend-wasm lacks (side effect: registers it for 'wasm').
 import './conv-wasm-gradients';
 import { installFastWasmConvBackpropInput } from './conv-wasm-backprop-input';
+import { installWasmConvFilter } from './wasm-conv-filter';
 import { installWasmConvGemm } from './wasm-conv-gemm';
 import { installWasmAdam } from './wasm-adam';
 import { installFastWasmGather } from './wasm-fast-gather';
@@ -30,6 +31,9 @@ export function installWasmKernels(): void {
   installFastWasmConvBackpropInput();
   // Conv2D (and so our conv gradients, built from it) as im2col + the same GEMM where it pays.
   installWasmConvGemm();
+  // Conv2DBackpropFilter from im2col blocks and the same GEMM, no transposes (over the
+  // dilated-conv kernel of ./conv-wasm-gradients, which stays the fallback).
+  installWasmConvFilter();
   installFastWasmSum();
   // Adam's update of each variable in one pass (src/train/fused-adam.ts).
   installWasmAdam();

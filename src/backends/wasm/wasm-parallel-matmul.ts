@@ -69,6 +69,7 @@ export function stopParallelMatMul(): void {
   gemmState.localPreparing = null;
   resetAuto(gemmState.auto);
   resetAuto(gemmState.convAuto);
+  resetAuto(gemmState.filterAuto);
 }
 
 /** The product's dimensions and operands, or null when it is not one for us. */

@@ -1,0 +1,180 @@
+/**
+ * Conv2DBackpropFilter (∂L/∂W) for the TF.js wasm backend from im2col blocks and our GEMM, with
+ * no transposes: dW [KK, Co] = Σ_blocks cols[b:e]ᵀ · dY[b:e] (../gemm/conv-share's filterShare;
+ * dW [KH,KW,Ci,Co] is [KK, Co] as it lies). On two threads each takes half of the batch's
+ * images into a dW of its own in our shared memory (X and dY copied in), and the caller adds
+ * the helper's dW to its own; on one thread the same code runs over TF.js's memory in place.
+ *
+ * It replaces, where it applies, ../shared/conv-filter-by-conv (a dilated Conv2D with batch and
+ * channel roles swapped, after transposing X and dY), which stays the fallback: where neither
+ * route is ready (no relaxed SIMD, mode 'off'), for thin shapes (KK < MIN_KK, Co < MIN_CO: the
+ * first layer's Ci = 1 and the output layer's Co = 1) and for small ones.
+ */
+import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
+import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { convShare, type ConvJob } from '../gemm/conv-share';
+import { scratchBytes } from '../gemm/gemm-module';
+import { CTL_BYTES, type Scratch } from '../gemm/gemm-team';
+import { geometry, type Geometry } from '../shared/conv-im2col';
+import { filterGradInfo, matchesOutput } from '../shared/conv-geometry';
+import { nhwcFloat32Pair } from '../shared/conv-inputs';
+import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
+import { MIN_CO, MIN_KK, wasmConvBlockFloats } from './wasm-conv-gemm';
+import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
+import { localGemm } from './wasm-gemm-local';
+import {
+  align,
+  chooseWay,
+  gemmState,
+  recordWay,
+  type Team,
+  type WasmBackendLike as GemmBackendLike,
+} from './wasm-gemm-state';
+import { MIN_PARALLEL_FLOPS } from './wasm-parallel-matmul';
+
+type WasmBackendLike = GemmBackendLike & {
+  disposeData(id: DataId): boolean;
+  wasm: { asm?: { memory?: unknown } };
+};
+
+/** Operands in TF.js's memory: byte offsets of X and dY. */
+interface Operands {
+  xOff: number;
+  dyOff: number;
+}
+
+/** Images per block: cols of a block within the L2-sized block the forward conv uses. */
+const blockImages = (g: Geometry, most: number) =>
+  Math.min(
+    most,
+    Math.max(1, Math.floor(wasmConvBlockFloats() / (g.OH * g.OW * g.KH * g.KW * g.Ci))),
+  );
+
+/** dW on this thread over TF.js's memory, or null where the kernel is not ready. */
+function oneThread(backend: WasmBackendLike, g: Geometry, o: Operands, shape: number[]) {
+  const memory = backend.wasm.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
+  const P = g.OH * g.OW;
+  const KK = g.KH * g.KW * g.Ci;
+  const imgs = blockImages(g, g.B);
+  const local = localGemm(backend, imgs * P);
+  if (local === null) return null;
+  const [gemm, pbuf, tmp] = local;
+  const dw = backend.makeOutput(shape, 'float32');
+  const part = backend.makeOutput([KK * g.Co], 'float32');
+  const cols = backend.makeOutput([imgs * P * KK], 'float32');
+  const at = (t: TensorInfo) => backend.dataIdMap.get(t.dataId)?.memoryOffset as number;
+  const job: ConvJob = {
+    ...{ x: o.xOff, w: o.dyOff, y: at(dw), cols: at(cols), g, b0: 0, b1: g.B, imgs },
+    ...{ filter: true, part: at(part) },
+  };
+  convShare(memory, gemm, job, { pbuf, tmp });
+  backend.disposeData(part.dataId);
+  backend.disposeData(cols.dataId);
+  return dw;
+}
+
+/**
+ * dW on both threads through our shared memory (`inline`: both shares here, for tests), or null
+ * when the batch has one image or the operands do not fit.
+ * Our memory: control block | scratch ×2 | cols ×2 | dW ×2 | part ×2 | X | dY.
+ */
+function twoThreads(
+  backend: WasmBackendLike,
+  act: Team,
+  g: Geometry,
+  o: Operands,
+  shape: number[],
+): TensorInfo | null {
+  if (g.B < 2) return null;
+  const { memory, team } = act;
+  const P = g.OH * g.OW;
+  const KK = g.KH * g.KW * g.Ci;
+  const half = Math.ceil(g.B / 2);
+  const imgs = blockImages(g, half);
+  const s = scratchBytes(imgs * P);
+  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(s.pbuf) };
+  const hp = own.tmp + align(s.tmp);
+  const helper: Scratch = { pbuf: hp, tmp: hp + align(s.pbuf) };
+  const blocks = [align(imgs * P * KK * 4), align(KK * g.Co * 4), align(KK * g.Co * 4)];
+  const base = helper.tmp + align(s.tmp);
+  // [cols, dW, part] for this thread, then for the helper.
+  const mine = blocks.map((_, i) => base + blocks.slice(0, i).reduce((a, b) => a + b, 0));
+  const span = blocks.reduce((a, b) => a + b, 0);
+  const theirs = mine.map((a) => a + span);
+  const xSize = g.B * g.H * g.W * g.Ci;
+  const dySize = g.B * P * g.Co;
+  const X = base + 2 * span;
+  const DY = X + align(xSize * 4);
+  const end = DY + align(dySize * 4);
+  if (end > MAX_PAGES * 65536) return null;
+  if (end > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
+  }
+  const t0 = performance.now();
+  let ours = new Float32Array(memory.buffer);
+  let heap = backend.wasm.HEAPF32;
+  ours.set(heap.subarray(o.xOff / 4, o.xOff / 4 + xSize), X / 4);
+  ours.set(heap.subarray(o.dyOff / 4, o.dyOff / 4 + dySize), DY / 4);
+  const t1 = performance.now();
+  const job = ([cols, y, part]: number[], b0: number, b1: number): ConvJob => ({
+    ...{ x: X, w: DY, y: y!, cols: cols!, g, b0, b1, imgs },
+    ...{ filter: true, part },
+  });
+  team.inline = act.worker === null;
+  team.runConv(job(mine, 0, half), own, job(theirs, half, g.B), helper);
+  if (team.broken) dropTeam(); // the helper died: one thread from now on
+  const t2 = performance.now();
+  const out = backend.makeOutput(shape, 'float32');
+  const outOff = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
+  heap = backend.wasm.HEAPF32; // makeOutput may have grown (replaced) the heap
+  ours = new Float32Array(memory.buffer);
+  const n = KK * g.Co;
+  const [a, b] = [mine[1]! / 4, theirs[1]! / 4];
+  const dw = heap.subarray(outOff / 4, outOff / 4 + n);
+  for (let i = 0; i < n; i++) dw[i] = ours[a + i]! + ours[b + i]!;
+  const counts = gemmState.counts;
+  counts.copyMs += t1 - t0 + (performance.now() - t2);
+  counts.computeMs += t2 - t1;
+  counts.sharedCalls++;
+  if (!team.inline) counts.twoThreadCalls++;
+  return out;
+}
+
+/** dW through our GEMM on one thread or two, or null for the fallback (see the header). */
+function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[] | null {
+  const a = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  const inputs = nhwcFloat32Pair(args.inputs.x, args.inputs.dy, a.dataFormat);
+  if (inputs === null) return null;
+  const [x, dy] = inputs;
+  const info = filterGradInfo(x.shape, a);
+  const g = geometry(info);
+  if (g === null || !matchesOutput(dy.shape, info)) return null;
+  const KK = g.KH * g.KW * g.Ci;
+  const flops = 2 * g.B * g.OH * g.OW * KK * g.Co;
+  if (KK < MIN_KK || g.Co < MIN_CO || flops < MIN_PARALLEL_FLOPS) return null;
+  const backend = args.backend as unknown as WasmBackendLike;
+  const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
+  const dyOff = backend.dataIdMap.get(dy.dataId)?.memoryOffset;
+  if (xOff == null || dyOff == null) return null;
+  const o = { xOff, dyOff };
+  const shape = [...info.filterShape];
+  const { mode, team, filterAuto } = gemmState;
+  if (mode === 'off') return null;
+  if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
+    const way = mode === 'auto' ? chooseWay(filterAuto) : 'two';
+    const t0 = performance.now();
+    const out =
+      way === 'two'
+        ? twoThreads(backend, team, g, o, shape)
+        : (oneThread(backend, g, o, shape) ?? stock(args));
+    if (out !== null) recordWay(filterAuto, way, performance.now() - t0, flops);
+    return out;
+  }
+  return oneThread(backend, g, o, shape);
+}
+
+/** Installs the override over the registered (fallback) kernel; false when there is none yet. */
+export function installWasmConvFilter(): boolean {
+  return overrideKernel('wasm', Conv2DBackpropFilter, (stock) => (args) => viaGemm(args, stock));
+}
