@@ -19,6 +19,7 @@ import type { BenchRun, BenchWay, RoundPlan } from '../bench/protocol';
 import { startStockBackend } from '../bench/stock-backend';
 import { loadImageDataset } from '../data/image-dataset';
 import { startOnlyBackend } from '../backends/setup';
+import { enableRelaxedSimd } from './node-simd';
 import { measureTrainingRate } from '../train/measure-rate';
 
 function diskFetch(root: string) {
@@ -60,8 +61,10 @@ async function main(): Promise<void> {
     setWasmPaths(wasmDir);
   };
   const backend = 'wasm';
-  if (way === 'ours') await startOnlyBackend(backend, { beforeWasm });
-  else await startStockBackend(backend, beforeWasm);
+  if (way === 'ours') {
+    enableRelaxedSimd(); // as the CLI does (./node-simd)
+    await startOnlyBackend(backend, { beforeWasm });
+  } else await startStockBackend(backend, beforeWasm);
   const dataset = await loadImageDataset(
     'datasets://',
     'mnist',

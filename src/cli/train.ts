@@ -31,6 +31,7 @@ import { profileKernels } from '../backends/kernel-profile';
 import { Trainer } from '../train/trainer';
 import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
+import { enableRelaxedSimd } from './node-simd';
 import {
   carrySavedTokenizer,
   priorConfigFrom,
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
   }
   // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
   setWasmPaths(resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
+  enableRelaxedSimd();
   installWasmKernels();
   await installCpuKernels();
   const ok = await tf.setBackend(opts.backend);

@@ -79,6 +79,7 @@ const cases: [Shape4, Shape4, number | [number, number], Pad][] = [
   [[8, 9, 10, 16], [2, 3, 16, 40], 1, explicit],
   [[24, 7, 7, 64], [1, 1, 64, 32], 1, 'same'], // 1×1: X is colsᵀ itself
   [[32, 16, 16, 40], [1, 1, 40, 44], 2, 'valid'], // 1×1 with stride: im2col
+  [[64, 28, 28, 1], [3, 3, 1, 32], 2, 'same'], // a first layer: KK = 9, runs of 3 floats
 ];
 
 /** The cpu backend's dW per case (computed once). */
@@ -126,7 +127,7 @@ describe('wasm Conv2DBackpropFilter by im2col + GEMM', () => {
     const stock = (x: Shape4, w: Shape4) => {
       expect(countRoutes(...FILTER, () => filterGrad(x, w, 2, 'same', 3)).stock).toBe(1);
     };
-    stock([8, 28, 28, 1], [3, 3, 1, 32]); // KK = 9
+    stock([8, 28, 28, 1], [2, 2, 1, 32]); // KK = 4
     stock([8, 28, 28, 32], [3, 3, 32, 1]); // Co = 1
     stock([1, 5, 5, 32], [3, 3, 32, 16]); // < MIN_PARALLEL_FLOPS
     setParallelMatMulMode('off');

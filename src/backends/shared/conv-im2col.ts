@@ -70,6 +70,9 @@ function taps(
   return [iy, kw0, kw1];
 }
 
+/** Runs shorter than this many floats are copied by a loop, longer ones by copyWithin. */
+const SHORT_RUN = 16;
+
 /** The rows of cols for images [b0, b1), written from X (see the header). */
 export function im2col(
   x: Float32Array,
@@ -82,9 +85,11 @@ export function im2col(
     // x inside heap's own buffer (the wasm backend's memory): copy runs with copyWithin (a
     // memmove, ~4× faster than an element loop for runs of 32+ floats) from x's offset there.
     const xAt = x.buffer === heap.buffer ? (x.byteOffset - heap.byteOffset) / 4 : -1;
+    // Short runs (a first layer's Ci = 1: KW floats) by an element loop: a copyWithin call
+    // costs more than copying a dozen floats.
     const copy = (o: number, s: number, len: number) => {
       if (len <= 0) return;
-      if (xAt >= 0) heap.copyWithin(o, xAt + s, xAt + s + len);
+      if (xAt >= 0 && len >= SHORT_RUN) heap.copyWithin(o, xAt + s, xAt + s + len);
       else for (let c = 0; c < len; c++) heap[o + c] = x[s + c]!;
     };
     let d = at;

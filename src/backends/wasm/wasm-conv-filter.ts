@@ -7,8 +7,8 @@
  *
  * It replaces, where it applies, ../shared/conv-filter-by-conv (a dilated Conv2D with batch and
  * channel roles swapped, after transposing X and dY), which stays the fallback: where neither
- * route is ready (no relaxed SIMD, mode 'off'), for thin shapes (KK < MIN_KK, Co < MIN_CO: the
- * first layer's Ci = 1 and the output layer's Co = 1) and for small ones.
+ * route is ready (no relaxed SIMD, mode 'off'), for thin shapes (KK < MIN_FILTER_KK, Co < MIN_CO:
+ * the output layer's Co = 1) and for small ones.
  */
 import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -19,7 +19,7 @@ import { geometry, type Geometry } from '../shared/conv-im2col';
 import { filterGradInfo, matchesOutput } from '../shared/conv-geometry';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
-import { MIN_CO, MIN_KK, wasmConvBlockFloats } from './wasm-conv-gemm';
+import { MIN_CO, wasmConvBlockFloats } from './wasm-conv-gemm';
 import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
 import { localGemm } from './wasm-gemm-local';
 import {
@@ -36,6 +36,12 @@ type WasmBackendLike = GemmBackendLike & {
   disposeData(id: DataId): boolean;
   wasm: { asm?: { memory?: unknown } };
 };
+
+/**
+ * Smallest KH·KW·Ci: dW's rows here (the forward conv's depth), so a first layer's 3×3×1 = 9
+ * still fills the micro-tiles' rows; its im2col copies runs of KW floats by a loop.
+ */
+const MIN_FILTER_KK = 8;
 
 /** Operands in TF.js's memory: byte offsets of X and dY. */
 interface Operands {
@@ -152,7 +158,7 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   if (g === null || !matchesOutput(dy.shape, info)) return null;
   const KK = g.KH * g.KW * g.Ci;
   const flops = 2 * g.B * g.OH * g.OW * KK * g.Co;
-  if (KK < MIN_KK || g.Co < MIN_CO || flops < MIN_PARALLEL_FLOPS) return null;
+  if (KK < MIN_FILTER_KK || g.Co < MIN_CO || flops < MIN_PARALLEL_FLOPS) return null;
   const backend = args.backend as unknown as WasmBackendLike;
   const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
   const dyOff = backend.dataIdMap.get(dy.dataId)?.memoryOffset;
