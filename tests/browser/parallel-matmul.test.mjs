@@ -147,6 +147,27 @@ test(
 );
 
 test(
+  'cross-origin isolated, the conv VAE: convolutions and their gradients on two threads, losses as on one',
+  { timeout: 15 * MINUTE },
+  async () => {
+    const r = await report(`${await serve(ISOLATION)}?arch=conv`);
+    assert.equal(r.ready, true, 'the helper thread started');
+    const { off, 'one-thread': one, 'two-threads': two, auto } = r.runs;
+    // Per step: the encoder's and decoder's big convs forward, their input and filter gradients
+    // (the first layer's Ci = 1 forward and the last layer's Co = 1 stay on XNNPACK).
+    assert.ok(two.calls.twoThreadCalls >= 12 * 6, `two threads: ${JSON.stringify(two.calls)}`);
+    assert.equal(two.calls.sharedCalls, two.calls.twoThreadCalls);
+    assert.equal(one.calls.sharedCalls, 0);
+    assert.ok(one.calls.zeroCopyCalls >= 12 * 6, `one thread: ${JSON.stringify(one.calls)}`);
+    // Each image's sums are the same on either thread; the filter gradients add the two halves'
+    // partial sums, a different grouping than one thread's blocks: float rounding only.
+    sameLosses(two, one, 1e-5, 'conv: two threads vs one');
+    sameLosses(two, off, 1e-4, 'conv: two threads vs XNNPACK');
+    sameLosses(auto, off, 1e-4, 'conv: auto vs XNNPACK');
+  },
+);
+
+test(
   'without COOP/COEP: no helper; one thread (in place, where relaxed SIMD is) or XNNPACK trains',
   { timeout: 10 * MINUTE },
   async () => {

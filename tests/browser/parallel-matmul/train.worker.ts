@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 /// <reference types="vite/client" />
 /**
- * Trains the MLP VAE (784-512-2, batch 128) on the wasm backend exactly as the app's worker
+ * Trains the MLP VAE (784-512-2, batch 128; ?arch=conv: the conv VAE) on the wasm backend exactly as the app's worker
  * starts it (startOnlyBackend + installWasmKernels + our .wasm paths), on synthetic 28×28 images:
  * STEPS steps from the same seed in each mode of src/backends/wasm/wasm-parallel-matmul (off = XNNPACK,
  * one thread, two threads, auto), then, when asked, training rates and single-product GFLOP/s in
@@ -9,7 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '../../../src/data/image-dataset';
-import { TRAIN_DEFAULTS } from '../../../src/contracts/config';
+import { TRAIN_DEFAULTS, type TrainConfig } from '../../../src/contracts/config';
 import { startOnlyBackend } from '../../../src/backends/setup';
 import { measureTrainingRate } from '../../../src/train/measure-rate';
 import { Trainer } from '../../../src/train/trainer';
@@ -61,10 +61,11 @@ function counts(): Counts {
 async function losses(
   dataset: ImageDataset,
   mode: ParallelMatMulMode,
+  config: TrainConfig,
 ): Promise<{ loss: number[]; calls: Counts }> {
   setParallelMatMulMode(mode);
   const before = counts();
-  const trainer = new Trainer(dataset, { ...TRAIN_DEFAULTS, seed: 7 });
+  const trainer = new Trainer(dataset, { ...config, seed: 7 });
   try {
     for (let i = 0; i < STEPS; i++) trainer.trainStep();
     const m = await trainer.flush();
@@ -98,8 +99,13 @@ self.onmessage = async (e: MessageEvent<Record<string, string>>) => {
       train: { count: 2560, ...synthetic(2560, 1) },
       test: { count: 256, ...synthetic(256, 2) },
     };
+    // ?arch=conv: the conv VAE (convolutions and their gradients on the threads too).
+    const config: TrainConfig = {
+      ...TRAIN_DEFAULTS,
+      arch: params.arch === 'conv' ? 'conv' : 'mlp',
+    };
     const runs: Record<string, { loss: number[]; calls: Counts }> = {};
-    for (const mode of MODES) runs[mode] = await losses(dataset, mode);
+    for (const mode of MODES) runs[mode] = await losses(dataset, mode, config);
     const rates: { mode: ParallelMatMulMode; imagesPerSec: number; copyShare: number }[] = [];
     const modes = MODES;
     for (let r = 0; r < Number(params.rateRounds ?? 0); r++) {
