@@ -41,12 +41,14 @@ function profile(p) {
     stepMs: r3(p.stepMs),
     kernelMs: r3(p.kernelMs),
     categories: Object.fromEntries(Object.entries(p.categories).map(([c, ms]) => [c, r3(ms)])),
+    underConvolutions: r3(p.underConvolutions),
     kernels: p.kernels.map((k) => ({
       kernel: k.kernel,
       category: k.category,
       calls: r1(k.calls),
       ms: r3(k.ms),
       totalMs: r3(k.totalMs),
+      underMs: Object.fromEntries(Object.entries(k.underMs).map(([root, ms]) => [root, r3(ms)])),
     })),
   };
 }

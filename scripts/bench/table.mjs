@@ -148,8 +148,9 @@ const ms = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
 
 /**
  * One line per row with a kernel profile (ours on wasm): wall ms per step of the profiled steps,
- * the kernels' share, each category's share of the wall time (self times, so they add up), the
- * time outside kernels (JS, tape, optimizer bookkeeping), and the three slowest kernels.
+ * the kernels' share, each category's share of the wall time (self times, so they add up; the
+ * convolutions' "+" is the part of other categories run from inside them), the time outside
+ * kernels (JS, tape, optimizer bookkeeping), and the three slowest kernels.
  */
 export function profileLines(rows) {
   const out = [];
@@ -158,6 +159,8 @@ export function profileLines(rows) {
     if (!r.model || !p || !(p.stepMs > 0)) continue;
     const pct = (x) => `${Math.round((100 * x) / p.stepMs)} %`;
     const shares = Object.entries(p.categories).map(([c, x]) => `${c} ${pct(x)}`);
+    // Copies and math that the convolution kernels run through other kernels (in those shares).
+    if (p.underConvolutions > 0) shares[0] += ` (+${pct(p.underConvolutions)} in kernels they run)`;
     shares.push(`outside kernels ${pct(Math.max(0, p.stepMs - p.kernelMs))}`);
     const slowest = p.kernels.slice(0, 3).map((k) => `${k.kernel} ${pct(k.ms)}`);
     out.push(

@@ -23,6 +23,8 @@ export interface KernelTime {
   ms: number;
   /** Wall time from entry to return, nested kernels included (double counts across nesting). */
   totalMs: number;
+  /** Of the self time, how much ran inside another kernel, by the outermost one running. */
+  underMs: Record<string, number>;
 }
 
 export interface KernelProfile {
@@ -34,6 +36,7 @@ export interface KernelProfile {
  * Exclusive-time bookkeeping: a stack of the kernels now running. `enter` pushes a frame; `exit`
  * pops it, books its wall time less its children's as self time, and adds its wall time to its
  * parent's children. A kernel that recurses into itself books its total once, at the outer call.
+ * A nested call's self time is also booked under the outermost kernel running (`underMs`).
  */
 export class ExclusiveTimer {
   private readonly rows = new Map<string, KernelTime>();
@@ -51,11 +54,13 @@ export class ExclusiveTimer {
     const wall = this.now() - frame.t0;
     let row = this.rows.get(frame.kernel);
     if (!row) {
-      row = { kernel: frame.kernel, calls: 0, ms: 0, totalMs: 0 };
+      row = { kernel: frame.kernel, calls: 0, ms: 0, totalMs: 0, underMs: {} };
       this.rows.set(frame.kernel, row);
     }
     row.calls++;
     row.ms += wall - frame.childMs;
+    const root = this.stack[0]?.kernel;
+    if (root !== undefined) row.underMs[root] = (row.underMs[root] ?? 0) + wall - frame.childMs;
     if (!this.stack.some((f) => f.kernel === frame.kernel)) row.totalMs += wall;
     const parent = this.stack.at(-1);
     if (parent) parent.childMs += wall;

@@ -240,7 +240,7 @@ async function main(): Promise<void> {
   tf.dispose([testX, auX, testY, auY]);
 }
 
-/** --profile N: 5 warm-up steps, then N timed steps kernel by kernel, as a table on stderr. */
+/** --profile N: 5 warm-up steps, then N timed steps kernel by kernel (self times), on stderr. */
 async function printKernelProfile(trainer: Trainer, steps: number, batch: number): Promise<void> {
   for (let i = 0; i < 5; i++) trainer.trainStep();
   await trainer.flush();

@@ -4,7 +4,7 @@
 // times are written out by hand. Then the category summary and the bench's line per model.
 import { describe, expect, it } from 'vitest';
 import { getKernel, registerKernel, type TensorInfo } from '@tensorflow/tfjs-core';
-import { ExclusiveTimer, profileKernels } from '../../src/backends/kernel-profile';
+import { ExclusiveTimer, profileKernels, type KernelTime } from '../../src/backends/kernel-profile';
 import {
   formatStepProfile,
   kernelCategory,
@@ -55,7 +55,7 @@ registerKernel({
   },
 });
 
-const byName = (rows: { kernel: string }[]) => Object.fromEntries(rows.map((r) => [r.kernel, r]));
+const byName = (rows: KernelTime[]) => Object.fromEntries(rows.map((r) => [r.kernel, r]));
 
 describe('profileKernels', () => {
   it('books self times that add up to the wall time; inclusive times nest', () => {
@@ -73,9 +73,24 @@ describe('profileKernels', () => {
       calls: 1,
       ms: 3,
       totalMs: 12,
+      underMs: {},
     });
-    expect(r.Conv2D).toEqual({ kernel: 'Conv2D', calls: 2, ms: 8, totalMs: 9 });
-    expect(r.Reshape).toEqual({ kernel: 'Reshape', calls: 3, ms: 1.5, totalMs: 1.5 });
+    // Nested self times are also booked under the outermost kernel running.
+    const underFilter = (ms: number) => ({ Conv2DBackpropFilter: ms });
+    expect(r.Conv2D).toEqual({
+      kernel: 'Conv2D',
+      calls: 2,
+      ms: 8,
+      totalMs: 9,
+      underMs: underFilter(8),
+    });
+    expect(r.Reshape).toEqual({
+      kernel: 'Reshape',
+      calls: 3,
+      ms: 1.5,
+      totalMs: 1.5,
+      underMs: underFilter(1),
+    });
     expect(rows.map((x) => x.kernel)).toEqual(['Conv2D', 'Conv2DBackpropFilter', 'Reshape']);
     // Self times add up to the time in kernels; naive (inclusive) sums would count 22.5 ms.
     expect(rows.reduce((a, x) => a + x.ms, 0)).toBe(wall);
@@ -90,8 +105,9 @@ describe('profileKernels', () => {
     expect(() => call('Fails')).toThrow('no');
     call('Conv2D');
     const r = byName(profile.stop());
-    expect(r.Fails).toMatchObject({ calls: 1, ms: 7, totalMs: 7 });
-    expect(r.Conv2D).toMatchObject({ calls: 1, ms: 4, totalMs: 4.5 });
+    expect(r.Fails).toEqual({ kernel: 'Fails', calls: 1, ms: 7, totalMs: 7, underMs: {} });
+    expect(r.Conv2D).toEqual({ kernel: 'Conv2D', calls: 1, ms: 4, totalMs: 4.5, underMs: {} });
+    expect(r.Reshape!.underMs).toEqual({ Conv2D: 0.5 });
   });
 });
 
@@ -111,8 +127,8 @@ describe('ExclusiveTimer', () => {
     t = 10;
     timer.exit();
     const r = byName(timer.totals());
-    expect(r.A).toEqual({ kernel: 'A', calls: 2, ms: 9, totalMs: 10 });
-    expect(r.B).toEqual({ kernel: 'B', calls: 1, ms: 1, totalMs: 1 });
+    expect(r.A).toEqual({ kernel: 'A', calls: 2, ms: 9, totalMs: 10, underMs: { A: 3 } });
+    expect(r.B).toEqual({ kernel: 'B', calls: 1, ms: 1, totalMs: 1, underMs: { A: 1 } });
     expect(() => timer.exit()).toThrow();
   });
 });
@@ -126,12 +142,14 @@ describe('kernel categories', () => {
     expect(kernelCategory('GatherV2')).toBe('gathers');
     expect(kernelCategory('Softplus')).toBe('element-wise');
     expect(kernelCategory('RandomUniform')).toBe('other');
-    const rows = [
-      { kernel: 'Conv2D', calls: 8, ms: 120, totalMs: 120 },
-      { kernel: 'Conv2DBackpropFilter', calls: 4, ms: 40, totalMs: 100 },
-      { kernel: 'BatchMatMul', calls: 4, ms: 20, totalMs: 20 },
-      { kernel: 'Transpose', calls: 10, ms: 10, totalMs: 10 },
-      { kernel: 'Multinomial', calls: 2, ms: 10, totalMs: 10 },
+    // Of the Transposes' 10 ms, 8 ran inside the filter gradient: "+3 %" (4 of 125 ms per
+    // step) beside the convolutions; a Conv2D inside it and the others' nesting do not count.
+    const rows: KernelTime[] = [
+      { kernel: 'Conv2D', calls: 8, ms: 120, totalMs: 120, underMs: { Conv2DBackpropFilter: 60 } },
+      { kernel: 'Conv2DBackpropFilter', calls: 4, ms: 40, totalMs: 100, underMs: {} },
+      { kernel: 'BatchMatMul', calls: 4, ms: 20, totalMs: 20, underMs: {} },
+      { kernel: 'Transpose', calls: 10, ms: 10, totalMs: 10, underMs: { Conv2DBackpropFilter: 8 } },
+      { kernel: 'Multinomial', calls: 2, ms: 10, totalMs: 10, underMs: { BatchMatMul: 2 } },
     ];
     // Two steps of 125 ms wall: 100 ms per step in kernels, 25 outside.
     const p = summarizeProfile(rows, 2, 250);
@@ -146,15 +164,17 @@ describe('kernel categories', () => {
       gathers: 0,
       other: 5,
     });
+    expect(p.underConvolutions).toBe(4);
     expect(p.kernels[1]).toEqual({
       kernel: 'Conv2DBackpropFilter',
       category: 'convolutions',
       calls: 2,
       ms: 20,
       totalMs: 50,
+      underMs: {},
     });
     expect(formatStepProfile(p)).toBe(
-      '125 ms/step, 100 in kernels — convolutions 64 %, products 8 %, transposes 4 %, ' +
+      '125 ms/step, 100 in kernels — convolutions 64 % (+3 % in kernels they run), products 8 %, transposes 4 %, ' +
         'element-wise 0 %, reductions 0 %, gathers 0 %, other 4 %, outside kernels 20 %',
     );
     const [line] = profileLines([
@@ -162,7 +182,8 @@ describe('kernel categories', () => {
       { runtime: 'node', backend: 'wasm', model: 'mlp-vae', ours: { profile: null } },
     ]);
     expect(line).toBe(
-      'node wasm conv-vae: 125 ms/step, 100 in kernels — convolutions 64 %, products 8 %, ' +
+      'node wasm conv-vae: 125 ms/step, 100 in kernels — convolutions 64 % ' +
+        '(+3 % in kernels they run), products 8 %, ' +
         'transposes 4 %, element-wise 0 %, reductions 0 %, gathers 0 %, other 4 %, ' +
         'outside kernels 20 % (slowest: Conv2D 48 %, Conv2DBackpropFilter 16 %, BatchMatMul 8 %)',
     );
