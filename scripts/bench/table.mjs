@@ -148,9 +148,9 @@ const ms = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
 
 /**
  * One line per row with a kernel profile (ours on wasm): wall ms per step of the profiled steps,
- * the kernels' share, each category's share of the wall time (self times, so they add up; the
- * convolutions' "+" is the part of other categories run from inside them), the time outside
- * kernels (JS, tape, optimizer bookkeeping), and the three slowest kernels.
+ * the kernels' share, each category's share of the wall time (the kernels the model asked for,
+ * with the kernels they ran: kernel-categories.ts; they add up), the time outside kernels (JS,
+ * tape, optimizer bookkeeping), and the three slowest kernels by self time.
  */
 export function profileLines(rows) {
   const out = [];
@@ -159,8 +159,9 @@ export function profileLines(rows) {
     if (!r.model || !p || !(p.stepMs > 0)) continue;
     const pct = (x) => `${Math.round((100 * x) / p.stepMs)} %`;
     const shares = Object.entries(p.categories).map(([c, x]) => `${c} ${pct(x)}`);
-    // Copies and math that the convolution kernels run through other kernels (in those shares).
-    if (p.underConvolutions > 0) shares[0] += ` (+${pct(p.underConvolutions)} in kernels they run)`;
+    // Of the convolutions' share, the copies and math they run through other kernels.
+    if (p.underConvolutions > 0)
+      shares[0] += ` (${pct(p.underConvolutions)} in other kernels they run)`;
     shares.push(`outside kernels ${pct(Math.max(0, p.stepMs - p.kernelMs))}`);
     const slowest = p.kernels.slice(0, 3).map((k) => `${k.kernel} ${pct(k.ms)}`);
     out.push(
@@ -180,8 +181,9 @@ export function formatTable(results) {
   if (profiles.length)
     out.push(
       '',
-      'Where a step goes (ours, a few steps after the timed ones under a kernel timer; self ' +
-        'times, as kernels run kernels; shares of the wall time per step):',
+      'Where a step goes (ours, a few steps after the timed ones under a kernel timer; each ' +
+        "kind's share of the wall time per step, the kernels it ran included; slowest kernels " +
+        'by self time):',
       '',
       ...profiles.map((l) => `- ${l}`),
     );

@@ -1,7 +1,10 @@
 /**
  * Where a training step's time goes, by kind of kernel: one table from TF.js kernel names to a
- * few categories, and a per-step summary of a kernel profile (kernel-profile.ts, self times, so
- * categories add up to the time spent in kernels). Wall time less kernel time is the step's
+ * few categories, and a per-step summary of a kernel profile (kernel-profile.ts). Every kernel's
+ * self time is booked once, to the category of the kernel the model asked for: its own when it
+ * ran at the top level, else that of the outermost kernel running (a filter gradient's
+ * transposes count as convolution time, the AvgPool inside our fast Sum as reduction time), so
+ * the categories add up to the time spent in kernels. Wall time less kernel time is the step's
  * time outside kernels: JS, the tape, the optimizer's bookkeeping, reading the loss.
  */
 import type { KernelTime } from './kernel-profile';
@@ -168,11 +171,14 @@ export interface StepProfile {
   stepMs: number;
   /** Sum of the kernels' self ms per step (≤ stepMs; the rest is outside kernels). */
   kernelMs: number;
-  /** Self ms per step of each category (they add up to kernelMs). */
+  /**
+   * Ms per step of the kernels the model asked for, by category, the kernels they ran included
+   * (each kernel's self time booked to its outermost kernel's category; they add up to kernelMs).
+   */
   categories: Record<KernelCategory, number>;
   /**
-   * Self ms per step of other categories' kernels run from inside a convolution kernel (e.g. the
-   * transposes and pads of a filter gradient): counted in their own categories above.
+   * Of categories.convolutions, the ms per step in kernels of other categories that the
+   * convolution kernels ran (e.g. the transposes and pads of a filter gradient).
    */
   underConvolutions: number;
   /**
@@ -205,10 +211,14 @@ export function summarizeProfile(rows: KernelTime[], steps: number, wallMs: numb
   }));
   let underConvolutions = 0;
   for (const k of kernels) {
-    categories[k.category] += k.ms;
-    if (k.category === 'convolutions') continue;
-    for (const [root, ms] of Object.entries(k.underMs))
-      if (kernelCategory(root) === 'convolutions') underConvolutions += ms;
+    let nested = 0;
+    for (const [root, ms] of Object.entries(k.underMs)) {
+      const c = kernelCategory(root);
+      categories[c] += ms;
+      nested += ms;
+      if (c === 'convolutions' && k.category !== 'convolutions') underConvolutions += ms;
+    }
+    categories[k.category] += k.ms - nested; // its calls at the top level
   }
   return {
     steps,
@@ -221,14 +231,15 @@ export function summarizeProfile(rows: KernelTime[], steps: number, wallMs: numb
 }
 
 /**
- * "246 ms/step, 214 in kernels — convolutions 61 % (+12 % in kernels they run), …, other 1 %,
- * outside kernels 13 %": each share a percentage of the wall time per step (they add up to
- * 100 %, up to rounding); the convolutions' "+" is already inside the other categories' shares.
+ * "246 ms/step, 214 in kernels — convolutions 61 % (12 % in other kernels they run), …,
+ * other 1 %, outside kernels 13 %": each share a percentage of the wall time per step (they add
+ * up to 100 %, up to rounding).
  */
 export function formatStepProfile(p: StepProfile): string {
   const pct = (ms: number) => `${Math.round((100 * ms) / p.stepMs)} %`;
   const shares = KERNEL_CATEGORIES.map((c) => `${c} ${pct(p.categories[c])}`);
-  if (p.underConvolutions > 0) shares[0] += ` (+${pct(p.underConvolutions)} in kernels they run)`;
+  if (p.underConvolutions > 0)
+    shares[0] += ` (${pct(p.underConvolutions)} in other kernels they run)`;
   shares.push(`outside kernels ${pct(Math.max(0, p.stepMs - p.kernelMs))}`);
   const ms = (x: number) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
   return `${ms(p.stepMs)} ms/step, ${ms(p.kernelMs)} in kernels — ${shares.join(', ')}`;
