@@ -7,7 +7,7 @@ import { preview } from 'vite';
 import { launch } from '../../tests/browser/harness.mjs';
 import { memoryProbe } from '../../tests/browser/memory-probe.mjs';
 import { BENCH_WEB_DIR } from './build.mjs';
-import { limitFor, modelsFor, planFor } from './plan.mjs';
+import { limitFor, modelsFor, planFor, profileStepsFor } from './plan.mjs';
 
 /** `vite preview` of the bench build on a free port; `url` is the bench page's. */
 export async function startBenchServer(outDir = process.env.BENCH_DIST || BENCH_WEB_DIR) {
@@ -124,10 +124,13 @@ export async function benchBrowser({
             threads: null,
             error: null,
           };
+          // Ours on wasm: a few more steps under the kernel profiler (BenchRun.profile).
+          const profileSteps = backend === 'wasm' ? profileStepsFor({ quick, model }) : 0;
           for (const way of ['ours', 'naive']) {
             log(`browser ${backend} ${model} ${way}…`);
             try {
-              row[way] = await bench.run(request, way, limitFor({ quick, model }));
+              const asked = way === 'ours' && profileSteps ? { ...request, profileSteps } : request;
+              row[way] = await bench.run(asked, way, limitFor({ quick, model }));
             } catch (err) {
               row.error = `${way}: ${firstLine(err)}`;
               break;

@@ -3,17 +3,18 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { BENCH_NODE_ENTRY } from './build.mjs';
-import { limitFor, planFor } from './plan.mjs';
+import { limitFor, planFor, profileStepsFor } from './plan.mjs';
 
 const root = resolve(import.meta.dirname, '../..');
 
 /**
  * Runs dist-bench/node/bench.mjs once; resolves with its BenchRun, rejects with its stderr (or
- * when it runs past `limitSeconds`).
+ * when it runs past `limitSeconds`). `profileSteps` (ours): steps run under the kernel profiler.
  */
-export function runNodeBench(way, model, plan, limitSeconds = 900) {
+export function runNodeBench(way, model, plan, limitSeconds = 900, profileSteps = 0) {
   const args = ['--expose-gc', BENCH_NODE_ENTRY, '--way', way, '--model', model];
   args.push('--plan', JSON.stringify(plan));
+  if (profileSteps > 0) args.push('--profile', String(profileSteps));
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: root,
@@ -44,7 +45,8 @@ export async function benchNode({ models, quick, log, onRow = () => {} }) {
     for (const way of ['ours', 'naive']) {
       log(`node wasm ${model} ${way}…`);
       try {
-        row[way] = await runNodeBench(way, model, plan, limitFor({ quick, model }));
+        const profileSteps = way === 'ours' ? profileStepsFor({ quick, model }) : 0;
+        row[way] = await runNodeBench(way, model, plan, limitFor({ quick, model }), profileSteps);
       } catch (err) {
         row.error = `${way}: ${err.message}`;
         break;

@@ -64,3 +64,13 @@ export function planFor({ quick, backend, model }) {
 export function limitFor({ quick, model }) {
   return quick && model !== 'prior' ? 300 : 900;
 }
+
+/**
+ * Ours on wasm (browser and Node): how many steps run after the timed rounds under the kernel
+ * profiler, for the line per model on where a step's time goes. Untimed for the rate; the
+ * timers cost a little on each of a step's few hundred kernel calls.
+ */
+export function profileStepsFor({ quick, model }) {
+  if (HEAVY.has(model)) return quick ? 1 : 4;
+  return quick ? 3 : 20;
+}

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { format } from 'prettier';
 import { planFor } from './plan.mjs';
 
-export const SCHEMA = 2;
+export const SCHEMA = 3;
 const r1 = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
 const r3 = (x) => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : null);
 
@@ -29,6 +29,27 @@ function run(r) {
     heapBytes: { before: r.heap.before, after: r.heap.after },
     firstTerms: Object.fromEntries(Object.entries(r.firstTerms).map(([k, v]) => [k, r3(v)])),
     matmul: r.matmul ?? null,
+    profile: profile(r.profile),
+  };
+}
+
+/** Where the profiled steps' time went (ms per step; kernels by self time), or null. */
+function profile(p) {
+  if (!p) return null;
+  return {
+    steps: p.steps,
+    stepMs: r3(p.stepMs),
+    kernelMs: r3(p.kernelMs),
+    categories: Object.fromEntries(Object.entries(p.categories).map(([c, ms]) => [c, r3(ms)])),
+    underConvolutions: r3(p.underConvolutions),
+    kernels: p.kernels.map((k) => ({
+      kernel: k.kernel,
+      category: k.category,
+      calls: r1(k.calls),
+      ms: r3(k.ms),
+      totalMs: r3(k.totalMs),
+      underMs: Object.fromEntries(Object.entries(k.underMs).map(([root, ms]) => [root, r3(ms)])),
+    })),
   };
 }
 

@@ -1,6 +1,8 @@
 // The table `npm run bench` prints: Markdown, one row per runtime × backend × model, ready to
-// paste into the README; notes below it for what did not run, and each sequence model's rates in
-// tokens/s (the prior's "img/s" are sequences of 49 codes per second).
+// paste into the README; a second table for our wasm GEMM pinned to one thread and to two; a line
+// per profiled model (ours on wasm) on where a step's time goes; notes below for what did not
+// run, and each sequence model's rates in tokens/s (the prior's "img/s" are sequences of 49 codes
+// per second).
 import { TOKENS_PER_IMAGE } from './plan.mjs';
 
 const MB = 2 ** 20;
@@ -59,11 +61,14 @@ const THREAD_HEADER = [
   'ours (auto)',
   'GEMM on 1 thread',
   'GEMM on 2 threads',
-  '2 threads / 1',
+  '2 threads / 1 (whole step)',
   'products on 2 threads',
 ];
 
-/** Ours on wasm with the GEMM pinned to one and to two threads (rows that have them). */
+/**
+ * Ours on wasm with the GEMM pinned to one and to two threads (rows that have them); the ratio
+ * is of the whole training step's images/s, two threads over one.
+ */
 function threadTable(rows) {
   const body = rows
     .filter((r) => r.threads)
@@ -139,11 +144,49 @@ export function tokenNotes(rows, torchRate) {
   return out;
 }
 
+const ms = (x) => (x >= 10 ? x.toFixed(0) : x.toFixed(1));
+
+/**
+ * One line per row with a kernel profile (ours on wasm): wall ms per step of the profiled steps,
+ * the kernels' share, each category's share of the wall time (the kernels the model asked for,
+ * with the kernels they ran: kernel-categories.ts; they add up), the time outside kernels (JS,
+ * tape, optimizer bookkeeping), and the three slowest kernels by self time.
+ */
+export function profileLines(rows) {
+  const out = [];
+  for (const r of rows) {
+    const p = r.ours?.profile;
+    if (!r.model || !p || !(p.stepMs > 0)) continue;
+    const pct = (x) => `${Math.round((100 * x) / p.stepMs)} %`;
+    const shares = Object.entries(p.categories).map(([c, x]) => `${c} ${pct(x)}`);
+    // Of the convolutions' share, the copies and math they run through other kernels.
+    if (p.underConvolutions > 0)
+      shares[0] += ` (${pct(p.underConvolutions)} in other kernels they run)`;
+    shares.push(`outside kernels ${pct(Math.max(0, p.stepMs - p.kernelMs))}`);
+    const slowest = p.kernels.slice(0, 3).map((k) => `${k.kernel} ${pct(k.ms)}`);
+    out.push(
+      `${r.runtime} ${r.backend} ${r.model}: ${ms(p.stepMs)} ms/step, ${ms(p.kernelMs)} in kernels — ` +
+        `${shares.join(', ')} (slowest: ${slowest.join(', ')})`,
+    );
+  }
+  return out;
+}
+
 /** The results JSON (results.mjs) as a Markdown table plus notes. */
 export function formatTable(results) {
   const torchRate = Object.fromEntries(results.torch.rows.map((t) => [t.model, t.imagesPerSec]));
   const body = results.rows.filter((r) => r.model !== null).map((r) => cells(r, torchRate));
   const out = [...markdown(HEADER, body), ...threadTable(results.rows)];
+  const profiles = profileLines(results.rows);
+  if (profiles.length)
+    out.push(
+      '',
+      'Where a step goes (ours, a few steps after the timed ones under a kernel timer; each ' +
+        "kind's share of the wall time per step, the kernels it ran included; slowest kernels " +
+        'by self time):',
+      '',
+      ...profiles.map((l) => `- ${l}`),
+    );
 
   const notes = [...tokenNotes(results.rows, torchRate)];
   for (const r of results.rows) {

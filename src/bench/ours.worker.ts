@@ -4,6 +4,7 @@
  * site; exactly the backend asked for, no fallback) and the app's Trainer, timed by
  * measureTrainingRate. On wasm a request may pin the GEMM to one or two threads (`matmul`), so
  * that the bench can time the routes apart; the counts of products each route took come back.
+ * With `profileSteps`, a few more steps run under the kernel profiler (profiled-steps.ts).
  */
 import {
   parallelMatMulStats,
@@ -53,4 +54,5 @@ serveBench({
   measure: measureTrainingRate,
   prepare,
   routes,
+  profiles: true,
 });

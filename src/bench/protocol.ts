@@ -10,6 +10,7 @@
  *   worker → page   result | error
  */
 import type { ParallelMatMulMode } from '../backends/wasm/wasm-parallel-matmul';
+import type { StepProfile } from '../backends/kernel-categories';
 import type { BackendName } from '../contracts/config';
 import type { BenchModelId } from './models';
 
@@ -37,6 +38,11 @@ export interface BenchRequest {
    * app's. 'two-threads' fails when the helper thread cannot start (no cross-origin isolation).
    */
   matmul?: Exclude<ParallelMatMulMode, 'off'>;
+  /**
+   * Ours: after the timed rounds, this many more steps under the kernel profiler (BenchRun's
+   * `profile`); absent or 0: none. The naive way ignores it.
+   */
+  profileSteps?: number;
 }
 
 /** Ours on wasm: the GEMM route asked for, and how many products took each way. */
@@ -73,6 +79,8 @@ export interface BenchRun {
   firstTerms: Record<string, number>;
   /** Ours on wasm: the GEMM routes its products took (null elsewhere). */
   matmul: MatMulRoutes | null;
+  /** Ours with `profileSteps`: where the profiled steps' time went, per step (null otherwise). */
+  profile: StepProfile | null;
 }
 
 export type BenchToWorker = BenchRequest | { type: 'heap'; id: number; bytes: number | null };

@@ -7,7 +7,9 @@
 import { loadImageDataset, type ImageDataset } from '../data/image-dataset';
 import type { BackendName, TrainConfig } from '../contracts/config';
 import type { RateMeasurement, RateOptions } from '../train/measure-rate';
+import type { StepProfile } from '../backends/kernel-categories';
 import { BENCH_MODELS } from './models';
+import { profiledSteps } from './profiled-steps';
 import type {
   BenchFromWorker,
   BenchRequest,
@@ -36,6 +38,8 @@ export interface BenchWorkerWay {
   prepare?(request: BenchRequest): Promise<void>;
   /** Which routes the products took during the measurement (ours on wasm). */
   routes?(request: BenchRequest): MatMulRoutes | null;
+  /** Whether this way honours `profileSteps` (ours: it times its own kernels). */
+  profiles?: boolean;
 }
 
 function post(msg: BenchFromWorker): void {
@@ -72,7 +76,12 @@ export function serveBench(way: BenchWorkerWay): void {
       const dataset = await loadImageDataset(msg.datasetsUrl, 'mnist');
       const config = BENCH_MODELS[msg.model];
       const heapBefore = await readHeap();
-      const m = await way.measure(dataset, config, msg.plan);
+      let profile: StepProfile | null = null;
+      const extraSteps =
+        way.profiles && msg.profileSteps
+          ? profiledSteps(backend, msg.profileSteps, (p) => (profile = p))
+          : undefined;
+      const m = await way.measure(dataset, config, { ...msg.plan, extraSteps });
       const heapAfter = await readHeap();
       post({
         type: 'result',
@@ -89,6 +98,7 @@ export function serveBench(way: BenchWorkerWay): void {
           heap: { before: heapBefore, after: heapAfter },
           firstTerms: m.firstTerms,
           matmul: way.routes?.(msg) ?? null,
+          profile,
         },
       });
     } catch (err) {

@@ -4,18 +4,21 @@
  * BenchRun line on stdout.
  *
  *   node --expose-gc dist-bench/node/bench.mjs --way ours|naive --model mlp-vae \
- *        --plan '{"warmupRounds":1,"rounds":5,"stepsPerRound":5,"maxSeconds":20}'
+ *        --plan '{"warmupRounds":1,"rounds":5,"stepsPerRound":5,"maxSeconds":20}' [--profile 3]
  *
  * The driver starts one process per (way, model): our kernels, once installed, are global to the
  * process, so the naive run must never share one with ours. The heap is V8's heapUsed after a
- * forced GC (needs --expose-gc; null without it).
+ * forced GC (needs --expose-gc; null without it). `--profile N` (ours): N more steps after the
+ * timed rounds under the kernel profiler, summed per category in the run's `profile`.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_MODEL_IDS, BENCH_MODELS, type BenchModelId } from '../bench/models';
 import { measureNaiveRate } from '../bench/naive-rate';
+import { profiledSteps } from '../bench/profiled-steps';
 import type { BenchRun, BenchWay, RoundPlan } from '../bench/protocol';
+import type { StepProfile } from '../backends/kernel-categories';
 import { startStockBackend } from '../bench/stock-backend';
 import { loadImageDataset } from '../data/image-dataset';
 import { startOnlyBackend } from '../backends/setup';
@@ -45,6 +48,7 @@ async function main(): Promise<void> {
       way: { type: 'string', default: 'ours' },
       model: { type: 'string', default: 'mlp-vae' },
       plan: { type: 'string', default: '{}' },
+      profile: { type: 'string', default: '0' },
     },
   });
   const way = values.way as BenchWay;
@@ -53,6 +57,9 @@ async function main(): Promise<void> {
   if (!BENCH_MODEL_IDS.includes(model))
     throw new Error(`--model must be one of ${BENCH_MODEL_IDS.join(', ')}`);
   const plan = JSON.parse(values.plan!) as Partial<RoundPlan>;
+  const profileSteps = Number(values.profile);
+  if (!Number.isInteger(profileSteps) || profileSteps < 0)
+    throw new Error('--profile must be a whole number of steps');
 
   // The .wasm binaries are read from the installed package (this file is a bundle elsewhere).
   const wasmDir = resolve(process.cwd(), 'node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/';
@@ -73,7 +80,12 @@ async function main(): Promise<void> {
   const config = BENCH_MODELS[model];
   const measure = way === 'ours' ? measureTrainingRate : measureNaiveRate;
   const heapBefore = heapUsed();
-  const m = await measure(dataset, config, plan);
+  let profile: StepProfile | null = null;
+  const extraSteps =
+    way === 'ours' && profileSteps > 0
+      ? profiledSteps(backend, profileSteps, (p) => (profile = p))
+      : undefined;
+  const m = await measure(dataset, config, { ...plan, extraSteps });
   const run: BenchRun = {
     way,
     backend,
@@ -87,6 +99,7 @@ async function main(): Promise<void> {
     heap: { before: heapBefore, after: heapUsed() },
     firstTerms: m.firstTerms,
     matmul: null, // Node is never cross-origin isolated: one thread, the 'auto' route
+    profile,
   };
   console.log(JSON.stringify(run));
 }

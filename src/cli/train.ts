@@ -28,6 +28,7 @@ import { installWasmKernels } from '../backends/wasm/wasm-kernels';
 import { encodeCheckpoint } from '../train/checkpoint';
 import { embedSplit, evaluateSplit, reconstructionSquaredError } from '../train/evaluate';
 import { profileKernels } from '../backends/kernel-profile';
+import { formatStepProfile, summarizeProfile } from '../backends/kernel-categories';
 import { Trainer } from '../train/trainer';
 import { buildPytorchExport } from '../train/export/pytorch-export';
 import { cliHelp, evalIwDue, parseCliArgs } from './args';
@@ -241,7 +242,7 @@ async function main(): Promise<void> {
   tf.dispose([testX, auX, testY, auY]);
 }
 
-/** --profile N: 5 warm-up steps, then N timed steps kernel by kernel, as a table on stderr. */
+/** --profile N: 5 warm-up steps, then N timed steps kernel by kernel (self times), on stderr. */
 async function printKernelProfile(trainer: Trainer, steps: number, batch: number): Promise<void> {
   for (let i = 0; i < 5; i++) trainer.trainStep();
   await trainer.flush();
@@ -250,16 +251,18 @@ async function printKernelProfile(trainer: Trainer, steps: number, batch: number
   for (let i = 0; i < steps; i++) trainer.trainStep();
   await trainer.flush();
   const ms = performance.now() - start;
-  const rows = profile.stop();
-  const kernelMs = rows.reduce((a, r) => a + r.ms, 0);
+  // Self times (a kernel's time less that of the kernels it ran): shares add up to ≤ 100 %.
+  const p = summarizeProfile(profile.stop(), steps, ms);
   console.error(
     `${steps} steps in ${ms.toFixed(0)} ms: ${((steps * batch * 1000) / ms).toFixed(0)} img/s, ` +
-      `${(ms / steps).toFixed(2)} ms/step, of which kernels ${(kernelMs / steps).toFixed(2)} ms`,
+      `${p.stepMs.toFixed(2)} ms/step, of which kernels ${p.kernelMs.toFixed(2)} ms`,
   );
-  console.error('kernel                      calls/step   ms/step   share');
-  for (const r of rows.slice(0, 25)) {
+  console.error(formatStepProfile(p));
+  console.error('kernel                      calls/step  self ms/step   share  incl. ms/step');
+  for (const r of p.kernels.slice(0, 25)) {
     console.error(
-      `${r.kernel.padEnd(28)}${(r.calls / steps).toFixed(1).padStart(10)}${(r.ms / steps).toFixed(3).padStart(10)}${((100 * r.ms) / ms).toFixed(1).padStart(7)} %`,
+      `${r.kernel.padEnd(28)}${r.calls.toFixed(1).padStart(10)}${r.ms.toFixed(3).padStart(14)}` +
+        `${((100 * r.ms) / p.stepMs).toFixed(1).padStart(6)} %${r.totalMs.toFixed(3).padStart(15)}`,
     );
   }
 }

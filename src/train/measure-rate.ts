@@ -18,6 +18,18 @@ export interface RateOptions {
   maxSeconds?: number;
   /** Called between rounds, e.g. to report progress; may be async. */
   onRound?: (done: number, total: number) => void | Promise<void>;
+  /**
+   * After the timed rounds, `steps` more steps (read back once) between `before()` and
+   * `after(wallMs)`, e.g. under a kernel profiler (the bench); they do not count in the rate.
+   */
+  extraSteps?: ExtraSteps;
+}
+
+export interface ExtraSteps {
+  steps: number;
+  before(): void;
+  /** Wall time of the `steps` steps, the loss read back included (NaN when a step threw). */
+  after(wallMs: number): void;
 }
 
 export interface RateMeasurement {
@@ -46,7 +58,8 @@ export async function measureTrainingRate(
   config: TrainConfig,
   options: RateOptions = {},
 ): Promise<RateMeasurement> {
-  const { warmupRounds = 1, rounds = 5, stepsPerRound = 5, maxSeconds = 20, onRound } = options;
+  const { warmupRounds = 1, rounds = 5, stepsPerRound = 5, maxSeconds = 20 } = options;
+  const { onRound, extraSteps } = options;
   const before = tf.memory().numTensors;
   const t0 = performance.now();
   const trainer = new Trainer(dataset, config);
@@ -62,11 +75,11 @@ export async function measureTrainingRate(
     const firstTerms = Object.fromEntries(
       Object.entries(first?.terms ?? {}).map(([k, v]) => [k, v[0] ?? NaN]),
     );
-    const round = async (): Promise<number> => {
+    const round = async (steps = perRound): Promise<number> => {
       const start = performance.now();
-      for (let i = 0; i < perRound; i++) await advance();
+      for (let i = 0; i < steps; i++) await advance();
       await trainer.flush();
-      return (performance.now() - start) / perRound;
+      return (performance.now() - start) / steps;
     };
     for (let i = 0; i < warmupRounds; i++) await round();
     const afterWarmup = tf.memory().numTensors;
@@ -78,6 +91,15 @@ export async function measureTrainingRate(
       if (performance.now() - timedStart > maxSeconds * 1000) break;
     }
     const after = tf.memory().numTensors;
+    if (extraSteps && extraSteps.steps > 0) {
+      extraSteps.before();
+      let wallMs = NaN; // after() runs even when a step throws (a profiler must come off)
+      try {
+        wallMs = (await round(extraSteps.steps)) * extraSteps.steps;
+      } finally {
+        extraSteps.after(wallMs);
+      }
+    }
     return {
       backend: tf.getBackend(),
       batchSize: config.batchSize,

@@ -1,7 +1,8 @@
 // The bench page (npm run bench) in quick mode, MLP VAE on wasm only: ours and the naive TF.js
 // loop both train for real. Asserts facts, never speed: a positive finite rate, no tensor leak
 // per step, first-step losses at the untrained model's value, and the same first loss both ways
-// (same seed, same weights, same first batch). Builds dist-bench/ itself (never dist/).
+// (same seed, same weights, same first batch), and a kernel profile whose parts add up. Builds
+// dist-bench/ itself (never dist/).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { openBench, startBenchServer } from '../../scripts/bench/browser.mjs';
@@ -43,8 +44,9 @@ test(
         datasetsUrl: new URL('/datasets/', server.url).href,
         plan: planFor({ quick: true, backend: 'wasm', model: 'mlp-vae' }),
       };
-      const ours = await bench.run(request, 'ours');
-      const naive = await bench.run(request, 'naive');
+      // Ours with two more steps under the kernel profiler; naive ignores the ask.
+      const ours = await bench.run({ ...request, profileSteps: 2 }, 'ours');
+      const naive = await bench.run({ ...request, profileSteps: 2 }, 'naive');
 
       for (const run of [ours, naive]) {
         const who = run.way;
@@ -75,6 +77,17 @@ test(
           `${who} heap ${JSON.stringify(run.heap)}`,
         );
       }
+
+      // The profile: self times per category add up to the kernels' time, within the wall time;
+      // the MLP's step is mostly products, and it runs no convolution.
+      const p = ours.profile;
+      assert.equal(naive.profile, null);
+      assert.equal(p.steps, 2);
+      const categorySum = Object.values(p.categories).reduce((a, x) => a + x, 0);
+      assert.ok(Math.abs(categorySum - p.kernelMs) < 1e-6 * p.kernelMs, JSON.stringify(p));
+      assert.ok(p.kernelMs > 0 && p.kernelMs <= p.stepMs, `${p.kernelMs} of ${p.stepMs} ms`);
+      assert.ok(p.categories.products > 0 && p.categories.convolutions === 0, JSON.stringify(p));
+      assert.ok(p.kernels.some((k) => k.kernel === 'BatchMatMul' && k.calls > 0));
 
       const { negElbo, recon, kl } = ours.firstTerms;
       const [lo, hi] = UNTRAINED_NEG_ELBO;
