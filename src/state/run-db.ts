@@ -91,13 +91,33 @@ const newestFirst = (a: SavedRunSummary, b: SavedRunSummary) => b.savedAt - a.sa
  * (about 25 ms for 10 MB, every autosave while training); a Blob is copied once and stored by
  * reference. Runs saved with plain buffers still load.
  */
-type StoredSnapshot = Omit<RunSnapshot, 'weights' | 'state'> & {
+export type StoredSnapshot = Omit<RunSnapshot, 'weights' | 'state'> & {
   weights: Blob | ArrayBuffer;
   state: Blob | ArrayBuffer;
 };
 
+/**
+ * Blobs of autosaved buffers that the training worker made (rememberStoredBytes): on this page
+ * thread, copying the ~10 MB into Blobs took 60–300 ms at every autosave while training.
+ */
+const storedBytes = new WeakMap<ArrayBuffer, Blob>();
+
+/** The worker's Blob copies of `snapshot`'s buffers, used when it is saved. */
+export function rememberStoredBytes(
+  snapshot: RunSnapshot,
+  stored: { weights: Blob; state: Blob },
+): void {
+  // Only a Blob of the same size: a Blob never stands in for other bytes.
+  if (stored.weights.size === snapshot.weights.byteLength)
+    storedBytes.set(snapshot.weights, stored.weights);
+  if (stored.state.size === snapshot.state.byteLength)
+    storedBytes.set(snapshot.state, stored.state);
+}
+
+const blobOf = (b: ArrayBuffer) => storedBytes.get(b) ?? new Blob([b]);
+
 function toStored(s: RunSnapshot): StoredSnapshot {
-  return { ...s, weights: new Blob([s.weights]), state: new Blob([s.state]) };
+  return { ...s, weights: blobOf(s.weights), state: blobOf(s.state) };
 }
 
 async function fromStored(s: StoredSnapshot): Promise<RunSnapshot> {
@@ -114,8 +134,76 @@ export async function listRuns(): Promise<SavedRunSummary[]> {
   return all.sort(newestFirst);
 }
 
-/** Writes (or overwrites) a run; beyond MAX_SAVED_RUNS the oldest others are deleted. */
-export async function saveRun(run: SavedRun): Promise<void> {
+/** A run as the storage worker gets it: its big buffers already Blobs (cheap to post). */
+export interface StoredRun {
+  summary: SavedRunSummary;
+  snapshot: StoredSnapshot;
+  history: RunHistory;
+}
+
+/**
+ * Writes (or overwrites) a run; beyond MAX_SAVED_RUNS the oldest others are deleted. Where the
+ * page can start workers, the IndexedDB write runs in the storage worker (run-db.worker.ts): its
+ * put was a main-thread task of 30–80 ms at every autosave while training. The page only posts
+ * the run with its buffers as Blobs (copied by the training worker, see rememberStoredBytes).
+ */
+export function saveRun(run: SavedRun): Promise<void> {
+  const stored: StoredRun = { ...run, snapshot: toStored(run.snapshot) };
+  const worker = storageWorker();
+  if (!worker) return writeRun(stored);
+  return new Promise((resolve, reject) => {
+    const id = nextRequest++;
+    waiting.set(id, { resolve, reject });
+    worker.postMessage({ id, run: stored } satisfies StorageRequest);
+  });
+}
+
+/** A save asked of the storage worker, and its answer (a failure by name and message). */
+export interface StorageRequest {
+  id: number;
+  run: StoredRun;
+}
+export interface StorageAnswer {
+  id: number;
+  error?: { name: string; message: string };
+}
+
+let storage: Worker | null | undefined;
+let nextRequest = 0;
+const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+
+/** The storage worker, started on first use; null where there are no workers (or it failed). */
+function storageWorker(): Worker | null {
+  if (storage !== undefined) return storage;
+  if (typeof Worker === 'undefined' || typeof window === 'undefined') return (storage = null);
+  try {
+    storage = new Worker(new URL('./run-db.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'run storage',
+    });
+  } catch {
+    return (storage = null);
+  }
+  storage.onmessage = (e: MessageEvent<StorageAnswer>) => {
+    const { id, error } = e.data;
+    const w = waiting.get(id);
+    waiting.delete(id);
+    if (error) w?.reject(Object.assign(new Error(error.message), { name: error.name }));
+    else w?.resolve();
+  };
+  storage.onerror = (e) => {
+    // It failed to start or crashed: fail what waits; the page writes by itself from now on.
+    e.preventDefault();
+    storage?.terminate();
+    storage = null;
+    for (const w of waiting.values()) w.reject(new Error(e.message || 'the storage worker failed'));
+    waiting.clear();
+  };
+  return storage;
+}
+
+/** saveRun's IndexedDB write, where it runs (the storage worker, or the page without one). */
+export async function writeRun(run: StoredRun): Promise<void> {
   const db = await database();
   const tx = db.transaction([SUMMARIES, DATA], 'readwrite');
   const done = finished(tx);
@@ -123,7 +211,7 @@ export async function saveRun(run: SavedRun): Promise<void> {
   const summaries = tx.objectStore(SUMMARIES);
   const data = tx.objectStore(DATA);
   summaries.put(run.summary);
-  data.put({ snapshot: toStored(run.snapshot), history: run.history }, run.summary.id);
+  data.put({ snapshot: run.snapshot, history: run.history }, run.summary.id);
   const all = (await promised(summaries.getAll() as IDBRequest<SavedRunSummary[]>)).sort(
     newestFirst,
   );

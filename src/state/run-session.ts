@@ -17,6 +17,7 @@ import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/confi
 import { historyUpTo, type RunHistory, type RunSnapshot } from '../contracts/run-file';
 import type { PytorchExport, TrainingClient, UncheckedSnapshot } from '../worker/client';
 import type { InspectAnswer, InspectQuery, WorkerResponse } from '../worker/protocol';
+import { rememberStoredBytes } from './run-db';
 import { historyOf, SavedRuns, type RunDb, type StorageKey } from './saved-runs';
 import { trainConfigOf, type Settings } from './settings';
 import {
@@ -298,7 +299,10 @@ export class RunSession {
       this.recover(`The ${msg.backend} GPU device was lost (${msg.message})`);
     const steady = msg.type === 'metrics' || msg.type === 'eval';
     this.store.update((s) => applyResponse(s, msg), steady);
-    if (msg.type === 'autosave') this.saved.write(this.store.get());
+    if (msg.type === 'autosave') {
+      if (msg.stored) rememberStoredBytes(msg.snapshot, msg.stored);
+      this.saved.write(this.store.get());
+    }
   }
 
   /**

@@ -164,7 +164,16 @@ export type WorkerResponse =
    * A snapshot of the run taken between steps with finite weights: every few seconds while
    * training, when training stops, after a new model or restore, and on `save`.
    */
-  | { type: 'autosave'; runId: number; snapshot: RunSnapshot }
+  | {
+      type: 'autosave';
+      runId: number;
+      snapshot: RunSnapshot;
+      /**
+       * The snapshot's two buffers again as Blobs, copied here: what the page stores in
+       * IndexedDB without copying ~10 MB on its own thread (state/run-db.ts).
+       */
+      stored?: { weights: Blob; state: Blob };
+    }
   /** The answer to snapshot request `id`. */
   | { type: 'snapshot'; id: number; snapshot: RunSnapshot }
   | { type: 'snapshot'; id: number; error: string }

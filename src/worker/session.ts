@@ -82,8 +82,17 @@ export class TrainingSession {
         if (!trainer || !config || !dataset) return Promise.reject(new Error('no run to save'));
         return captureRun(trainer, config, dataset.id);
       },
-      (snapshot) =>
-        this.post({ type: 'autosave', runId: this.runId, snapshot }, snapshotBuffers(snapshot)),
+      (snapshot) => {
+        // Copied before the buffers are transferred (Blobs go by reference, not copied again).
+        const stored =
+          typeof Blob === 'undefined'
+            ? undefined
+            : { weights: new Blob([snapshot.weights]), state: new Blob([snapshot.state]) };
+        this.post(
+          { type: 'autosave', runId: this.runId, snapshot, stored },
+          snapshotBuffers(snapshot),
+        );
+      },
     );
     this.channel.port1.onmessage = () => this.wakers.shift()?.();
   }

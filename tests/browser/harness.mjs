@@ -79,6 +79,28 @@ export async function openPage(context, url) {
       for (const e of list.getEntries())
         window.__longTasks.push({ start: e.startTime, duration: e.duration });
     }).observe({ type: 'longtask', buffered: true });
+    // Chromium's long animation frames (≥ 50 ms) name the scripts that ran in them.
+    // @ts-expect-error test-only global
+    window.__longFrames = [];
+    if (PerformanceObserver.supportedEntryTypes.includes('long-animation-frame'))
+      new PerformanceObserver((list) => {
+        for (const e of /** @type {any[]} */ (list.getEntries()))
+          // @ts-expect-error test-only global
+          window.__longFrames.push({
+            start: e.startTime,
+            duration: e.duration,
+            blocking: e.blockingDuration,
+            renderStart: e.renderStart,
+            styleAndLayoutStart: e.styleAndLayoutStart,
+            scripts: e.scripts.map((/** @type {any} */ s) => ({
+              invoker: s.invoker,
+              source: `${s.sourceURL.split('/').pop()}${s.sourceFunctionName ? ` ${s.sourceFunctionName}` : ''}`,
+              start: s.startTime,
+              duration: s.duration,
+              forcedLayout: s.forcedStyleAndLayoutDuration,
+            })),
+          });
+      }).observe({ type: 'long-animation-frame', buffered: true });
   });
   await page.goto(url);
   return { page, errors };

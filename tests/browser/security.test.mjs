@@ -110,14 +110,22 @@ test(
       // cannot be evaluated in; it only instantiates a module compiled by the training worker.
       const training = workers.filter((w) => /train\.worker/.test(w.url()));
       assert.equal(training.length, 1, 'one training worker');
+      // The storage worker (src/state/run-db.worker.ts) writes autosaves into IndexedDB.
+      const storage = workers.filter((w) => /run-db\.worker/.test(w.url()));
+      assert.ok(storage.length <= 1, 'at most one storage worker');
       assert.deepEqual(
-        workers.filter((w) => !training.includes(w) && !/gemm-helper\.worker/.test(w.url())),
+        workers.filter(
+          (w) =>
+            !training.includes(w) && !storage.includes(w) && !/gemm-helper\.worker/.test(w.url()),
+        ),
         [],
-        'no other worker but the matmul helper',
+        'no other worker but the matmul helper and the storage worker',
       );
-      const inWorker = await training[0].evaluate(() => /** @type {any} */ (self).__violations);
-      assert.ok(Array.isArray(inWorker), 'the worker’s violation listener is in place');
-      violations.push(...inWorker);
+      for (const w of [...training, ...storage]) {
+        const inWorker = await w.evaluate(() => /** @type {any} */ (self).__violations);
+        assert.ok(Array.isArray(inWorker), `the violation listener is in place in ${w.url()}`);
+        violations.push(...inWorker);
+      }
       assert.deepEqual(violations, [], 'no CSP violations in the page or the worker');
       assert.deepEqual(
         errors.filter((e) => /Content Security Policy|Refused to/.test(e)),

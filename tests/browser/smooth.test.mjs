@@ -176,6 +176,34 @@ function isolatedPoint(plot, used) {
   return null;
 }
 
+/**
+ * What the long animation frames (Chromium's 'long-animation-frame' entries) tell about a long
+ * task: the frame it falls in, its rendering time, and the scripts that ran in the task (what
+ * invoked each, its file and function, its time and the style and layout it forced).
+ */
+function describeTask(task, frames, t0) {
+  const end = task.start + task.duration;
+  const frame = frames.find((f) => f.start <= end && f.start + f.duration >= task.start);
+  const head = `${task.duration.toFixed(0)} ms at ${((task.start - t0) / 1000).toFixed(1)} s`;
+  if (!frame) return `${head}: no long animation frame covers it`;
+  const render = frame.renderStart > 0 ? frame.start + frame.duration - frame.renderStart : 0;
+  const layout =
+    frame.styleAndLayoutStart > 0 ? frame.start + frame.duration - frame.styleAndLayoutStart : 0;
+  const scripts = frame.scripts
+    .filter((x) => x.start + x.duration >= task.start - 1 && x.start <= end + 1)
+    .sort((a, b) => b.duration - a.duration)
+    .slice(0, 4)
+    .map(
+      (x) =>
+        `${x.invoker} [${x.source || '?'}] ${x.duration.toFixed(0)} ms` +
+        (x.forcedLayout >= 1 ? ` (forced style+layout ${x.forcedLayout.toFixed(0)} ms)` : ''),
+    );
+  return (
+    `${head}: frame ${frame.duration.toFixed(0)} ms, rendering ${render.toFixed(0)} ms` +
+    ` (style+layout ${layout.toFixed(0)} ms); scripts: ${scripts.join('; ') || 'none named'}`
+  );
+}
+
 test(
   'smooth page while training on WASM: long tasks and hover latency (printed, not asserted)',
   { timeout: 6 * MINUTE },
@@ -271,9 +299,9 @@ test(
         all.some((t) => t.start < afterTask && t.start + t.duration >= afterTask - 5),
         'the observer saw the long task made just after training',
       );
-      const during = all
-        .filter((t) => t.start >= trainStart && t.start < trainEnd)
-        .map((t) => t.duration);
+      const longTasks = all.filter((t) => t.start >= trainStart && t.start < trainEnd);
+      const during = longTasks.map((t) => t.duration);
+      const frames = await page.evaluate(() => /** @type {any} */ (window).__longFrames);
       const worst = during.length ? Math.max(...during) : 0;
       const over50 = during.filter((d) => d > 50).length;
 
@@ -288,6 +316,20 @@ test(
         `# main-thread long tasks while training: worst ${ms(worst)}, ${over50} over 50 ms` +
           ` (target: none); all: ${during.map((d) => d.toFixed(0)).join(' ') || 'none'}`,
       );
+      const loafs = await page.evaluate(() =>
+        PerformanceObserver.supportedEntryTypes.includes('long-animation-frame'),
+      );
+      if (loafs) {
+        const worstFirst = longTasks.filter((t) => t.duration > 50);
+        worstFirst.sort((a, b) => b.duration - a.duration);
+        for (const t of worstFirst.slice(0, 12))
+          console.log(`#   ${describeTask(t, frames, trainStart)}`);
+        assert.ok(
+          frames.every((f) => Array.isArray(f.scripts)),
+          'each long animation frame lists its scripts',
+        );
+      } else console.log('# (this Chromium reports no long animation frames: no attribution)');
+
       console.log(
         `# hover → digit and reconstruction drawn (${hovers.length} hovers): median ${ms(quantile(drawn, 0.5))},` +
           ` p90 ${ms(quantile(drawn, 0.9))}, max ${ms(drawn[drawn.length - 1])} (target: median ≤ 16 ms)`,

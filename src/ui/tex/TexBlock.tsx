@@ -26,6 +26,34 @@ export function useKatex(): Katex | null {
   return katex;
 }
 
+/** `\begin{gathered}…\end{gathered}` with rows joined by `\\[4pt]`, as the *-tex.ts files write it. */
+const GATHERED = /^\\begin\{gathered\}([\s\S]*)\\end\{gathered\}$/;
+const ROW_BREAK = String.raw`\\[4pt]`;
+
+/** Typeset rows by their TeX (the most recent ones): a fixed row is typeset once. */
+const typeset = new Map<string, string>();
+const TYPESET_KEPT = 200;
+
+function typesetRow(katex: Katex, tex: string): string {
+  let html = typeset.get(tex);
+  if (html === undefined) {
+    html = katex.renderToString(tex, { displayMode: true, throwOnError: false });
+    if (typeset.size >= TYPESET_KEPT) typeset.delete(typeset.keys().next().value as string);
+    typeset.set(tex, html);
+  }
+  return html;
+}
+
+/**
+ * A gathered block's rows, typeset one by one, else the whole formula as one row. Formulas with a
+ * live row (the objective's latest test values) change every evaluation while training: typesetting
+ * only the row that changed, and replacing only its DOM, keeps that update short.
+ */
+function typesetRows(katex: Katex, tex: string): string[] {
+  const rows = GATHERED.exec(tex)?.[1]?.split(ROW_BREAK) ?? [tex];
+  return rows.map((row) => typesetRow(katex, row));
+}
+
 export function TexBlock({
   tex,
   text,
@@ -39,15 +67,16 @@ export function TexBlock({
   className?: string;
 }) {
   const katex = useKatex();
-  const html = useMemo(
-    () => katex?.renderToString(tex, { displayMode: true, throwOnError: false }) ?? null,
-    [katex, tex],
-  );
+  const rows = useMemo(() => (katex ? typesetRows(katex, tex) : null), [katex, tex]);
   return (
     // Focusable: a wide formula scrolls inside its box, and the keyboard must reach it.
     <div className={className} data-testid={testId} aria-label={text} role="math" tabIndex={0}>
-      {html !== null ? (
-        <div aria-hidden="true" dangerouslySetInnerHTML={{ __html: html }} />
+      {rows !== null ? (
+        <div aria-hidden="true" className="math-rows">
+          {rows.map((html, i) => (
+            <div key={i} className="math-row" dangerouslySetInnerHTML={{ __html: html }} />
+          ))}
+        </div>
       ) : (
         <p>{text}</p>
       )}
