@@ -24,6 +24,7 @@ import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
 import { localGemm } from './wasm-gemm-local';
 import {
   align,
+  autoFor,
   chooseWay,
   gemmState,
   recordWay,
@@ -165,16 +166,17 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   if (xOff == null || dyOff == null) return null;
   const o = { xOff, dyOff };
   const shape = [...info.filterShape];
-  const { mode, team, filterAuto } = gemmState;
+  const { mode, team } = gemmState;
+  const auto = autoFor(`dw ${Object.values(g).join(' ')}`);
   if (mode === 'off') return null;
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
-    const way = mode === 'auto' ? chooseWay(filterAuto) : 'two';
+    const way = mode === 'auto' ? chooseWay(auto) : 'two';
     const t0 = performance.now();
     const out =
       way === 'two'
         ? twoThreads(backend, team, g, o, shape)
         : (oneThread(backend, g, o, shape) ?? stock(args));
-    if (out !== null) recordWay(filterAuto, way, performance.now() - t0, flops);
+    if (out !== null) recordWay(auto, way, performance.now() - t0, flops);
     return out;
   }
   return oneThread(backend, g, o, shape);

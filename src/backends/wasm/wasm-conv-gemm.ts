@@ -47,6 +47,7 @@ import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { NR } from '../gemm/gemm-module';
 import { convOnTeam } from './wasm-conv-team';
 import {
+  autoFor,
   chooseWay,
   gemmState,
   recordWay,
@@ -94,16 +95,17 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
   const wOff = backend.dataIdMap.get(filter.dataId)?.memoryOffset;
   if (xOff == null || wOff == null) return null;
-  const { mode, team, convAuto } = gemmState;
+  const { mode, team } = gemmState;
+  const auto = autoFor(`conv ${Object.values(g).join(' ')}`);
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
-    const way = mode === 'auto' ? chooseWay(convAuto) : 'two';
+    const way = mode === 'auto' ? chooseWay(auto) : 'two';
     const t0 = performance.now();
     const o = { xOff, wOff, outShape: info.outShape };
     const out =
       way === 'two'
         ? convOnTeam(backend, team, g, o, blockFloats, false)
         : (oneThread(backend, g, xOff, wOff, info.outShape) ?? stock(args));
-    if (out !== null) recordWay(convAuto, way, performance.now() - t0, 2 * N * KK * g.Co);
+    if (out !== null) recordWay(auto, way, performance.now() - t0, 2 * N * KK * g.Co);
     return out;
   }
   return oneThread(backend, g, xOff, wOff, info.outShape);

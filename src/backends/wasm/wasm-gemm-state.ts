@@ -67,17 +67,31 @@ function newAuto(): AutoChoice {
   return { estimate: { one: NaN, two: NaN }, samples: { one: 0, two: 0 }, sinceProbe: 0 };
 }
 
-/** Forgets what 'auto' measured. */
-export function resetAuto(a: AutoChoice): void {
-  a.estimate.one = a.estimate.two = NaN;
-  a.samples.one = a.samples.two = 0;
-  a.sinceProbe = 0;
+/** Shapes 'auto' keeps timings for before it starts afresh (a step has a few dozen). */
+const MAX_SHAPES = 512;
+
+/**
+ * 'auto''s timings for one kind of job of one shape (`key`, e.g. a product's m, k, n): shapes
+ * differ in how well they split (a thin first layer, a deep filter gradient), so each is judged
+ * on its own, not by an average over the step's mix of shapes.
+ */
+export function autoFor(key: string): AutoChoice {
+  const table = gemmState.autoByShape;
+  let a = table.get(key);
+  if (a === undefined) {
+    if (table.size >= MAX_SHAPES) table.clear();
+    a = newAuto();
+    table.set(key, a);
+  }
+  return a;
 }
 
 /** In 'auto' mode, every this many jobs run the way currently judged slower, to re-time it. */
 const PROBE_EVERY = 16;
-/** 'auto' times each way this many times before choosing (its first job not counted). */
-const WARM_SAMPLES = 3;
+/** 'auto' times each way this many times before choosing (its first SKIPPED jobs not counted). */
+const WARM_SAMPLES = 4;
+/** Jobs not timed: the first of each way compiles (baseline tier) and grows memory. */
+const SKIPPED = 2;
 
 /**
  * 'auto': the way to run the next job, 'one' or 'two' threads. Two threads only pay off when the
@@ -86,7 +100,7 @@ const WARM_SAMPLES = 3;
  */
 export function chooseWay(auto: AutoChoice): 'one' | 'two' {
   const { samples, estimate } = auto;
-  // Each way a few times first (its first job, compiled by the baseline tier, not counted).
+  // Each way a few times first (its first jobs, compiled by the baseline tier, not counted).
   if (samples.two < WARM_SAMPLES || samples.one < WARM_SAMPLES)
     return samples.two <= samples.one ? 'two' : 'one';
   const best = estimate.two <= estimate.one ? 'two' : 'one';
@@ -95,12 +109,17 @@ export function chooseWay(auto: AutoChoice): 'one' | 'two' {
   return best === 'two' ? 'one' : 'two';
 }
 
-/** 'auto': one job's time, `ms` for `flops`, the way it ran. */
+/**
+ * 'auto': one job's time, `ms` for `flops`, the way it ran. The estimate follows a faster time at
+ * once and a slower one slowly: another process on the machine only ever adds time, so the
+ * fastest recent times say what each way can do; a lasting slowdown still shows within ~10 jobs.
+ */
 export function recordWay(auto: AutoChoice, way: 'one' | 'two', ms: number, flops: number): void {
   const { samples, estimate } = auto;
-  if (++samples[way] === 1) return;
+  if (++samples[way] <= SKIPPED) return;
   const v = ms / (flops / 1e9);
-  estimate[way] = Number.isNaN(estimate[way]) ? v : 0.8 * estimate[way] + 0.2 * v;
+  const e = estimate[way];
+  estimate[way] = Number.isNaN(e) || v < e ? v : 0.9 * e + 0.1 * v;
 }
 
 export const gemmState = {
@@ -114,10 +133,8 @@ export const gemmState = {
   localModule: null as WebAssembly.Module | null,
   localPreparing: null as Promise<boolean> | null,
   local: null as Local | null,
-  /** 'auto' for products (BatchMatMul) and, apart, for convolutions and their filter gradients. */
-  auto: newAuto(),
-  convAuto: newAuto(),
-  filterAuto: newAuto(),
+  /** 'auto': timings per kind of job and shape (autoFor). */
+  autoByShape: new Map<string, AutoChoice>(),
   counts: {
     zeroCopyCalls: 0,
     sharedCalls: 0,

@@ -20,10 +20,10 @@ import { backend_util, env, util, type TensorInfo } from '@tensorflow/tfjs-core'
 import { localFor, runLocal, type Product } from './wasm-gemm-local';
 import { dropTeam, runTeam } from './wasm-gemm-team';
 import {
+  autoFor,
   chooseWay,
   gemmState,
   recordWay,
-  resetAuto,
   type ParallelMatMulMode,
   type RouteCounts,
   type WasmBackendLike,
@@ -67,9 +67,7 @@ export function stopParallelMatMul(): void {
   gemmState.local = null;
   gemmState.localModule = null;
   gemmState.localPreparing = null;
-  resetAuto(gemmState.auto);
-  resetAuto(gemmState.convAuto);
-  resetAuto(gemmState.filterAuto);
+  gemmState.autoByShape.clear();
 }
 
 /** The product's dimensions and operands, or null when it is not one for us. */
@@ -132,7 +130,8 @@ export function tryWasmGemm(
   if (mode === 'two-threads') return team !== null ? runTeam(backend, team, p, false) : null;
   // auto
   if (team === null || team.worker === null) return l !== null ? runLocal(backend, l, p) : null;
-  const way = chooseWay(gemmState.auto);
+  const auto = autoFor(`mm ${p.m} ${p.k} ${p.n} ${p.batch} ${+p.transposeA}${+p.transposeB}`);
+  const way = chooseWay(auto);
   const t0 = performance.now();
   let out: TensorInfo | null;
   if (way === 'two') out = runTeam(backend, team, p, false);
@@ -141,8 +140,7 @@ export function tryWasmGemm(
     out = stock();
     gemmState.counts.stockCalls++;
   }
-  if (out !== null)
-    recordWay(gemmState.auto, way, performance.now() - t0, 2 * p.m * p.n * p.k * p.batch);
+  if (out !== null) recordWay(auto, way, performance.now() - t0, 2 * p.m * p.n * p.k * p.batch);
   return out;
 }
 
