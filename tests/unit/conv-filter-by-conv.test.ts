@@ -14,19 +14,9 @@ import '@tensorflow/tfjs-backend-webgl';
 import { conv2DBackpropFilterByConv } from '../../src/backends/shared/conv-filter-by-conv';
 import { installWebglKernels } from '../../src/backends/webgl/webgl-kernels';
 import { tf, useCpu } from './tf-setup';
+import { seededValues as values } from './seeded';
 
 type Shape4 = [number, number, number, number];
-
-/** Deterministic values in [-1, 1) (a small LCG). */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -10,22 +10,12 @@ import '../../src/ops/register-gradients';
 import '../../src/backends/wasm/conv-wasm-gradients';
 import { installFastWasmConvBackpropInput } from '../../src/backends/wasm/conv-wasm-backprop-input';
 import { isKernelOverridden } from '../../src/backends/shared/override-kernel';
+import { seededValues as values } from './seeded';
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
 type Strides = number | [number, number];
 type Backend = 'cpu' | 'wasm';
-
-/** Deterministic values in [-1, 1) (a small LCG), so both backends get identical inputs. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -6,17 +6,7 @@ import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput } from '@tensorflow/t
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countRoutes, withStockKernels } from './kernel-spy';
 import { tf, useCpu } from './tf-setup';
-
-/** Seeded values in [-1, 1). */
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues as fill } from './seeded';
 
 const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
 const rand = (shape: number[], seed: number) => tf.tensor(fill(size(shape), seed), shape);

@@ -27,21 +27,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGemmModule } from '../../src/backends/gemm/gemm-module';
 import { countRoutes, withStockKernels } from './kernel-spy';
 import { tf, useCpu } from './tf-setup';
+import { seededValues as fill } from './seeded';
 
 // Node 20 has relaxed SIMD (the fused multiply-add variant browsers get) behind a flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 const relaxedAvailable = WebAssembly.validate(buildGemmModule({ shared: false, relaxed: true }));
-
-/** Seeded values in [-1, 1). */
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
 

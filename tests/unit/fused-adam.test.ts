@@ -13,19 +13,9 @@ import { adamConstants, adamUpdate } from '../../src/backends/shared/fused-adam'
 import { buildAdamModule } from '../../src/backends/wasm/wasm-adam';
 import { FUSED_ADAM } from '../../src/contracts/fused-adam';
 import { FusedAdam } from '../../src/train/fused-adam';
+import { seededValues as fill } from './seeded';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-
-/** Seeded values in [-1, 1). */
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const SHAPES = [[37, 19], [5], [3, 3, 4, 8]];
 let unique = 0;

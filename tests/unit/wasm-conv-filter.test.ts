@@ -18,6 +18,7 @@ import {
   startParallelMatMul,
 } from '../../src/backends/wasm/wasm-parallel-matmul';
 import { countRoutes } from './kernel-spy';
+import { seededValues as values } from './seeded';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 
@@ -25,16 +26,6 @@ const FILTER = ['wasm', ['Conv2DBackpropFilter'], installWasmKernels] as const;
 
 type Shape4 = [number, number, number, number];
 type Pad = 'same' | 'valid' | tf.backend_util.ExplicitPadding;
-
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 

@@ -7,17 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '../../src/ops/register-gradients';
 import { installFastWasmSum } from '../../src/backends/wasm/wasm-fast-sum';
 import { isKernelOverridden } from '../../src/backends/shared/override-kernel';
-
-/** Deterministic values in [-1, 1) (a small LCG), so both backends get identical inputs. */
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues as values } from './seeded';
 
 async function on<T>(backend: 'cpu' | 'wasm', f: () => T): Promise<T> {
   expect(await tf.setBackend(backend)).toBe(true);

@@ -10,17 +10,7 @@ import { util } from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGemmModule, MR, NR, scratchBytes } from '../../src/backends/gemm/gemm-module';
 import { GemmTeam, splitWork, type GemmFn } from '../../src/backends/gemm/gemm-team';
-
-/** Seeded values in [-1, 1). */
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
+import { seededValues as fill } from './seeded';
 
 /** C = op(A)·op(B) in float64 by the definition; A stored [m,k] (or [k,m] if ta), B [k,n] (or [n,k]). */
 function reference(

@@ -17,18 +17,10 @@ import { convByTapsApplies } from '../../src/backends/webgl/webgl-conv-by-taps';
 import { GROUP_POSITIONS, imagesPerGroup } from '../../src/backends/webgl/webgl-filter-by-im2col';
 import { reducesAllButLast, splitRows } from '../../src/backends/webgl/webgl-sum-by-matmul';
 import { tf, useCpu } from './tf-setup';
+import { seededValues as values } from './seeded';
 
 type Shape4 = [number, number, number, number];
 
-function values(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** dX[b,i,j,c] = Y_(rh,rw)[b,q,p,c], i + offH = q·sh + rh, j + offW = p·sw + rw (0: no taps). */
