@@ -13,14 +13,12 @@
 import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { convShare, type ConvJob } from '../gemm/conv-share';
-import { scratchBytes } from '../gemm/gemm-module';
-import { CTL_BYTES, type Scratch } from '../gemm/gemm-team';
 import { geometry, type Geometry } from '../shared/conv-im2col';
 import { filterGradInfo, matchesOutput } from '../shared/conv-geometry';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { MIN_CO, wasmConvBlockFloats } from './wasm-conv-gemm';
-import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
+import { dropTeam, fitMemory, teamScratch } from './wasm-gemm-team';
 import { localGemm } from './wasm-gemm-local';
 import {
   align,
@@ -99,12 +97,8 @@ function twoThreads(
   const KK = g.KH * g.KW * g.Ci;
   const half = Math.ceil(g.B / 2);
   const imgs = blockImages(g, half);
-  const s = scratchBytes(imgs * P);
-  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(s.pbuf) };
-  const hp = own.tmp + align(s.tmp);
-  const helper: Scratch = { pbuf: hp, tmp: hp + align(s.pbuf) };
+  const { own, helper, next: base } = teamScratch(imgs * P);
   const blocks = [align(imgs * P * KK * 4), align(KK * g.Co * 4), align(KK * g.Co * 4)];
-  const base = helper.tmp + align(s.tmp);
   // [cols, dW, part] for this thread, then for the helper.
   const mine = blocks.map((_, i) => base + blocks.slice(0, i).reduce((a, b) => a + b, 0));
   const span = blocks.reduce((a, b) => a + b, 0);
@@ -113,11 +107,7 @@ function twoThreads(
   const dySize = g.B * P * g.Co;
   const X = base + 2 * span;
   const DY = X + align(xSize * 4);
-  const end = DY + align(dySize * 4);
-  if (end > MAX_PAGES * 65536) return null;
-  if (end > memory.buffer.byteLength) {
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  }
+  if (!fitMemory(memory, DY + align(dySize * 4))) return null;
   const t0 = performance.now();
   let ours = new Float32Array(memory.buffer);
   let heap = backend.wasm.HEAPF32;

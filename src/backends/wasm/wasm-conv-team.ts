@@ -11,10 +11,8 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { isPointwise, type ConvJob } from '../gemm/conv-share';
-import { scratchBytes } from '../gemm/gemm-module';
-import { CTL_BYTES, type Scratch } from '../gemm/gemm-team';
 import type { Geometry } from '../shared/conv-im2col';
-import { dropTeam, MAX_PAGES } from './wasm-gemm-team';
+import { dropTeam, fitMemory, teamScratch } from './wasm-gemm-team';
 import { align, gemmState, type Team, type WasmBackendLike } from './wasm-gemm-state';
 
 /** Operands of one conv in TF.js's memory: byte offsets of X and W, and Y's shape. */
@@ -43,21 +41,13 @@ export function convOnTeam(
   const half = Math.ceil(g.B / 2);
   const imgs = Math.min(half, Math.max(1, Math.floor(blockFloats / (P * KK))));
   const colsBytes = isPointwise(g) ? 0 : align(imgs * P * KK * 4);
-  const s = scratchBytes(KK);
-  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(s.pbuf) };
-  const hp = own.tmp + align(s.tmp);
-  const helper: Scratch = { pbuf: hp, tmp: hp + align(s.pbuf) };
-  const colsOwn = helper.tmp + align(s.tmp);
+  const { own, helper, next: colsOwn } = teamScratch(KK);
   const colsHelper = colsOwn + colsBytes;
   const xSize = g.B * g.H * g.W * g.Ci;
   const X = colsHelper + colsBytes;
   const W = X + align(xSize * 4);
   const Y = W + align(KK * g.Co * 4);
-  const end = Y + align(g.B * P * g.Co * 4);
-  if (end > MAX_PAGES * 65536) return null;
-  if (end > memory.buffer.byteLength) {
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  }
+  if (!fitMemory(memory, Y + align(g.B * P * g.Co * 4))) return null;
   const t0 = performance.now();
   const ours = new Float32Array(memory.buffer);
   let heap = backend.wasm.HEAPF32;

@@ -93,6 +93,26 @@ export function dropTeam(): void {
   gemmState.teamStarting = null;
 }
 
+/**
+ * The start of our memory for a job of depth k: the control block, then this thread's and the
+ * helper's scratch; `next` is the first byte after them (the job's own buffers go there).
+ */
+export function teamScratch(k: number): { own: Scratch; helper: Scratch; next: number } {
+  const s = scratchBytes(k);
+  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(s.pbuf) };
+  const hp = own.tmp + align(s.tmp);
+  const helper: Scratch = { pbuf: hp, tmp: hp + align(s.pbuf) };
+  return { own, helper, next: helper.tmp + align(s.tmp) };
+}
+
+/** Grows our memory to `end` bytes at least; false when that is past its maximum. */
+export function fitMemory(memory: WebAssembly.Memory, end: number): boolean {
+  if (end > MAX_PAGES * 65536) return false;
+  const have = memory.buffer.byteLength;
+  if (end > have) memory.grow(Math.ceil((end - have) / 65536));
+  return true;
+}
+
 /** Two threads (or, `inline`, both shares here), through copies in our shared memory. */
 export function runTeam(
   backend: WasmBackendLike,
@@ -107,18 +127,10 @@ export function runTeam(
   const bItems = p.sb > 0 ? p.batch : 1;
   const counts = gemmState.counts;
   // Our memory: control block, two threads' scratch, then A, B, C.
-  const scratch = scratchBytes(k);
-  const own: Scratch = { pbuf: CTL_BYTES, tmp: CTL_BYTES + align(scratch.pbuf) };
-  const helperPbuf = own.tmp + align(scratch.tmp);
-  const helper: Scratch = { pbuf: helperPbuf, tmp: helperPbuf + align(scratch.pbuf) };
-  const A = helper.tmp + align(scratch.tmp);
+  const { own, helper, next: A } = teamScratch(k);
   const B = A + align(aItems * m * k * 4);
   const C = B + align(bItems * k * n * 4);
-  const end = C + align(p.batch * m * n * 4);
-  if (end > MAX_PAGES * 65536) return null;
-  if (end > memory.buffer.byteLength) {
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  }
+  if (!fitMemory(memory, C + align(p.batch * m * n * 4))) return null;
   const t0 = performance.now();
   const ours = new Float32Array(memory.buffer);
   let heap = backend.wasm.HEAPF32;
