@@ -31,13 +31,18 @@ beforeEach(() => gemmState.autoByShape.clear());
 
 describe("'auto': one thread or two", () => {
   it('tries both ways first, then runs the faster one and probes the other now and then', () => {
-    const ways = run('mm a', 200, { one: 10, two: 6 }, rng(1));
+    const ways = run('mm a', 400, { one: 10, two: 6 }, rng(1));
     // Warm-up: both ways several times among the first jobs.
     expect(ways.slice(0, 12).filter((w) => w === 'one').length).toBeGreaterThanOrEqual(4);
     const settled = ways.slice(20);
     expect(share(settled, 'two')).toBeGreaterThan(0.9);
-    // Probes of the slower way keep happening (every 16th job).
-    expect(share(settled, 'one')).toBeGreaterThan(0.03);
+    // Probes of the slower way keep happening: every 64th job, as it is clearly slower here …
+    expect(share(settled, 'one')).toBeGreaterThan(0.01);
+    expect(share(settled, 'one')).toBeLessThan(0.03);
+    // … and every 16th when the two are close.
+    const close = run('mm close', 400, { one: 10, two: 9 }, rng(6)).slice(40);
+    expect(share(close, 'two')).toBeGreaterThan(0.85);
+    expect(share(close, 'one')).toBeGreaterThan(0.04);
   });
 
   it('follows a change: the machine gets busy and two threads become the slower way', () => {

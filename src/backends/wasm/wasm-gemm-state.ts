@@ -86,8 +86,13 @@ export function autoFor(key: string): AutoChoice {
   return a;
 }
 
-/** In 'auto' mode, every this many jobs run the way currently judged slower, to re-time it. */
+/**
+ * In 'auto' mode, every this many jobs run the way currently judged slower, to re-time it; every
+ * PROBE_RARELY when it is CLEAR_MARGIN× slower or more (a probe costs what the gap costs).
+ */
 const PROBE_EVERY = 16;
+const PROBE_RARELY = 64;
+const CLEAR_MARGIN = 1.3;
 /** 'auto' times each way this many times before choosing (its first SKIPPED jobs not counted). */
 const WARM_SAMPLES = 4;
 /** Jobs not timed: the first of each way compiles (baseline tier) and grows memory. */
@@ -104,7 +109,8 @@ export function chooseWay(auto: AutoChoice): 'one' | 'two' {
   if (samples.two < WARM_SAMPLES || samples.one < WARM_SAMPLES)
     return samples.two <= samples.one ? 'two' : 'one';
   const best = estimate.two <= estimate.one ? 'two' : 'one';
-  if (++auto.sinceProbe < PROBE_EVERY) return best;
+  const gap = Math.max(estimate.one, estimate.two) / Math.min(estimate.one, estimate.two);
+  if (++auto.sinceProbe < (gap >= CLEAR_MARGIN ? PROBE_RARELY : PROBE_EVERY)) return best;
   auto.sinceProbe = 0;
   return best === 'two' ? 'one' : 'two';
 }
