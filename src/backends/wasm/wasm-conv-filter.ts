@@ -157,17 +157,22 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   const o = { xOff, dyOff };
   const shape = [...info.filterShape];
   const { mode, team } = gemmState;
-  const auto = autoFor(`dw ${Object.values(g).join(' ')}`);
   if (mode === 'off') return null;
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
-    const way = mode === 'auto' ? chooseWay(auto) : 'two';
+    // Timings per shape in 'auto' only (the key is built per call, so not in other modes).
+    const auto = mode === 'auto' ? autoFor(`dw ${Object.values(g).join(' ')}`) : null;
+    const way = auto !== null ? chooseWay(auto) : 'two';
     const t0 = performance.now();
-    const out =
-      way === 'two'
-        ? twoThreads(backend, team, g, o, shape)
-        : (oneThread(backend, g, o, shape) ?? stock(args));
-    if (out !== null) recordWay(auto, way, performance.now() - t0, flops);
-    return out;
+    if (way === 'two') {
+      const out = twoThreads(backend, team, g, o, shape);
+      if (out !== null && auto !== null) recordWay(auto, 'two', performance.now() - t0, flops);
+      // null: one image, or too big for our memory; one thread below.
+      if (out !== null) return out;
+    } else {
+      const out = oneThread(backend, g, o, shape) ?? stock(args);
+      if (auto !== null) recordWay(auto, 'one', performance.now() - t0, flops);
+      return out;
+    }
   }
   return oneThread(backend, g, o, shape);
 }

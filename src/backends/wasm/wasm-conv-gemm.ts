@@ -96,17 +96,23 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   const wOff = backend.dataIdMap.get(filter.dataId)?.memoryOffset;
   if (xOff == null || wOff == null) return null;
   const { mode, team } = gemmState;
-  const auto = autoFor(`conv ${Object.values(g).join(' ')}`);
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
-    const way = mode === 'auto' ? chooseWay(auto) : 'two';
+    // Timings per shape in 'auto' only (the key is built per call, so not in other modes).
+    const auto = mode === 'auto' ? autoFor(`conv ${Object.values(g).join(' ')}`) : null;
+    const way = auto !== null ? chooseWay(auto) : 'two';
+    const flops = 2 * N * KK * g.Co;
     const t0 = performance.now();
-    const o = { xOff, wOff, outShape: info.outShape };
-    const out =
-      way === 'two'
-        ? convOnTeam(backend, team, g, o, blockFloats, false)
-        : (oneThread(backend, g, xOff, wOff, info.outShape) ?? stock(args));
-    if (out !== null) recordWay(auto, way, performance.now() - t0, 2 * N * KK * g.Co);
-    return out;
+    if (way === 'two') {
+      const o = { xOff, wOff, outShape: info.outShape };
+      const out = convOnTeam(backend, team, g, o, blockFloats, false);
+      if (out !== null && auto !== null) recordWay(auto, 'two', performance.now() - t0, flops);
+      // null: one image, or too big for our memory; one thread below.
+      if (out !== null) return out;
+    } else {
+      const out = oneThread(backend, g, xOff, wOff, info.outShape) ?? stock(args);
+      if (auto !== null) recordWay(auto, 'one', performance.now() - t0, flops);
+      return out;
+    }
   }
   return oneThread(backend, g, xOff, wOff, info.outShape);
 }
