@@ -4,6 +4,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { oneHotFloat } from '../../src/ops/one-hot';
+import { seededValues as fill } from './seeded';
 
 async function onBackend<T>(name: string, f: () => Promise<T>): Promise<T> {
   expect(await tf.setBackend(name)).toBe(true);
@@ -25,16 +26,6 @@ describe('one-hot on wasm', () => {
 });
 
 describe('BatchMatMul on wasm through installWasmKernels (explicit transposes, then XNNPACK)', () => {
-  /** Seeded values in [-1, 1), identical on both backends. */
-  const fill = (n: number, seed: number) => {
-    const out = new Float32Array(n);
-    let s = seed >>> 0;
-    for (let i = 0; i < n; i++) {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      out[i] = s / 2 ** 31 - 1;
-    }
-    return out;
-  };
   const cases: { a: number[]; b: number[]; ta: boolean; tb: boolean }[] = [
     { a: [5, 7], b: [7, 3], ta: false, tb: false },
     { a: [5, 7], b: [3, 7], ta: false, tb: true },
