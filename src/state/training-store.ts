@@ -78,6 +78,38 @@ export interface TrainingState {
   version: number;
 }
 
+/**
+ * The fields a training step's read-back ('metrics', every ~100 ms) and the autosave change. A
+ * view that draws none of them needs to re-render only when another field changes (an
+ * evaluation, a phase, a notice): see `steadyPart`.
+ */
+export const PER_STEP_FIELDS = [
+  'train',
+  'scheduleHistory',
+  'schedule',
+  'step',
+  'epoch',
+  'imagesPerSecond',
+  'gemmThreads',
+  'memory',
+  'lastSave',
+  'version',
+] as const satisfies readonly (keyof TrainingState)[];
+export type PerStepField = (typeof PER_STEP_FIELDS)[number];
+
+const PER_STEP = new Set<string>(PER_STEP_FIELDS);
+
+/**
+ * `next` when a field outside PER_STEP_FIELDS differs from `previous` (by identity: the reducer
+ * never mutates), else `previous`: the state as a view that ignores per-step fields sees it.
+ */
+export function steadyPart(previous: TrainingState | null, next: TrainingState): TrainingState {
+  if (!previous) return next;
+  for (const key of Object.keys(next) as (keyof TrainingState)[])
+    if (!PER_STEP.has(key) && previous[key] !== next[key]) return next;
+  return previous;
+}
+
 export function emptySeries(): Series {
   return { steps: [], terms: {} };
 }

@@ -54,10 +54,17 @@ export function App() {
       `Start a new ${MODEL_CATALOG[to as keyof typeof MODEL_CATALOG].label}? The prior trained for ${step} step${step === 1 ? '' : 's'}, and the tokenizer frozen inside it, leave the screen (Save or Export the run first to keep them).`,
     );
 
+  // The run's model and step as of now, read when a setting changes: a ref, so onChange stays
+  // the same function while training (the panels it is passed to need not re-render).
+  const runNow = useRef({ model: state.model, step: state.step });
+  useEffect(() => {
+    runNow.current = { model: state.model, step: state.step };
+  }, [state.model, state.step]);
   const onChange = useCallback(
     (next: Settings, key: keyof Settings) => {
       if (key === 'model' && refused(next)) return;
-      if (key === 'model' && !leavePrior(state.model, state.step, next.model)) return;
+      const { model, step } = runNow.current;
+      if (key === 'model' && !leavePrior(model, step, next.model)) return;
       setSettings(next);
       if (isLayoutKey(key)) return; // the page's layout only (folded panels, lesson …)
       if (key === 'backend') {
@@ -66,7 +73,7 @@ export function App() {
       } else if (startsNewRun(key)) actions.reset(next);
       else actions.configure(next);
     },
-    [actions, backendChosen, refused, state.model, state.step],
+    [actions, backendChosen, refused],
   );
 
   const onLink = useCallback(
@@ -93,6 +100,14 @@ export function App() {
   );
 
   const ready = state.phase === 'ready';
+  // The controls' callbacks and backend line keep their identity while training (Controls is memo).
+  const stepOnce = useCallback(() => actions.step(1), [actions]);
+  const resetRun = useCallback(() => actions.reset(settings), [actions, settings]);
+  const automaticBackend = backendChoice.source === 'default';
+  const backendShown = useMemo(
+    () => ({ automatic: automaticBackend, running: state.backend }),
+    [automaticBackend, state.backend],
+  );
   /** A trained model in place of the run, its settings in the controls and the URL. */
   const loadPretrained = useCallback(
     async (id: string) => {
@@ -219,10 +234,10 @@ export function App() {
             playing={state.playing}
             ready={ready}
             onToggle={state.playing ? actions.pause : actions.play}
-            onStep={() => actions.step(1)}
-            onReset={() => actions.reset(settings)}
+            onStep={stepOnce}
+            onReset={resetRun}
             onChange={onChange}
-            backend={{ automatic: backendChoice.source === 'default', running: state.backend }}
+            backend={backendShown}
           />
           <StatusLine state={state} />
           <Notices

@@ -3,7 +3,9 @@ import {
   applyResponse,
   initialState,
   PER_STEP_BOUNDS,
+  PER_STEP_FIELDS,
   resetRun,
+  steadyPart,
 } from '../../src/state/training-store';
 import type { WorkerResponse } from '../../src/worker/protocol';
 import { TRAIN_DEFAULTS } from '../../src/contracts/config';
@@ -123,6 +125,46 @@ describe('training store', () => {
     s = applyResponse(s, { type: 'error', fatal: true, message: 'worker crashed' });
     expect(s.phase).toBe('failed');
     expect(s.notices.map((n) => n.kind)).toEqual(['warning', 'error', 'error']);
+  });
+});
+
+describe('the steady part of the state (what panels that follow no per-step field see)', () => {
+  it('stays the same object through read-backs and autosaves, and moves on at an evaluation', () => {
+    const s0 = applyResponse(initialState(), readyFor(0));
+    const s1 = applyResponse(s0, metrics(0, [1, 2]));
+    const s2 = applyResponse(s1, {
+      type: 'autosave',
+      runId: 0,
+      snapshot: { meta: { step: 2 } } as never,
+    });
+    expect(steadyPart(s0, s1)).toBe(s0);
+    expect(steadyPart(s0, s2)).toBe(s0);
+    // Every field a read-back changed is one the steady part ignores …
+    const changed = (Object.keys(s1) as (keyof typeof s1)[]).filter((k) => s1[k] !== s0[k]);
+    expect(changed.length).toBeGreaterThan(3);
+    for (const k of changed) expect(PER_STEP_FIELDS).toContain(k);
+    // … while an evaluation, a notice or a pause is seen at once.
+    const evaluated = applyResponse(s2, {
+      type: 'eval',
+      runId: 0,
+      result: {
+        step: 2,
+        epoch: 0,
+        test: { negElbo: 150 },
+        diagnostics: {},
+      },
+    } as never);
+    expect(steadyPart(s0, evaluated)).toBe(evaluated);
+    const playing = applyResponse(s2, { type: 'running', running: true, playing: true });
+    expect(steadyPart(s0, playing)).toBe(playing);
+    // The same phase again is no change.
+    const again = applyResponse(playing, {
+      type: 'running',
+      running: true,
+      playing: true,
+    });
+    expect(steadyPart(playing, again)).toBe(playing);
+    expect(steadyPart(null, s1)).toBe(s1);
   });
 });
 

@@ -2,7 +2,7 @@
  * Train/Pause, Step, Reset and the hyper-parameters of the chosen model; all native controls
  * with labels. Only settings the running model uses are shown (see ModelOptions).
  */
-import { useId } from 'react';
+import { memo, useId } from 'react';
 import type { BackendName } from '../../contracts/config';
 import { type Settings } from '../../state/settings';
 import { BackendField } from './BackendField';
@@ -25,7 +25,8 @@ export interface ControlsProps {
   backend?: { automatic: boolean; running: BackendName | null };
 }
 
-export function Controls({
+/** Re-rendered only when one of its props changes (not at every training step). */
+export const Controls = memo(function Controls({
   settings,
   running,
   playing,
@@ -98,4 +99,4 @@ export function Controls({
       </p>
     </section>
   );
-}
+});

@@ -2,16 +2,41 @@
  * The lecture panels of the running model, from the registry (registry.tsx), each asked again at
  * every evaluation. The page-wide things panels share live here: the user's drawing (so every
  * panel can start from "my drawing") and its point in the latent plane (for the scatter).
+ *
+ * A training step's read-back (about ten a second) re-renders only the panels whose row
+ * `follows` what it changed (the loss curves …); every other panel re-renders when something it
+ * may read changes: an evaluation, the settings, the drawing. A whole-page render at each read-
+ * back was one of the main thread's long tasks while training.
  */
-import { Fragment, useCallback, useMemo, useState } from 'react';
+import { memo, useCallback, useMemo, useState } from 'react';
 import { MODEL_CATALOG } from '../../contracts/catalog';
 import type { PanelId } from '../../contracts/panels';
 import type { Settings } from '../../state/settings';
-import type { TrainingState } from '../../state/training-store';
+import { steadyPart, type TrainingState } from '../../state/training-store';
 import type { Inspect } from '../use-inspection';
 import { probeBatch, type Drawing, type LiveStep } from './generative-digits';
-import type { PanelPage } from './panel-props';
-import { panelsFor } from './registry';
+import type { PanelHeading, PanelPage } from './panel-props';
+import { panelsFor, type PanelRow } from './registry';
+
+interface SlotProps {
+  row: PanelRow;
+  heading: PanelHeading;
+  page: PanelPage;
+  /** `page.state` as a panel that follows no per-step field sees it (steadyPart). */
+  steady: TrainingState;
+}
+
+/** Same panel input: every shared value by identity, the run's state as the row reads it. */
+function sameInput(a: SlotProps, b: SlotProps): boolean {
+  if (a.row !== b.row || a.steady !== b.steady) return false;
+  if (a.heading.id !== b.heading.id || a.heading.title !== b.heading.title) return false;
+  for (const key of Object.keys(a.page) as (keyof PanelPage)[])
+    if (key !== 'state' && a.page[key] !== b.page[key]) return false;
+  return (a.row.follows ?? []).every((f) => a.page.state[f] === b.page.state[f]);
+}
+
+/** One panel, re-rendered only when its input changes (sameInput). */
+const PanelSlot = memo(({ row, heading, page }: SlotProps) => row.render(heading, page), sameInput);
 
 export interface LecturePanelsProps {
   state: TrainingState;
@@ -21,6 +46,14 @@ export interface LecturePanelsProps {
   onSettings?: (next: Settings, key: keyof Settings) => void;
   /** Only this panel (the page's `#embed=` view). */
   only?: PanelId;
+}
+
+/** A row's heading, the same object at every render (so the slot's input compares equal). */
+const headings = new WeakMap<PanelRow, PanelHeading>();
+function headingOf(row: PanelRow & PanelHeading): PanelHeading {
+  let h = headings.get(row);
+  if (!h) headings.set(row, (h = { id: row.id, title: row.title, wide: row.wide }));
+  return h;
 }
 
 export function LecturePanels({ state, settings, inspect, onSettings, only }: LecturePanelsProps) {
@@ -45,7 +78,12 @@ export function LecturePanels({ state, settings, inspect, onSettings, only }: Le
     [state.probeImages, h, w],
   );
   const step = state.latestEval?.step ?? null;
-  const live: LiveStep = { key: `${state.runId}:${step ?? 'init'}`, step };
+  const liveKey = `${state.runId}:${step ?? 'init'}`;
+  const live: LiveStep = useMemo(() => ({ key: liveKey, step }), [liveKey, step]);
+  // The state as panels that follow no per-step field see it (kept from render to render).
+  const [kept, keep] = useState(state);
+  const steady = steadyPart(kept, state);
+  if (steady !== kept) keep(steady);
   const traits = MODEL_CATALOG[state.model].traits;
   const caps = state.capabilities;
   const page: PanelPage = {
@@ -66,8 +104,8 @@ export function LecturePanels({ state, settings, inspect, onSettings, only }: Le
     <div className="panels">
       {panelsFor({ traits, caps })
         .filter(({ id }) => !only || id === only)
-        .map(({ id, title, wide, render }) => (
-          <Fragment key={id}>{render({ id, title, wide }, page)}</Fragment>
+        .map((row) => (
+          <PanelSlot key={row.id} row={row} heading={headingOf(row)} page={page} steady={steady} />
         ))}
     </div>
   );

@@ -10,6 +10,7 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { fittingOf, MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
 import type { InspectCapabilities } from '../../contracts/inspect';
 import type { PanelId } from '../../contracts/panels';
+import type { PerStepField } from '../../state/training-store';
 import { CodebookUsagePanel } from './CodebookUsagePanel';
 import { CodebookViewPanel } from './CodebookViewPanel';
 import { CodesPanel } from './CodesPanel';
@@ -65,6 +66,12 @@ export interface PanelRow {
   wide?: boolean;
   applies: (model: PanelModel) => boolean;
   /**
+   * The per-step fields of the run's state it draws (state/training-store.ts PER_STEP_FIELDS):
+   * it re-renders when they change. Any other panel re-renders only when something else does
+   * (an evaluation, the settings, the drawing …), not at every training step.
+   */
+  follows?: readonly PerStepField[];
+  /**
    * The panel, its heading included (it renders <Panel {...heading}>). Called only where
    * `applies` holds, so it may rely on what that checked (e.g. `caps!` once caps was tested).
    */
@@ -86,6 +93,7 @@ const conditional = ({ traits, caps }: PanelModel) =>
 const ROWS: Record<PanelId, PanelRow> = {
   elbo: {
     title: 'Loss terms',
+    follows: ['train'],
     applies: always,
     render: (h, { state }) => (
       <Panel {...h}>
@@ -339,6 +347,7 @@ const ROWS: Record<PanelId, PanelRow> = {
   },
   collapse: {
     title: 'Posterior collapse',
+    follows: ['scheduleHistory'],
     wide: true,
     // A KL per dimension of a continuous latent (VAE).
     applies: ({ traits }) => traits.latent === 'continuous' && traits.kl,
@@ -374,6 +383,7 @@ const ROWS: Record<PanelId, PanelRow> = {
   },
   gumbel: {
     title: 'Gumbel-softmax',
+    follows: ['schedule', 'scheduleHistory'],
     wide: true,
     applies: (m) => discrete(m) && Boolean(m.caps?.gumbel),
     render: (h, p) => (
@@ -388,6 +398,7 @@ const ROWS: Record<PanelId, PanelRow> = {
   },
   em: {
     title: 'EM: the bound and the log-likelihood',
+    follows: ['train'],
     wide: true,
     // A mixture model: the posterior over its components (the Bernoulli mixture).
     applies: ({ caps }) => Boolean(caps?.responsibilities),
