@@ -60,3 +60,13 @@ export function parseDomainValue(
       return error;
   }
 }
+
+type NumberExtras = { step?: number; choices?: number[] };
+
+/** Shorthands for the settings table's domains (contracts/settings.ts and settings-models.ts). */
+export const int = (min: number, max: number, more: NumberExtras = {}) =>
+  ({ kind: 'integer', min, max, ...more }) as const;
+export const real = (min: number, max: number, more: NumberExtras = {}) =>
+  ({ kind: 'real', min, max, ...more }) as const;
+export const option = (options: readonly string[]) => ({ kind: 'option', options }) as const;
+export const FLAG = { kind: 'flag' } as const;
