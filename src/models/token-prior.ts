@@ -17,6 +17,9 @@
  * are the transformer's only; a checkpoint stores the tokenizer's weights first, then these.
  * A conditional prior replaces a share `labelDropout` of the training labels by "any", so it
  * also samples unconditionally (as classifier-free guidance trains).
+ *
+ * The sampling loop is models/token-prior-sampling.ts; the training set's code table,
+ * models/token-prior-codes.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../ops/register-gradients';
@@ -30,6 +33,8 @@ import type {
   LossOutput,
 } from './latent-model';
 import { CausalTransformer } from './layers/transformer';
+import { encodeCodeTable } from './token-prior-codes';
+import { CLASS_TOKENS, classTokens, generateCodes } from './token-prior-sampling';
 
 export interface TokenPriorConfig {
   layers: number;
@@ -58,11 +63,7 @@ export const TOKEN_PRIOR_DEFAULTS: TokenPriorConfig = {
   seed: 1,
 };
 
-/** Training images the tokenizer encodes at once in prepareData. */
-const PREPARE_CHUNK = 500;
 let priorCount = 0;
-/** Class-token slots: one per class (10), then "any". */
-const CLASS_TOKENS = 11;
 
 export class TokenPrior implements LatentModel {
   config: TokenPriorConfig;
@@ -208,49 +209,12 @@ export class TokenPrior implements LatentModel {
   }
 
   private async encodeTrainingSet(): Promise<void> {
-    const train = this.train;
-    if (!train) return;
-    const [N, P] = train.shape;
-    const codes: tf.Tensor2D[] = [];
-    let counts = tf.zeros([this.K]) as tf.Tensor1D;
-    try {
-      for (let start = 0; start < N; start += PREPARE_CHUNK) {
-        const n = Math.min(PREPARE_CHUNK, N - start);
-        tf.tidy(() => {
-          const x = tf.slice(train, [start, 0], [n, P]) as tf.Tensor2D;
-          const c = this.tokenizer.codes!(x).indices; //                                [n,49]
-          const used = tf.sum(oneHotFloat(tf.reshape(c, [-1]), this.K), 0); //           [K]
-          const next = tf.add(counts, used) as tf.Tensor1D;
-          counts.dispose();
-          counts = tf.keep(next);
-          codes.push(tf.keep(tf.cast(c, 'int32')));
-        });
-        await new Promise((resolve) => setTimeout(resolve, 0));
-      }
-      this.counts.assign(counts);
-      this.codeTable = tf.concat(codes) as tf.Tensor2D;
-    } finally {
-      tf.dispose([...codes, counts]);
-    }
+    if (this.train) this.codeTable = await encodeCodeTable(this.tokenizer, this.train, this.counts);
   }
 
-  /**
-   * The class tokens: K + y, or K + 10 ("any") where y < 0 or the prior is unconditional. Float
-   * arithmetic, then a cast: wasm's Select is float-only (it returns int32 inputs as float bits).
-   *   labels [B] → int32 [B,1]
-   */
+  /** The class tokens (token-prior-sampling.ts).   labels [B] → int32 [B,1] */
   private classTokens(labels: tf.Tensor1D | undefined, B: number): tf.Tensor2D {
-    return tf.tidy(() => {
-      const anyToken = this.K + CLASS_TOKENS - 1;
-      if (!labels || !this.config.conditional)
-        return tf.fill([B, 1], anyToken, 'int32') as tf.Tensor2D;
-      if (labels.shape[0] !== B) throw new Error(`${labels.shape[0]} labels for ${B} sequences`);
-      const y = tf.cast(labels, 'float32');
-      const isAny = tf.cast(tf.less(y, 0), 'float32'); //                               [B] 0/1
-      // K + y where y ≥ 0;  K + y + (10 − y) = K + 10 where y < 0.
-      const tokens = tf.add(tf.add(y, this.K), tf.mul(isAny, tf.sub(CLASS_TOKENS - 1, y)));
-      return tf.reshape(tf.cast(tokens, 'int32'), [B, 1]) as tf.Tensor2D;
-    });
+    return classTokens(labels, B, this.K, this.config.conditional);
   }
 
   /** Logits of p(c_t | c_<t, y) at every position.   codes [B,49], labels [B] → [B,49,K] */
@@ -345,45 +309,12 @@ export class TokenPrior implements LatentModel {
    * batched over the n sequences), all on the device.   labels int32 [n] (−1 = any) → [n,49]
    */
   generate(labels: tf.Tensor1D, opts: GenerateOptions): tf.Tensor2D {
-    const n = labels.shape[0];
-    const { temperature, topK, seed } = opts;
-    // Classifier-free guidance (Ho & Salimans 2022): the same prefixes also after "any", and
-    // ℓ = ℓ(c | y) + w·(ℓ(c | y) − ℓ(c | any)), which this prior learnt both halves of.
-    const w = this.config.conditional ? (opts.guidance ?? 0) : 0;
-    const rows = w > 0 ? 2 * n : n;
-    let seq = tf.tidy(() => {
-      const tokens = this.classTokens(labels, n); //                                   [n,1]
-      if (w === 0) return tokens;
-      return tf.concat([tokens, this.classTokens(tf.fill([n], -1, 'int32') as tf.Tensor1D, n)]);
-    }); //                                                                  [rows,1+t]
-    for (let t = 0; t < this.positions; t++) {
-      const next = tf.tidy(() => {
-        const all = this.transformer.apply(seq, { dropout: 0, training: false, seed: 0 }).logits;
-        let last = tf.reshape(tf.slice(all, [0, t, 0], [rows, 1, this.K]), [rows, this.K]);
-        if (w > 0) {
-          const given = tf.slice(last, [0, 0], [n, this.K]); //                      [n,K]
-          const any = tf.slice(last, [n, 0], [n, this.K]);
-          last = tf.add(given, tf.mul(tf.sub(given, any), w));
-        } //                                                                          [n,K]
-        let drawn: tf.Tensor2D;
-        if (!(temperature > 0)) drawn = tf.reshape(tf.argMax(last, 1), [n, 1]);
-        else {
-          last = tf.div(last, temperature);
-          if (topK > 0 && topK < this.K) {
-            const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); // [n,1]
-            last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
-          }
-          drawn = tf.multinomial(last as tf.Tensor2D, 1, seed * 256 + t + 1) as tf.Tensor2D; //     [n,1]
-        }
-        const code = tf.cast(drawn, 'int32');
-        return tf.concat([seq, w > 0 ? tf.concat([code, code]) : code], 1);
-      }) as tf.Tensor2D;
-      seq.dispose();
-      seq = next;
-    }
-    const codes = tf.slice(seq, [0, 1], [n, this.positions]) as tf.Tensor2D;
-    seq.dispose();
-    return codes;
+    const { transformer, K, positions } = this;
+    return generateCodes(
+      { transformer, K, positions, conditional: this.config.conditional },
+      labels,
+      opts,
+    );
   }
 
   /** Unconditional samples ("any" token, temperature 1, all codes), decoded.   → [count,P] */
