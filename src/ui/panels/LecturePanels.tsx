@@ -16,7 +16,8 @@ import { steadyPart, type TrainingState } from '../../state/training-store';
 import type { Inspect } from '../use-inspection';
 import { probeBatch, type Drawing, type LiveStep } from './generative-digits';
 import type { PanelHeading, PanelPage } from './panel-props';
-import { panelsFor, type PanelRow } from './registry';
+import type { PanelRow } from './panel-row';
+import { panelsFor } from './registry';
 
 interface SlotProps {
   row: PanelRow;

@@ -4,13 +4,13 @@
  * how it is drawn from what the page shares. A row is keyed by its id in `closed` links
  * (src/contracts/panels.ts), so the compiler asks for a row for every id and an id for every row.
  *
- * Adding a panel: its component file, a row here, its id in PANEL_IDS.
+ * Adding a panel: its component file, a row here, its id in PANEL_IDS (and, for a panel that
+ * loads on first show, its lazy import in lazy-panels.tsx). What a row holds, and the predicates
+ * rows share for `applies`, are in panel-row.ts.
  */
-import { lazy, Suspense, type ReactNode } from 'react';
-import { fittingOf, MODEL_CATALOG, type ModelTraits } from '../../contracts/catalog';
-import type { InspectCapabilities } from '../../contracts/inspect';
+import { Suspense } from 'react';
+import { fittingOf, MODEL_CATALOG } from '../../contracts/catalog';
 import type { PanelId } from '../../contracts/panels';
-import type { PerStepField } from '../../state/training-store';
 import { CodebookUsagePanel } from './CodebookUsagePanel';
 import { CodebookViewPanel } from './CodebookViewPanel';
 import { CodesPanel } from './CodesPanel';
@@ -22,72 +22,20 @@ import { LatentScatter } from './LatentScatter';
 import { ManifoldPanel } from './ManifoldPanel';
 import { ObjectiveMath } from './ObjectiveMath';
 import { Panel } from './Panel';
-import type { PanelHeading, PanelPage } from './panel-props';
+import { always, answers, conditional, continuous, discrete, prior, tokenizer } from './panel-row';
+import type { PanelModel, PanelRow } from './panel-row';
 import { PosteriorCollapsePanel } from './PosteriorCollapsePanel';
 import { ReconstructionGrid } from './ReconstructionGrid';
 import { SamplesPanel } from './SamplesPanel';
 import { TraversalPanel } from './TraversalPanel';
+import * as Lazy from './lazy-panels';
 
-/** PCA beside the linear AE: loaded only when a model with an affine decoder runs. */
-const PcaComparePanel = lazy(() => import('./PcaComparePanel'));
-/** The EM panel, loaded when a mixture model first shows it. */
-const EmPanel = lazy(() => import('./EmPanel'));
-// Heavier panels that few lessons need load on first show, in their own chunk.
-const InferencePanel = lazy(() => import('./infer/InferencePanel'));
-const EditPanel = lazy(() => import('./infer/EditPanel'));
 const loading = <p className="gen-status">Loading the panel…</p>;
 
 /** The number of label classes among the probe digits (10 for MNIST). */
 function classesOf(labels: Uint8Array | null): number {
   return labels && labels.length > 0 ? Math.max(...labels) + 1 : 10;
 }
-
-/** The conditional VAE's panel, loaded when a conditional model first shows it. */
-const ConditionalPanel = lazy(() => import('./ConditionalPanel'));
-/** The prior over codes: generating and attention, and the two stages' panels (one chunk each). */
-const GeneratePanel = lazy(() => import('./GeneratePanel'));
-const TokensPanel = lazy(() =>
-  import('./PriorStagePanels').then((m) => ({ default: m.TokensPanel })),
-);
-const BoundPanel = lazy(() =>
-  import('./PriorStagePanels').then((m) => ({ default: m.BoundPanel })),
-);
-
-/** What decides whether a panel applies: the model's traits, and its worker's capabilities. */
-export interface PanelModel {
-  traits: ModelTraits;
-  /** null until the worker has built the model and said what it answers. */
-  caps: InspectCapabilities | null;
-}
-
-export interface PanelRow {
-  title: string;
-  /** Spans the whole row of the panel grid. */
-  wide?: boolean;
-  applies: (model: PanelModel) => boolean;
-  /**
-   * The per-step fields of the run's state it draws (state/training-store.ts PER_STEP_FIELDS):
-   * it re-renders when they change. Any other panel re-renders only when something else does
-   * (an evaluation, the settings, the drawing …), not at every training step.
-   */
-  follows?: readonly PerStepField[];
-  /**
-   * The panel, its heading included (it renders <Panel {...heading}>). Called only where
-   * `applies` holds, so it may rely on what that checked (e.g. `caps!` once caps was tested).
-   */
-  render: (heading: PanelHeading, page: PanelPage) => ReactNode;
-}
-
-const always = () => true;
-const answers = ({ caps }: PanelModel) => caps !== null;
-const continuous = ({ caps }: PanelModel) => (caps?.latentDim ?? 0) > 0;
-const discrete = ({ caps }: PanelModel) => Boolean(caps?.codes);
-/** A tokenizer (VQ-VAE, dVAE) running, whose codes a prior could model. */
-const tokenizer = ({ traits, caps }: PanelModel) =>
-  traits.grid && !traits.prior && Boolean(caps?.codes);
-const prior = ({ caps }: PanelModel) => Boolean(caps?.prior && caps.codes);
-const conditional = ({ traits, caps }: PanelModel) =>
-  Boolean(traits.conditional) && (caps?.labelClasses ?? 0) > 0;
 
 /** Keyed by id, in page order (an object literal keeps its keys' order). */
 const ROWS: Record<PanelId, PanelRow> = {
@@ -148,7 +96,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     render: (h, p) => (
       <Panel {...h}>
         <Suspense fallback={<p className="quiet-line">Loading the PCA comparison…</p>}>
-          <PcaComparePanel inspect={p.inspect} live={p.live} />
+          <Lazy.PcaComparePanel inspect={p.inspect} live={p.live} />
         </Suspense>
       </Panel>
     ),
@@ -181,7 +129,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: tokenizer,
     render: (h, p) => (
       <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
-        <TokensPanel
+        <Lazy.TokensPanel
           heading={h}
           label={MODEL_CATALOG[p.state.model].label}
           positions={p.caps!.codes!.positions}
@@ -207,7 +155,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: prior,
     render: (h, p) => (
       <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
-        <GeneratePanel
+        <Lazy.GeneratePanel
           heading={h}
           inspect={p.inspect}
           live={p.live}
@@ -223,7 +171,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: prior,
     render: (h, p) => (
       <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
-        <BoundPanel
+        <Lazy.BoundPanel
           heading={h}
           test={p.state.latestEval?.test ?? null}
           positions={p.caps!.codes!.positions}
@@ -245,7 +193,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: conditional,
     render: (h, p) => (
       <Suspense fallback={<Panel {...h}>Loading the panel…</Panel>}>
-        <ConditionalPanel
+        <Lazy.ConditionalPanel
           heading={h}
           inspect={p.inspect}
           live={p.live}
@@ -315,7 +263,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     render: (h, p) => (
       <Panel {...h}>
         <Suspense fallback={loading}>
-          <InferencePanel
+          <Lazy.InferencePanel
             inspect={p.inspect}
             codes={p.caps!.inference!}
             probes={p.probes}
@@ -333,7 +281,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     render: (h, p) => (
       <Panel {...h}>
         <Suspense fallback={loading}>
-          <EditPanel
+          <Lazy.EditPanel
             inspect={p.inspect}
             live={p.live}
             probes={p.probes}
@@ -404,7 +352,7 @@ const ROWS: Record<PanelId, PanelRow> = {
     applies: ({ caps }) => Boolean(caps?.responsibilities),
     render: (h, p) => (
       <Suspense fallback={<Panel {...h}>Loading the EM panel…</Panel>}>
-        <EmPanel
+        <Lazy.EmPanel
           heading={h}
           state={p.state}
           inspect={p.inspect}
