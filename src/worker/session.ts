@@ -14,13 +14,14 @@ import type { ImageDataset } from '../data/image-dataset';
 import { capabilitiesOf, inspect } from '../train/inspect/inspector';
 import { explainDivergence } from '../contracts/divergence';
 import type { DeviceMemory } from '../contracts/metrics';
-import type { RunSnapshot } from '../contracts/run-file';
 import { captureRun } from '../train/run-state';
 import type { TrainConfig } from '../contracts/config';
 import { Trainer } from '../train/trainer';
 import { InferenceJobs } from '../train/infer/jobs';
 import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
+import { exportPytorch } from './pytorch-export';
+import { snapshotBuffers, transferablesOf } from './transfer';
 import type { WorkerRequest, WorkerResponse } from './protocol';
 import {
   checkpointRun,
@@ -43,8 +44,6 @@ const EVAL_BUDGET_RATIO = 8;
 export type Post = (msg: WorkerResponse, transfer?: Transferable[]) => void;
 
 type Req<T extends WorkerRequest['type']> = Extract<WorkerRequest, { type: T }>;
-
-const snapshotBuffers = (s: RunSnapshot) => [s.weights, s.state, s.order.buffer];
 
 const unchanged = (fileName: string, why: string) =>
   `Could not load ${fileName}: ${why}. The current run is unchanged.`;
@@ -229,29 +228,8 @@ export class TrainingSession {
    */
   async exportPytorch(id: number, templatesUrl: string): Promise<void> {
     const { trainer, config, dataset } = this;
-    try {
-      if (!trainer || !config || !dataset) throw new Error('there is no model yet');
-      const { pytorchZip } = await import('../train/export/zip');
-      const { fileName, zip } = await pytorchZip({
-        model: trainer.model,
-        config,
-        step: trainer.step,
-        epoch: trainer.epoch,
-        dataset,
-        probeX: trainer.probeX,
-        probeLabels: trainer.probeLabels,
-        templates: async (file) => {
-          const res = await fetch(new URL(file, templatesUrl));
-          if (!res.ok) throw new Error(`the template ${file} did not load (${res.status})`);
-          return res.text();
-        },
-      });
-      const whole = zip.byteOffset === 0 && zip.byteLength === zip.buffer.byteLength;
-      const buffer = (whole ? zip.buffer : zip.slice().buffer) as ArrayBuffer;
-      this.post({ type: 'pytorch', id, fileName, zip: buffer }, [buffer]);
-    } catch (err) {
-      this.post({ type: 'pytorch', id, error: (err as Error).message });
-    }
+    const run = trainer && config && dataset ? { trainer, config, dataset } : null;
+    await exportPytorch(run, id, templatesUrl, this.post);
   }
 
   /** A question about the current model, answered by `inspection`. */
@@ -412,16 +390,4 @@ export class TrainingSession {
       result.reconstructions.buffer,
     ]);
   }
-}
-
-/** The pixel buffers of an answer, moved rather than copied to the page. */
-function transferablesOf(answer: object): Transferable[] {
-  const out: Transferable[] = [];
-  for (const v of Object.values(answer) as unknown[]) {
-    if (v instanceof Float32Array || v instanceof Int32Array || v instanceof Uint8Array)
-      out.push(v.buffer);
-    else if (v && typeof v === 'object' && 'pixels' in v && v.pixels instanceof Float32Array)
-      out.push(v.pixels.buffer);
-  }
-  return [...new Set(out)];
 }
