@@ -4,6 +4,7 @@
  * reads them back asynchronously, so the loop never waits on the device per step.
  * A model fitted without gradients (`model.fit`: PCA, k-means, EM) steps by `await fitStep()`
  * instead: one iteration over the whole training set = one step = one epoch.
+ * The read-back is train/read-back.ts; the draws (samples, dynamic binarisation), train/sampling.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { FusedAdam } from './fused-adam';
@@ -18,6 +19,8 @@ import type { TrainConfig } from '../contracts/config';
 import type { EvalResult, StepMetrics } from '../contracts/metrics';
 import { probeSet } from './probe-set';
 import { evaluateOnProbes } from './probe-evaluation';
+import { readBackSteps, type PendingStep } from './read-back';
+import { bernoulliSample, sampleImages } from './sampling';
 
 /** A tensor with a name, as optimisers save and load their state. */
 export type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -37,17 +40,6 @@ export interface TrainerPosition {
 /** Steps between model upkeep calls (dead-code restarts), and the batch they look at. */
 export const MAINTAIN_EVERY = 200;
 const MAINTAIN_BATCH = 256;
-
-/** One Bernoulli(x) sample per pixel on the device (dynamic binarisation).   [B, P] → [B, P] */
-function bernoulliSample(x: tf.Tensor2D, seed: number): tf.Tensor2D {
-  return tf.tidy(
-    () =>
-      tf.cast(
-        tf.less(tf.randomUniform(x.shape, 0, 1, 'float32', seed), x),
-        'float32',
-      ) as tf.Tensor2D,
-  );
-}
 
 export class Trainer {
   readonly model: LatentModel;
@@ -81,7 +73,7 @@ export class Trainer {
   /** Whether the model's one-off initialisation has run (see prepare). */
   private initialized = false;
   private epochCount = 0;
-  private pending: { step: number; terms: tf.Tensor1D }[] = [];
+  private pending: PendingStep[] = [];
   /** The latest fit iteration's other numbers (FitResult.info), for the CLI's line. */
   fitInfo: Record<string, number | number[] | null> | null = null;
   /** Events of fit iterations not yet taken by maintain(). */
@@ -355,28 +347,7 @@ export class Trainer {
     if (this.pending.length === 0) return null;
     const batch = this.pending;
     this.pending = [];
-    const T = this.termKeys.length;
-    const saved = this.model.savedVariables ?? this.model.variables;
-    // Σ (w · 0) over every weight: 0 while all are finite, NaN once any is NaN or ±∞.   []
-    const check = tf.tidy(() => tf.addN(saved.map((v) => tf.sum(tf.mul(v, 0)))));
-    // The only device → host sync point of training: every read is issued at once and awaited
-    // together. Each step's [T] terms are read as they are: stacking them first gave wrong
-    // values on the WebGPU backend (tfjs 4.22, SwiftShader), caught by the WebGPU smoke test.
-    const [finite, ...perStep] = await Promise.all([
-      check.data(),
-      ...batch.map((p) => p.terms.data()),
-    ]);
-    const values = new Float32Array(batch.length * T);
-    perStep.forEach((v, i) => values.set(v as Float32Array, i * T));
-    for (const p of batch) p.terms.dispose();
-    check.dispose();
-    const terms: Record<string, number[]> = {};
-    this.termKeys.forEach((k, j) => (terms[k] = batch.map((_, i) => values[T * i + j]!)));
-    return {
-      steps: batch.map((p) => p.step),
-      terms,
-      weightsFinite: Number.isFinite(finite[0]!),
-    };
+    return readBackSteps(batch, this.termKeys, this.model.savedVariables ?? this.model.variables);
   }
 
   /** Test terms on the fixed probe digits, their latent points and 16 reconstructions. */
@@ -400,17 +371,7 @@ export class Trainer {
    * autoencoder first fits its Gaussian to the codes of up to 2,000 training images.
    */
   async sample(count: number, seed: number): Promise<Float32Array> {
-    if (!this.model.sample) throw new Error('this model cannot generate samples');
-    if (this.model.fitLatentGaussian) {
-      const n = Math.min(2000, this.trainCount);
-      const x = tf.slice(this.trainX, [0, 0], [n, this.pixels]) as tf.Tensor2D;
-      await this.model.fitLatentGaussian(x);
-      x.dispose();
-    }
-    const images = this.model.sample(count, seed);
-    const data = (await images.data()) as Float32Array;
-    images.dispose();
-    return data;
+    return sampleImages(this.model, () => this.trainingImages(2000), count, seed);
   }
 
   dispose(): void {
