@@ -9,25 +9,20 @@
  * recovering from a crashed worker or lost GPU (a new worker on the next backend, from the last
  * autosave) and moving the run to another backend (a new worker, from a snapshot taken now).
  *
- * Inputs: a worker-client factory, the run store, the run db. Outputs: store updates (notices
- * among them) and `onSavedRunsChange` when the list of saved runs changes.
+ * Inputs: a worker-client factory, the run store, the run db (their types, and RunStateCell, are
+ * in state/run-session-deps.ts). Outputs: store updates (notices among them) and
+ * `onSavedRunsChange` when the list of saved runs changes.
  */
 import { MODEL_CATALOG } from '../contracts/catalog';
 import { BACKENDS, type BackendName, type TrainConfig } from '../contracts/config';
 import { historyUpTo, type RunHistory, type RunSnapshot } from '../contracts/run-file';
-import type { PytorchExport, TrainingClient, UncheckedSnapshot } from '../worker/client';
+import type { PytorchExport, UncheckedSnapshot } from '../worker/client';
 import type { InspectAnswer, InspectQuery, WorkerResponse } from '../worker/protocol';
 import { rememberStoredBytes } from './run-db';
-import { historyOf, SavedRuns, type RunDb, type StorageKey } from './saved-runs';
+import type { RunSessionDeps, RunStore, WorkerClient } from './run-session-deps';
+import { historyOf, SavedRuns, type StorageKey } from './saved-runs';
 import { trainConfigOf, type Settings } from './settings';
-import {
-  applyResponse,
-  initialState,
-  notice,
-  resetRun,
-  type Notice,
-  type TrainingState,
-} from './training-store';
+import { applyResponse, initialState, notice, resetRun, type Notice } from './training-store';
 
 /** Automatic restarts after crashes or device loss per page load, before giving up. */
 const MAX_RECOVERIES = 3;
@@ -38,33 +33,6 @@ export const BUNDLED_DATASET = 'mnist';
 /** The backend after `b` in the fallback chain (the last one retries itself). */
 export function nextBackend(b: BackendName): BackendName {
   return BACKENDS[Math.min(BACKENDS.indexOf(b) + 1, BACKENDS.length - 1)]!;
-}
-
-/** What the session needs of a TrainingClient (a fake in tests). */
-export type WorkerClient = Pick<
-  TrainingClient,
-  'start' | 'send' | 'inspect' | 'importCheckpoint' | 'replaceDataset' | 'snapshot' | 'restore'
-> &
-  Partial<Pick<TrainingClient, 'exportPytorch'>> & { dispose(): void };
-
-/** The training state the page shows; `lowPriority` marks training's steady stream. */
-export interface RunStore {
-  get(): TrainingState;
-  update(change: (s: TrainingState) => TrainingState, lowPriority?: boolean): void;
-}
-
-export interface RunSessionDeps {
-  /** Makes the client; `onCrash` is told when its worker crashed (with the browser's message). */
-  createClient: (
-    onResponse: (msg: WorkerResponse) => void,
-    onCrash: (message: string) => void,
-  ) => WorkerClient;
-  store: RunStore;
-  db: RunDb;
-  /** Absolute URL of the datasets/ folder, for a worker's init. */
-  datasetsUrl: string;
-  /** Told when the list of saved runs or the entry the run on screen writes to changes. */
-  onSavedRunsChange?: () => void;
 }
 
 const NOT_RUNNING = 'The training worker is not running; reload the page.';
@@ -380,29 +348,5 @@ export class RunSession {
         this.client?.send({ type: 'reset', config, runId });
       }
     });
-  }
-}
-
-/** A RunStore that holds the state itself and tells its listener of every change. */
-export class RunStateCell implements RunStore {
-  private listener: ((s: TrainingState, lowPriority: boolean) => void) | null = null;
-
-  constructor(private state: TrainingState) {}
-
-  get(): TrainingState {
-    return this.state;
-  }
-
-  update(change: (s: TrainingState) => TrainingState, lowPriority = false): void {
-    this.state = change(this.state);
-    this.listener?.(this.state, lowPriority);
-  }
-
-  /** Tells `listener` of every change from now on; returns the way to stop. */
-  listen(listener: (s: TrainingState, lowPriority: boolean) => void): () => void {
-    this.listener = listener;
-    return () => {
-      if (this.listener === listener) this.listener = null;
-    };
   }
 }

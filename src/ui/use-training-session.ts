@@ -17,7 +17,8 @@ import {
   importRunFile,
   replaceDataset,
 } from '../state/run-loads';
-import { RunSession, RunStateCell } from '../state/run-session';
+import { RunSession } from '../state/run-session';
+import { RunStateCell } from '../state/run-session-deps';
 import { loadPretrained } from '../state/pretrained';
 import { resumableRun, type RunOwner } from '../state/saved-runs';
 import { initialState, notice, type Notice, type TrainingState } from '../state/training-store';
