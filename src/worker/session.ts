@@ -3,8 +3,8 @@
  * every tensor of the model), the settings in force and the run id stamped on every response.
  *
  * Its scheduler runs trainer steps while playing (or a fixed count on Step), reads the loss back
- * asynchronously at most every READBACK_MS, evaluates the probe set on a time budget and hands
- * safe points to the autosaver. Every way of getting a new run (the first model, reset, import,
+ * asynchronously at most every READBACK_MS, evaluates the probe set on a time budget (both paced
+ * by worker/pacing.ts) and hands safe points to the autosaver. Every way of getting a new run (the first model, reset, import,
  * restore, other data) builds it first, then goes through `swapIn`: stop the loop, dispose the
  * old trainer, install the new one, announce it, reset the timers, evaluate and autosave step 0.
  * A run that cannot be built is refused and the current one trains on unchanged.
@@ -20,6 +20,7 @@ import { Trainer } from '../train/trainer';
 import { InferenceJobs } from '../train/infer/jobs';
 import { parallelMatMulStats } from '../backends/wasm/wasm-parallel-matmul';
 import { Autosaver } from './autosave';
+import { Pacing } from './pacing';
 import { exportPytorch } from './pytorch-export';
 import { snapshotBuffers, transferablesOf } from './transfer';
 import type { WorkerRequest, WorkerResponse } from './protocol';
@@ -31,14 +32,6 @@ import {
   runOnData,
   type NextRun,
 } from './next-run';
-
-/** Read losses back at most this often (≈10 Hz UI updates) … */
-const READBACK_MS = 100;
-/** … or when this many steps are waiting, whichever comes first. */
-const READBACK_MAX_STEPS = 200;
-/** Evaluate the probe set at most this often, and spend at most 1/EVAL_BUDGET_RATIO of the time on it. */
-const EVAL_MIN_MS = 1500;
-const EVAL_BUDGET_RATIO = 8;
 
 /** Sends a response to the page, moving `transfer`'s buffers. */
 export type Post = (msg: WorkerResponse, transfer?: Transferable[]) => void;
@@ -59,9 +52,8 @@ export class TrainingSession {
   private stepsToRun = 0;
   private loop: Promise<void> | null = null;
   private readonly meter = new ThroughputMeter();
-  private lastFlush = 0;
-  private lastEvalEnd = 0;
-  private lastEvalMs = 0;
+  /** When to read the losses back and when to evaluate. */
+  private readonly pacing = new Pacing();
   /** Snapshots of the run for autosave, rollback, crash recovery and export (see autosave.ts). */
   private readonly autosaver: Autosaver;
   /** Lets queued messages (pause, reset) in between steps without a timer's clamping. */
@@ -287,7 +279,7 @@ export class TrainingSession {
     this.post({ type: 'model', runId: this.runId, capabilities: capabilitiesOf(next.trainer) });
     for (const text of next.events ?? [])
       this.post({ type: 'event', runId: this.runId, step: next.trainer.step, text });
-    this.lastFlush = performance.now();
+    this.pacing.flushed(performance.now());
     await this.evaluate(next.trainer);
     await this.autosaver.safePoint(performance.now(), true, true); // step 0, to roll back to
   }
@@ -322,7 +314,7 @@ export class TrainingSession {
           this.stepsToRun = 0;
         }
         const now = performance.now();
-        if (now - this.lastFlush >= READBACK_MS || t.pendingSteps >= READBACK_MAX_STEPS) {
+        if (this.pacing.readbackDue(now, t.pendingSteps)) {
           healthy = await this.flushMetrics(t, c);
           if (healthy) await this.autosaver.safePoint(now, true);
         }
@@ -330,9 +322,7 @@ export class TrainingSession {
           for (const text of await t.maintain())
             this.post({ type: 'event', runId: this.runId, step: t.step, text });
         }
-        const evalBudget = Math.max(EVAL_MIN_MS, EVAL_BUDGET_RATIO * this.lastEvalMs);
-        const evalDue = now - this.lastEvalEnd >= evalBudget;
-        if (healthy && this.playing && evalDue) await this.evaluate(t);
+        if (healthy && this.playing && this.pacing.evalDue(now)) await this.evaluate(t);
         await this.yieldToEvents();
       }
       if (healthy) healthy = await this.flushMetrics(t, c);
@@ -353,7 +343,7 @@ export class TrainingSession {
     const c = this.config ?? started; // settings may have changed while the loop ran
     const metrics = await t.flush();
     const now = performance.now();
-    this.lastFlush = now;
+    this.pacing.flushed(now);
     if (!metrics) return true;
     this.meter.add(now, metrics.steps.length * t.imagesPerStep);
     this.post({
@@ -383,8 +373,7 @@ export class TrainingSession {
   private async evaluate(t: Trainer): Promise<void> {
     const start = performance.now();
     const result = await t.evaluate();
-    this.lastEvalEnd = performance.now();
-    this.lastEvalMs = this.lastEvalEnd - start;
+    this.pacing.evaluated(start, performance.now());
     this.post({ type: 'eval', runId: this.runId, result }, [
       result.latent.buffer,
       result.reconstructions.buffer,
