@@ -18,8 +18,8 @@
  * A conditional prior replaces a share `labelDropout` of the training labels by "any", so it
  * also samples unconditionally (as classifier-free guidance trains).
  *
- * The sampling loop is models/token-prior-sampling.ts; the training set's code table,
- * models/token-prior-codes.ts.
+ * The sampling loop is models/token-prior-sampling.ts; the training set's code table and the
+ * unigram baseline, models/token-prior-codes.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../ops/register-gradients';
@@ -33,7 +33,7 @@ import type {
   LossOutput,
 } from './latent-model';
 import { CausalTransformer } from './layers/transformer';
-import { encodeCodeTable } from './token-prior-codes';
+import { encodeCodeTable, logFrequencies, unigramNll } from './token-prior-codes';
 import { CLASS_TOKENS, classTokens, generateCodes } from './token-prior-sampling';
 
 export interface TokenPriorConfig {
@@ -165,22 +165,7 @@ export class TokenPrior implements LatentModel {
    */
   get tables(): { codes: tf.Tensor2D; logFrequencies: tf.Tensor1D } | null {
     const codes = this.codeTable;
-    return codes ? { codes, logFrequencies: this.logFrequencies(null) } : null;
-  }
-
-  /**
-   * log((n_k + 1)/(Σn + K)) from the training counts, or (before they are counted) from the codes
-   * of `batch`; on the device, no read-back.   → [K]
-   */
-  private logFrequencies(batch: tf.Tensor3D | null): tf.Tensor1D {
-    return tf.tidy(() => {
-      let n: tf.Tensor1D = this.counts;
-      if (batch) {
-        const uncounted = tf.cast(tf.equal(tf.sum(this.counts), 0), 'float32'); //   0/1
-        n = tf.add(n, tf.mul(tf.sum(batch, [0, 1]), uncounted)) as tf.Tensor1D;
-      }
-      return tf.log(tf.div(tf.add(n, 1), tf.add(tf.sum(n), this.K))) as tf.Tensor1D;
-    });
+    return codes ? { codes, logFrequencies: logFrequencies(this.counts, null) } : null;
   }
 
   /**
@@ -238,18 +223,6 @@ export class TokenPrior implements LatentModel {
   }
 
   /**
-   * −Σ_t log f(c_t) per image, f the unigram frequencies of the training codes (prepareData);
-   * before that, Laplace-smoothed frequencies of this batch's own codes.   codes [B,49] → [B]
-   */
-  private unigram(codes: tf.Tensor2D): tf.Tensor1D {
-    return tf.tidy(() => {
-      const oneHot = oneHotFloat(tf.cast(codes, 'int32'), this.K) as tf.Tensor3D; //   [B,49,K]
-      const logF = this.logFrequencies(oneHot); //                                         [K]
-      return tf.neg(tf.sum(tf.mul(oneHot, logF), [1, 2])) as tf.Tensor1D;
-    });
-  }
-
-  /**
    * The batch's codes (the table's rows ctx.indices once prepared, else encoded) and recon (the
    * frozen tokenizer's deterministic evaluation of x).
    */
@@ -285,7 +258,7 @@ export class TokenPrior implements LatentModel {
       nll,
       recon,
       bound: tf.add(recon, nll) as tf.Tensor1D,
-      unigram: this.unigram(codes),
+      unigram: unigramNll(codes, this.counts),
       uniform: tf.fill([B], this.positions * Math.log(this.K)) as tf.Tensor1D,
     };
   }
