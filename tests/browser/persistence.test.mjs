@@ -135,11 +135,16 @@ test(
       await waitFor(async () => (await stepOf(page)) === saved, MINUTE, `step ${saved}`);
       await waitFor(async () => !(await resume.isVisible()), MINUTE, 'the offer to go');
       // The restored curves reach the chart after the resumed run's first update: wait for them.
+      // (Evaluations run on a time budget: the test curve's second point may be the resumed
+      // run's first evaluation.)
       await waitFor(
-        async () =>
-          ((await chartSteps(page)).find((t) => t.name.startsWith('train'))?.x.length ?? 0) > 10,
+        async () => {
+          const c = await chartSteps(page);
+          const n = (prefix) => c.find((t) => t.name.startsWith(prefix))?.x.length ?? 0;
+          return n('train') > 10 && n('test') >= 2;
+        },
         MINUTE,
-        'the restored train curve',
+        'the restored train and test curves',
       ).catch(() => {}); // the assertions below say what is missing
       const curves = await chartSteps(page);
       const train = curves.find((t) => t.name.startsWith('train'));

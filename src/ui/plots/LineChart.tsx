@@ -23,7 +23,8 @@ import {
 import { ChartLegend, type LegendEntry } from './ChartLegend';
 import { themeColours } from './chart-layout';
 import { addSlot, removeSlot, requestDraw, type DrawSlot } from './draw-queue';
-import { curvesCsv, saveText } from './line-chart-csv';
+import { downloadBytes } from '../../state/run-file-io';
+import { curvesCsv } from './line-chart-csv';
 import { lineLegendEntries, observeChart } from './line-chart-dom';
 import {
   DEFAULT_COLOURS,
@@ -242,7 +243,7 @@ export function LineChart({
   };
   const saveCsv = () => {
     const { traces: ts, hidden: h, xTitle: xt } = latest.current;
-    saveText(curvesCsv(xt, ts, h), `${fileBase}.csv`);
+    downloadBytes(curvesCsv(xt, ts, h), `${fileBase}.csv`, 'text/csv');
   };
 
   const hiddenNames = traces.filter((t, i) => hidden.has(i) && !t.legendOnly).map((t) => t.name);

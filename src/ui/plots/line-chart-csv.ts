@@ -30,17 +30,3 @@ export function curvesCsv(
   }
   return lines.join('\n') + '\n';
 }
-
-/** Saves `text` as a file named `fileName` (a download). */
-export function saveText(text: string, fileName: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  // Give the download a moment to start before the blob URL goes away.
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -237,20 +237,18 @@ export function drawLineChart(
   ctx.textBaseline = 'bottom';
   ctx.fillText(spec.xAxis.title, (area.left + area.right) / 2, height - 4);
   const mid = (area.top + area.bottom) / 2;
-  ctx.save();
-  ctx.translate(Math.round(fontPx * 0.9), mid);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = 'middle';
-  ctx.fillText(spec.yAxis.title, 0, 0);
-  ctx.restore();
-  if (y2 && spec.y2Axis) {
+  const side = Math.round(fontPx * 0.9);
+  /** A title along a vertical axis, turned a quarter left (right: a quarter right). */
+  const upright = (text: string, at: number, turn: number) => {
     ctx.save();
-    ctx.translate(width - Math.round(fontPx * 0.9), mid);
-    ctx.rotate(Math.PI / 2);
+    ctx.translate(at, mid);
+    ctx.rotate(turn * (Math.PI / 2));
     ctx.textBaseline = 'middle';
-    ctx.fillText(spec.y2Axis.title, 0, 0);
+    ctx.fillText(text, 0, 0);
     ctx.restore();
-  }
+  };
+  upright(spec.yAxis.title, side, -1);
+  if (y2 && spec.y2Axis) upright(spec.y2Axis.title, width - side, 1);
 
   // Traces, clipped to the plot area (a marker's width spare at the sides).
   ctx.save();
