@@ -113,11 +113,10 @@ export function LineChart({
 
   /** Shows the read-out where `readout` says, over what the canvas shows now (or hides it). */
   const render = useCallback(() => {
-    const els = { tip: tip.current, cursor: cursor.current, live: null as HTMLElement | null };
     const s = shown.current;
     const r = readout.current;
-    if (!els.tip || !els.cursor) return;
-    const at = { tip: els.tip, cursor: els.cursor, live: r?.keys ? live.current : null };
+    if (!tip.current || !cursor.current) return;
+    const at = { tip: tip.current, cursor: cursor.current, live: r?.keys ? live.current : null };
     if (!s || !r || s.steps.length === 0) return showReadout(at, null, null, null, '');
     const step = s.steps[nearestIndex(s.steps, r.step)]!;
     readout.current = { ...r, step };
@@ -258,7 +257,7 @@ export function LineChart({
           data-testid={testId}
           role="img"
           aria-label={`${title}. ${fullSummary}`}
-          aria-keyshortcuts="ArrowLeft ArrowRight Home End Escape"
+          aria-keyshortcuts="ArrowLeft ArrowRight PageUp PageDown Home End Escape"
           tabIndex={0}
           style={{ height }}
           onPointerMove={onPointerMove}
