@@ -2,7 +2,7 @@
 // decoded content that changes with training, and their numbers agree with the status line.
 // Screenshots of each panel go to docs/panels/ for the README. No assertion depends on speed.
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { launch, openPage, startServer, stepOf, testElbo, text, waitFor } from './harness.mjs';
 
@@ -120,18 +120,26 @@ test(
       const entry = legend.getByRole('button').first();
       const entryName = (await entry.textContent()) ?? '';
       assert.match(entryName, /^train /, 'the first entry is a train curve');
-      const visibility = () =>
-        page.evaluate((name) => {
-          const gd = /** @type {any} */ (document.querySelector('[data-testid="elbo-chart"]'));
-          return gd?.data?.find((t) => t.name === name)?.visible ?? true;
-        }, entryName);
+      // What the chart shows: its text alternative names hidden traces, its CSV has only the shown.
+      const chart = page.getByTestId('elbo-chart');
+      const hiddenSaid = async () =>
+        ((await chart.getAttribute('aria-label')) ?? '').includes(`Hidden: ${entryName}.`);
+      const csvColumns = async () => {
+        const csv = page.getByRole('button', { name: /^CSV: download the shown curves of Loss/ });
+        const [download] = await Promise.all([page.waitForEvent('download'), csv.click()]);
+        const head = readFileSync(await download.path(), 'utf8').split('\n')[0] ?? '';
+        return head.split(',');
+      };
+      assert.ok((await csvColumns()).includes(entryName), 'the CSV has every trace at first');
       await entry.click();
       assert.equal(await entry.getAttribute('aria-pressed'), 'false');
-      await waitFor(async () => (await visibility()) === 'legendonly', 10_000, 'the trace hidden');
+      await waitFor(hiddenSaid, 10_000, 'the trace hidden');
+      assert.ok(!(await csvColumns()).includes(entryName), 'a hidden trace is not in the CSV');
       await entry.focus();
       await page.keyboard.press('Space');
       assert.equal(await entry.getAttribute('aria-pressed'), 'true');
-      await waitFor(async () => (await visibility()) === true, 10_000, 'the trace shown again');
+      await waitFor(async () => !(await hiddenSaid()), 10_000, 'the trace shown again');
+      assert.ok((await csvColumns()).includes(entryName), 'shown again: back in the CSV');
 
       // Posterior collapse: KL per dimension and the active-unit count (of 2 dims).
       const active = await waitFor(

@@ -52,12 +52,27 @@ async function pause(page, toggle) {
 const savedRunCount = async (page) => page.getByTestId('saved-run').count();
 const notices = async (page) => (await text(page, 'notice')) ?? '';
 
-/** The x values of the loss chart's traces: [train …, test …] for each term. */
+/**
+ * The x values of the loss chart's shown traces, [train …, test …] for each term, from its CSV
+ * download (an x column, then one column per trace, empty where a trace has no point).
+ */
 async function chartSteps(page) {
-  return page.evaluate(() => {
-    const gd = /** @type {any} */ (document.querySelector('[data-testid="elbo-chart"]'));
-    return (gd?.data ?? []).map((t) => ({ name: t.name, x: Array.from(t.x ?? []) }));
+  const button = page.getByRole('button', {
+    name: /^CSV: download the shown curves of Loss terms/,
   });
+  const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+  assert.equal(download.suggestedFilename(), 'loss-terms.csv');
+  const [head, ...rows] = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split('\n');
+  const cells = rows.map((r) => r.split(','));
+  return head
+    .split(',')
+    .slice(1)
+    .map((name, j) => ({
+      name,
+      x: cells.filter((c) => c[j + 1] !== '').map((c) => Number(c[0])),
+    }));
 }
 
 /** The reconstruction row of the canvas, and the step its caption names. */
@@ -119,13 +134,17 @@ test(
       await resume.click();
       await waitFor(async () => (await stepOf(page)) === saved, MINUTE, `step ${saved}`);
       await waitFor(async () => !(await resume.isVisible()), MINUTE, 'the offer to go');
-      // Charts redraw on their own schedule (one draw per frame, at most every 500 ms for the
-      // ELBO chart), so wait for the restored curves to be drawn before reading them.
+      // The restored curves reach the chart after the resumed run's first update: wait for them.
+      // (Evaluations run on a time budget: the test curve's second point may be the resumed
+      // run's first evaluation.)
       await waitFor(
-        async () =>
-          ((await chartSteps(page)).find((t) => t.name.startsWith('train'))?.x.length ?? 0) > 10,
+        async () => {
+          const c = await chartSteps(page);
+          const n = (prefix) => c.find((t) => t.name.startsWith(prefix))?.x.length ?? 0;
+          return n('train') > 10 && n('test') >= 2;
+        },
         MINUTE,
-        'the restored train curve drawn',
+        'the restored train and test curves',
       ).catch(() => {}); // the assertions below say what is missing
       const curves = await chartSteps(page);
       const train = curves.find((t) => t.name.startsWith('train'));

@@ -5,12 +5,12 @@ import type { TermInfo } from '../../contracts/catalog';
 import { termColour } from '../palette';
 import { nats } from '../format';
 import { lineMode } from '../plots/line-mode';
-import { PlotlyChart } from '../plots/PlotlyChart';
+import { LineChart, type AxisSpec, type LineTrace } from '../plots/LineChart';
 import type { Series } from '../../state/training-store';
 
-/** Points per train curve on screen; longer runs are shown as bucket means. */
+/** Points per train curve on screen (canvas, LineChart); longer runs are shown as bucket means. */
 const MAX_POINTS = 600;
-/** Points per test curve (one per evaluation, each an SVG marker): bucket means beyond this. */
+/** Points per test curve (one per evaluation): bucket means beyond this. */
 const MAX_TEST_POINTS = 200;
 
 const last = (s: Series, k: string) => s.terms[k]?.[s.terms[k].length - 1];
@@ -30,26 +30,25 @@ export function ElboChart({
   /** The terms' unit (the catalog's `unit`). */
   unit?: string;
 }) {
-  const data = useMemo(
-    () => [
+  const traces = useMemo(
+    (): LineTrace[] => [
       ...terms.map((t, i) => ({
-        // SVG lines over at most MAX_POINTS bucket means: cheap to redraw, no WebGL context.
-        type: 'scatter',
-        mode: 'lines',
         name: `train ${t.label}`,
         ...downsampleMean(train.steps, train.terms[t.key] ?? [], MAX_POINTS),
-        line: { color: termColour(t.key, i), width: 1 },
+        colour: termColour(t.key, i),
+        width: 1,
         opacity: 0.55,
       })),
-      ...terms.map((t, i) => {
+      ...terms.map((t, i): LineTrace => {
         const points = downsampleMean(test.steps, test.terms[t.key] ?? [], MAX_TEST_POINTS);
         return {
-          type: 'scatter',
-          mode: lineMode(points.x.length),
           name: `test ${t.label}`,
           ...points,
-          line: { color: termColour(t.key, i), width: 2, dash: 'dot' },
-          marker: { color: termColour(t.key, i), size: 6, symbol: 'diamond' },
+          colour: termColour(t.key, i),
+          width: 2,
+          dash: 'dot',
+          // A diamond per evaluation while they are few enough to tell apart.
+          markers: lineMode(points.x.length) === 'lines' ? undefined : 'diamond',
         };
       }),
     ],
@@ -57,15 +56,10 @@ export function ElboChart({
   );
   // A bound reported as itself (the mixture's ELBO) is negative: no log scale for it.
   const signed = terms.some((t) => (last(train, t.key) ?? last(test, t.key) ?? 1) <= 0);
-  const layout = useMemo(
-    () => ({
-      xaxis: { title: { text: iterations ? 'iteration' : 'training step' }, rangemode: 'tozero' },
-      yaxis: signed
-        ? { title: { text: unit }, type: 'linear' }
-        : { title: { text: `${unit} (log scale)` }, type: 'log' },
-      uirevision: 'elbo',
-    }),
-    [iterations, unit, signed],
+  const yAxis = useMemo(
+    (): AxisSpec =>
+      signed ? { title: unit, type: 'linear' } : { title: `${unit} (log scale)`, type: 'log' },
+    [unit, signed],
   );
   const describe = (s: Series) => terms.map((t) => `${t.label} ${nats(last(s, t.key))}`).join(', ');
   const summary =
@@ -73,15 +67,17 @@ export function ElboChart({
       ? 'No values yet.'
       : `Latest train: ${describe(train)}. Latest test: ${describe(test)}. All in ${unit}.`;
   return (
-    <PlotlyChart
+    <LineChart
       testId="elbo-chart"
       title="Loss terms during training"
-      data={data}
-      layout={layout}
+      traces={traces}
+      xTitle={iterations ? 'iteration' : 'training step'}
+      yAxis={yAxis}
       summary={summary}
       height={300}
       minIntervalMs={500}
       htmlLegend="toggle"
+      fileBase="loss-terms"
     />
   );
 }

@@ -9,6 +9,7 @@ import { scheduleValue } from '../diagnostic-format';
 import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
 import { reparameterisationTex } from '../tex/mechanism-tex';
 import { lineMode } from '../plots/line-mode';
+import { LineChart, type AxisSpec, type LineTrace } from '../plots/LineChart';
 import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series, TrainingState } from '../../state/training-store';
 import { TexBlock } from '../tex/TexBlock';
@@ -75,49 +76,38 @@ function ActiveUnitsChart({
   // The KL weight w(t) = β × warm-up ramp when the model reports it, else β itself.
   const weightKey = schedule.terms.klWeight ? 'klWeight' : 'beta';
   const weightLabel = weightKey === 'klWeight' ? 'KL weight w(t)' : 'β';
-  const data = useMemo(
-    () => [
+  const traces = useMemo(
+    (): LineTrace[] => [
       {
-        type: 'scatter',
-        mode: lineMode(history.steps.length),
         name: 'active units',
         x: history.steps,
         y: history.terms.activeUnits ?? [],
-        line: { color: '#0072B2', width: 2, shape: 'hv' },
-        marker: { size: 5 },
+        colour: '#0072B2',
+        width: 2,
+        shape: 'hv',
+        markers: lineMode(history.steps.length) === 'lines' ? undefined : 'circle',
       },
       {
-        type: 'scatter',
-        mode: 'lines',
         name: weightLabel,
         // A value per read-back, mostly flat: only where it changes (the same line).
         ...withoutFlatRuns(schedule.steps, schedule.terms[weightKey] ?? []),
-        yaxis: 'y2',
-        line: { color: '#D55E00', width: 1.5, dash: 'dash' },
+        axis: 'y2',
+        colour: '#D55E00',
+        width: 1.5,
+        dash: 'dash',
       },
     ],
     [history, schedule, weightKey, weightLabel],
   );
-  const layout = useMemo(
-    () => ({
-      xaxis: { title: { text: 'training step' }, rangemode: 'tozero' },
-      yaxis: {
-        title: { text: 'active units' },
-        range: [0, latentDim + 0.5],
-        dtick: latentDim > 16 ? 4 : 1,
-      },
-      yaxis2: {
-        title: { text: weightLabel },
-        overlaying: 'y',
-        side: 'right',
-        rangemode: 'tozero',
-        showgrid: false,
-      },
-      margin: { l: 60, r: 60, t: 8, b: 48 },
-      uirevision: 'active-units',
+  const yAxis = useMemo(
+    (): AxisSpec => ({
+      title: 'active units',
+      range: [0, latentDim + 0.5],
+      dtick: latentDim > 16 ? 4 : 1,
     }),
-    [latentDim, weightLabel],
+    [latentDim],
   );
+  const y2Axis = useMemo((): AxisSpec => ({ title: weightLabel }), [weightLabel]);
   const now = last(history.terms.activeUnits);
   const summary =
     history.steps.length === 0
@@ -126,15 +116,18 @@ function ActiveUnitsChart({
         `, at most ${Math.max(...(history.terms.activeUnits ?? [0]))}; ${weightLabel} now ` +
         `${scheduleValue(last(schedule.terms[weightKey]))}.`;
   return (
-    <PlotlyChart
+    <LineChart
       testId="active-units-history"
       title={`Active units and ${weightLabel} over training`}
-      data={data}
-      layout={layout}
+      traces={traces}
+      xTitle="training step"
+      yAxis={yAxis}
+      y2Axis={y2Axis}
       summary={summary}
       height={200}
       minIntervalMs={1000}
       htmlLegend="toggle"
+      fileBase="active-units"
     />
   );
 }
