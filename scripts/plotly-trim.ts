@@ -8,6 +8,10 @@
  * - polybooljs (~9 kB gzip): src/components/selections/select.js merges the polygons of several
  *   box or lasso selections with it. Our charts offer neither mode (chart-layout.ts removes
  *   select2d and lasso2d), so it gets a module whose union and difference throw, saying why.
+ * - the legend (~10 kB gzip): every chart's legend is HTML (src/ui/plots/ChartLegend.tsx) or
+ *   off, so plotly-bundle.ts registers none; only the 'x unified' hover mode, which no chart
+ *   uses, still requires its defaults and drawing (src/components/fx/hover.js). There they get
+ *   functions that throw, saying why.
  * Only imports made from plotly.js's own files are touched.
  */
 import type { Plugin } from 'vite';
@@ -15,6 +19,7 @@ import type { Plugin } from 'vite';
 const EMPTY = '\0plotly-trim:empty';
 const MAT4 = '\0plotly-trim:gl-mat4';
 const POLYBOOL = '\0plotly-trim:polybooljs';
+const NO_LEGEND = '\0plotly-trim:no-legend';
 
 export function plotlyTrimPlugin(): Plugin {
   return {
@@ -25,6 +30,8 @@ export function plotlyTrimPlugin(): Plugin {
       if (source === 'maplibre-gl/dist/maplibre-gl.css') return EMPTY;
       if (source === 'gl-mat4') return MAT4;
       if (source === 'polybooljs') return POLYBOOL;
+      if (/[\\/]components[\\/]fx[\\/]hover\.js$/.test(importer) && /^\.\.\/legend\//.test(source))
+        return NO_LEGEND;
       return null;
     },
     load(id) {
@@ -33,6 +40,13 @@ export function plotlyTrimPlugin(): Plugin {
         return [
           "export { default as multiply } from 'gl-mat4/multiply.js';",
           "export { default as invert } from 'gl-mat4/invert.js';",
+        ].join('\n');
+      }
+      if (id === NO_LEGEND) {
+        return [
+          'module.exports = function () {',
+          "  throw new Error('The unified hover label (a legend) is not part of the lab\\'s Plotly bundle');",
+          '};',
         ].join('\n');
       }
       if (id === POLYBOOL) {

@@ -8,6 +8,7 @@ import {
   linearTicks,
   logTicks,
   niceStep,
+  tickLabels,
 } from '../../src/ui/plots/nice-ticks';
 import {
   allSteps,
@@ -165,6 +166,23 @@ describe('nice ticks', () => {
     expect(formatTick(2e-5)).toBe('2e-5');
     expect(formatTick(123.456)).toBe('123.5');
     expect(formatTick(500)).toBe('500');
+  });
+});
+
+describe('tick labels', () => {
+  it('tell every tick apart, with no more digits than that takes', () => {
+    // τ early in its anneal: a log axis over 0.99995 … 1 gets linear ticks 1e-5 apart, which
+    // four significant digits would all label "1".
+    const ticks = logTicks(0.99995, 1);
+    expect(new Set(ticks.map((v) => formatTick(v))).size).toBe(1);
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    const labels = tickLabels(ticks);
+    expect(new Set(labels).size).toBe(ticks.length);
+    // Each label reads back as its tick to within half a tick step.
+    const step = ticks[1]! - ticks[0]!;
+    labels.forEach((l, i) => expect(Math.abs(Number(l) - ticks[i]!)).toBeLessThan(step / 2));
+    // Ordinary ticks keep formatTick's compact labels.
+    expect(tickLabels([0, 500, 1000, 1500])).toEqual(['0', '500', '1k', '1.5k']);
   });
 });
 

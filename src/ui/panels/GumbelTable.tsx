@@ -92,7 +92,6 @@ export function SoftHardChart({ table, tau }: { table: Table | null; tau: string
       barmode: 'group',
       xaxis: { type: 'category', automargin: true },
       yaxis: { title: { text: 'sample value' }, range: [0, 1.05] },
-      legend: { orientation: 'h', y: -0.3 },
       uirevision: 'soft-hard',
     }),
     [],
@@ -112,6 +111,7 @@ export function SoftHardChart({ table, tau }: { table: Table | null; tau: string
       layout={layout}
       summary={summary}
       height={240}
+      htmlLegend="key"
     />
   );
 }

@@ -5,7 +5,7 @@
  * `layoutChart` (pure) fits the axes; `drawLineChart` paints with them. One redraw of 6 traces ×
  * 600 points is a few milliseconds.
  */
-import { fixedTicks, formatTick, linearTicks, logTicks } from './nice-ticks';
+import { fixedTicks, linearTicks, logTicks, tickLabels } from './nice-ticks';
 import {
   autoRange,
   extent,
@@ -223,13 +223,17 @@ export function drawLineChart(
   ctx.font = `${fontPx}px ${fontFamily}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const v of geo.xTicks) ctx.fillText(formatTick(v), toPixel(x, v), area.bottom + 5);
+  const label = (ticks: number[], at: (v: number, text: string) => void) => {
+    const texts = tickLabels(ticks);
+    ticks.forEach((v, i) => at(v, texts[i]!));
+  };
+  label(geo.xTicks, (v, t) => ctx.fillText(t, toPixel(x, v), area.bottom + 5));
   ctx.textBaseline = 'middle';
   ctx.textAlign = 'right';
-  for (const v of geo.yTicks) ctx.fillText(formatTick(v), area.left - 5, toPixel(y, v));
+  label(geo.yTicks, (v, t) => ctx.fillText(t, area.left - 5, toPixel(y, v)));
   if (y2) {
     ctx.textAlign = 'left';
-    for (const v of geo.y2Ticks) ctx.fillText(formatTick(v), area.right + 5, toPixel(y2, v));
+    label(geo.y2Ticks, (v, t) => ctx.fillText(t, area.right + 5, toPixel(y2, v)));
   }
 
   // Axis titles.

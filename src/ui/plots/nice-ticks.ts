@@ -117,3 +117,14 @@ export function formatTick(v: number, digits = 4): string {
   }
   return sign + trim(a, digits);
 }
+
+/**
+ * The labels of an axis's ticks: formatTick's, with more significant digits (up to 12) where
+ * that is what tells neighbouring ticks apart (τ over 0.9995 … 1 must not read "1, 1, 1").
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  let labels = ticks.map((v) => formatTick(v));
+  for (let digits = 5; digits <= 12 && new Set(labels).size < labels.length; digits++)
+    labels = ticks.map((v) => formatTick(v, digits));
+  return labels;
+}

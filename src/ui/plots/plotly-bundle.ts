@@ -3,9 +3,10 @@
  * (src/core.js) cut down to what our charts use:
  * - traces: scatter (SVG: no WebGL, so no regl and no need for 'unsafe-eval' in the CSP) and
  *   bar. No scattergl, no heatmap: another trace type must be registered here first.
- * - components: shapes (the latent prior's circles, the restart lines), legend, fx (hover and
- *   click), modebar, colorscale (per-point marker colours), and selections, which the cartesian
- *   drag code requires anyway. Not registered, so not bundled: annotations, images, update menus,
+ * - components: shapes (the latent prior's circles, the restart lines), fx (hover and click),
+ *   modebar, colorscale (per-point marker colours), and selections, which the cartesian drag code
+ *   requires anyway. No legend: every chart's legend is HTML (ChartLegend.tsx, htmlLegend) or
+ *   off. Not registered, so not bundled: annotations, images, update menus,
  *   sliders, range sliders and selectors, layout grids, error bars, colour bars; Plotly skips a
  *   component that is not registered.
  * - no Promise polyfill (native-promise-only); no maplibre CSS and only two gl-mat4 functions
@@ -30,8 +31,6 @@ import shapes from 'plotly.js/src/components/shapes';
 // @ts-expect-error: as above
 import colorscale from 'plotly.js/src/components/colorscale';
 // @ts-expect-error: as above
-import legend from 'plotly.js/src/components/legend';
-// @ts-expect-error: as above
 import fx from 'plotly.js/src/components/fx';
 // @ts-expect-error: as above
 import modebar from 'plotly.js/src/components/modebar';
@@ -51,8 +50,8 @@ for (const [name, fn] of Object.entries(plotApi as Record<string, unknown>)) {
   register({ moduleType: 'apiMethod', name, fn });
 }
 register(scatter);
-// Order as in src/core.js: legend after shapes, fx after legend.
-register([selections, shapes, colorscale, legend, fx, modebar]);
+// Order as in src/core.js (where the legend sits between colorscale and fx).
+register([selections, shapes, colorscale, fx, modebar]);
 register([localeEn, localeEnUs]);
 register([bar]);
 
