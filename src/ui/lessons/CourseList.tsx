@@ -1,8 +1,10 @@
 /** The course: every lesson in order with its promise and a tick per step done. */
+import { memo } from 'react';
 import type { CourseProgress } from '../../state/lesson-progress';
 import { COURSE } from './course';
 
-export function CourseList({
+/** Re-rendered only when the progress, the open lesson or the handler changes. */
+export const CourseList = memo(function CourseList({
   progress,
   openId,
   onOpen,
@@ -40,4 +42,4 @@ export function CourseList({
       </ol>
     </nav>
   );
-}
+});
