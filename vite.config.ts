@@ -222,5 +222,8 @@ export default defineConfig({
     // asserts speed.
     testTimeout: 300_000,
     hookTimeout: 300_000,
+    // Both cores: Vitest's default is one worker fewer than the CPUs, which is one worker here,
+    // and so one file at a time. Files run longest first once Vitest has timed them (its cache).
+    maxWorkers: 2,
   },
 });

@@ -44,6 +44,8 @@ export interface CliOptions {
   /** Folder for the PyTorch export (model.safetensors, model.py, train.py …); null = none. */
   exportPytorch: string | null;
   limit: number | null;
+  /** --test-limit N: evaluate on the first N test images only; null = all of them. */
+  testLimit: number | null;
   backend: 'wasm' | 'cpu';
   /** Steps to profile kernel by kernel instead of training; 0 = train normally. */
   profile: number;
@@ -91,6 +93,11 @@ const OWN_FLAGS = {
     default: 'none',
   },
   limit: { value: 'a whole number ≥ 1', hint: 'Train on the first N images only', default: 'all' },
+  'test-limit': {
+    value: 'a whole number ≥ 1',
+    hint: 'Evaluate each epoch on the first N test images only (quicker; the numbers are then those of a subset)',
+    default: 'all',
+  },
   backend: { value: 'wasm or cpu', hint: 'TF.js backend', default: 'wasm' },
   profile: {
     value: 'a whole number ≥ 0',
@@ -232,6 +239,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     save: own.get('save') ?? null,
     exportPytorch: own.get('export-pytorch') ?? null,
     limit: own.has('limit') ? int('limit', 0, 1) : null,
+    testLimit: own.has('test-limit') ? int('test-limit', 0, 1) : null,
     backend,
     profile: int('profile', 0, 0),
     tokenizer,

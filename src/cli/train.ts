@@ -3,8 +3,8 @@
  * in Node (TF.js wasm backend, or cpu), one JSON line per epoch on stdout:
  *   {"epoch":1,"train":{…terms},"test":{…terms[, "iw"]},"activeUnits":…,"imagesPerSec":…,
  *    "testSquaredError":…,"testNormalisedMse":…,"step":…}
- * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits
- * (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only),
+ * Train terms are the mean over the epoch's steps; test terms are over all 10,000 test digits, or
+ * the first N with --test-limit N (one sample of the noise per image); `test.iw` is −log p̂_K(x) with --eval-iw K (VAE only),
  * after the last epoch, and every N epochs with --eval-iw-every N. `--help` lists every flag.
  * A prior over codes (--tokenizer DIR, cli/prior-cli.ts) adds test.nllPerToken and
  * test.nllPerImage (nats) and leaves out what only its frozen tokenizer decides (the squared
@@ -97,13 +97,16 @@ async function main(): Promise<void> {
   );
   const P = dataset.height * dataset.width;
 
-  const testPixels = toFloatPixels(dataset.test.images, 0, dataset.test.count, P);
+  // The evaluation's test images: all, or the first --test-limit (the trainer's probe digits, and
+  // so the PyTorch export, come from the whole test split either way).
+  const testCount = Math.min(dataset.test.count, opts.testLimit ?? Infinity);
+  const testPixels = toFloatPixels(dataset.test.images, 0, testCount, P);
   if (config.binarize !== 'none') binarizeInPlace(testPixels, mulberry32(EVAL_BINARIZATION_SEED));
-  const testX = tf.tensor2d(testPixels, [dataset.test.count, P]);
+  const testX = tf.tensor2d(testPixels, [testCount, P]);
   const auCount = Math.min(ACTIVE_UNITS_IMAGES, dataset.train.count);
   const auX = tf.tensor2d(toFloatPixels(dataset.train.images, 0, auCount, P), [auCount, P]);
   // Labels, for a conditional model (the others ignore them).   int32 [N]
-  const testY = tf.tensor1d(Int32Array.from(dataset.test.labels), 'int32');
+  const testY = tf.tensor1d(Int32Array.from(dataset.test.labels.subarray(0, testCount)), 'int32');
   const auY = tf.tensor1d(Int32Array.from(dataset.train.labels.subarray(0, auCount)), 'int32');
 
   const trainer = new Trainer(dataset, config);
@@ -173,6 +176,7 @@ async function main(): Promise<void> {
       test: Object.fromEntries(Object.entries(testTerms).map(([k, v]) => [k, round(v)])),
       imagesPerSec: Math.round((steps * trainer.imagesPerStep) / seconds),
     };
+    if (testCount < dataset.test.count) line.testImages = testCount; // --test-limit
     if (!traits.prior) {
       // A model that reports it (GLO, whose test codes are found by optimisation) is not asked
       // twice. (A prior's reconstructions and codes are its frozen tokenizer's: `recon` says it.)

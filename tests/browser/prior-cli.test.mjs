@@ -1,6 +1,6 @@
 // The prior over codes from the command line (dist-cli/train.mjs, no browser): a tiny VQ-VAE
-// saved, a prior trained on its frozen codes with --tokenizer, then samples of one class written
-// as IDX files, read back here byte by byte.
+// saved, a prior trained on its frozen codes with --tokenizer (both evaluated on the first 1,000
+// test digits), then samples of one class written as IDX files, read back here byte by byte.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -47,12 +47,16 @@ test(
     const out = join(dir, 'samples');
     const [tokenizer] = train(
       ...['--model', 'vqvae', '--codes', '16', '--codeDim', '8', '--channels', '8'],
-      ...['--limit', '256', '--epochs', '1', '--save', vq],
+      ...['--limit', '256', '--epochs', '1', '--save', vq, '--test-limit', '1000'],
     );
     const [line] = train(
       ...['--tokenizer', vq, '--layers', '1', '--width', '32', '--heads', '2'],
       ...['--conditional', 'true', '--limit', '256', '--epochs', '1', '--save', prior],
+      ...['--test-limit', '1000'],
     );
+    // Both evaluated on the same first 1,000 test digits (--test-limit), and they say so.
+    assert.equal(tokenizer.testImages, 1000);
+    assert.equal(line.testImages, 1000);
     const t = line.test;
     for (const k of ['nll', 'recon', 'bound', 'unigram', 'uniform', 'nllPerToken', 'nllPerImage'])
       assert.equal(typeof t[k], 'number', `test.${k}`);

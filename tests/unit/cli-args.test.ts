@@ -10,7 +10,19 @@ describe('npm run train flags', () => {
     const o = parseCliArgs(['--model', 'catvae', '--classes=8', '--hard', 'true', '--epochs', '3']);
     expect(o.help).toBe(false);
     expect(o.config).toEqual({ ...TRAIN_DEFAULTS, model: 'catvae', classes: 8, hard: true });
-    expect(o).toMatchObject({ epochs: 3, evalIw: 0, evalIwEvery: 0, backend: 'wasm', limit: null });
+    expect(o).toMatchObject({
+      epochs: 3,
+      evalIw: 0,
+      evalIwEvery: 0,
+      backend: 'wasm',
+      limit: null,
+      testLimit: null,
+    });
+    expect(parseCliArgs(['--limit', '96', '--test-limit=500'])).toMatchObject({
+      limit: 96,
+      testLimit: 500,
+    });
+    expect(() => parseCliArgs(['--test-limit', '0'])).toThrow('--test-limit must be a whole');
     expect(
       parseCliArgs(['--dataset', 'kmnist', '--eval-iw', '200', '--eval-iw-every', '5']),
     ).toMatchObject({ dataset: 'kmnist', evalIw: 200, evalIwEvery: 5 });
@@ -55,6 +67,7 @@ describe('npm run train flags', () => {
       'eval-iw-every',
       'save',
       'limit',
+      'test-limit',
       'backend',
       'profile',
       'dataset',

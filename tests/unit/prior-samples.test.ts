@@ -86,7 +86,7 @@ describe('the shipped prior over codes', () => {
     const row = manifest.checkpoints.find((c) => c.id === 'prior')!;
     expect(row.metric.term).toBe('nll');
     expect(Math.abs(row.metric.test.stored - nll!)).toBeLessThan(0.05);
-  }, 120_000);
+  });
 
   it('draws digits the classifier reads as the class asked for (≥ 90 % at temperature 1, guidance 1)', async () => {
     const shareAt = async (guidance: number) => {

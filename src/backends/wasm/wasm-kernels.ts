@@ -11,6 +11,7 @@ import { installWasmConvGemm } from './wasm-conv-gemm';
 import { installWasmAdam } from './wasm-adam';
 import { installFastWasmGather } from './wasm-fast-gather';
 import { installFastWasmMatMul } from './wasm-fast-matmul';
+import { installFastWasmSlice } from './wasm-fast-slice';
 import {
   keepSingleThreadedWasmBuild,
   parallelMatMulSupported,
@@ -28,6 +29,8 @@ export function installWasmKernels(): void {
   void prepareSingleThreadGemm();
   installFastWasmMatMul();
   installFastWasmGather();
+  // Slices read in place, not from a copy of the whole input (k-means' and EM's chunks).
+  installFastWasmSlice();
   installFastWasmConvBackpropInput();
   // Conv2D (and so our conv gradients, built from it) as im2col + the same GEMM where it pays.
   installWasmConvGemm();
