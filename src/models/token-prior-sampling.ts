@@ -3,13 +3,14 @@
  * sequence, and the loop that draws the 49 codes from p(c | y) one position at a time.
  *
  *   class token  K + y, or K + 10 ("any")                                          int32 [B,1]
- *   step t       ℓ = logits of p(c_t | c_<t, y) at the last position                     [n,K]
+ *   step t       ℓ = logits of p(c_t | c_<t, y) at position t (layers/transformer-cache)  [n,K]
  *                guided (weight w): ℓ(c | y) + w·(ℓ(c | y) − ℓ(c | any))
  *                c_t ~ softmax(ℓ / temperature) over the top k codes; argmax at temperature 0
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerateOptions } from './latent-model';
 import type { CausalTransformer } from './layers/transformer';
+import { TransformerCache } from './layers/transformer-cache';
 
 /** Class-token slots: one per class (10), then "any". */
 export const CLASS_TOKENS = 11;
@@ -46,8 +47,9 @@ export function classTokens(
 }
 
 /**
- * Codes drawn from p(c | y), one position at a time (49 forward passes over the growing prefix,
- * batched over the n sequences), all on the device.   labels int32 [n] (−1 = any) → [n,49]
+ * Codes drawn from p(c | y), one position at a time (49 steps of the transformer's key/value
+ * cache, each over the one new token, batched over the n sequences), all on the device.
+ *   labels int32 [n] (−1 = any) → [n,49]
  */
 export function generateCodes(
   prior: SamplingPrior,
@@ -61,38 +63,44 @@ export function generateCodes(
   // ℓ = ℓ(c | y) + w·(ℓ(c | y) − ℓ(c | any)), which this prior learnt both halves of.
   const w = conditional ? (opts.guidance ?? 0) : 0;
   const rows = w > 0 ? 2 * n : n;
-  let seq = tf.tidy(() => {
+  let input = tf.tidy(() => {
     const tokens = classTokens(labels, n, K, conditional); //                          [n,1]
     if (w === 0) return tokens;
     const any = tf.fill([n], -1, 'int32') as tf.Tensor1D;
     return tf.concat([tokens, classTokens(any, n, K, conditional)]);
-  }); //                                                                    [rows,1+t]
-  for (let t = 0; t < positions; t++) {
-    const next = tf.tidy(() => {
-      const all = transformer.apply(seq, { dropout: 0, training: false, seed: 0 }).logits;
-      let last = tf.reshape(tf.slice(all, [0, t, 0], [rows, 1, K]), [rows, K]);
-      if (w > 0) {
-        const given = tf.slice(last, [0, 0], [n, K]); //                               [n,K]
-        const any = tf.slice(last, [n, 0], [n, K]);
-        last = tf.add(given, tf.mul(tf.sub(given, any), w));
-      } //                                                                            [n,K]
-      let drawn: tf.Tensor2D;
-      if (!(temperature > 0)) drawn = tf.reshape(tf.argMax(last, 1), [n, 1]);
-      else {
-        last = tf.div(last, temperature);
-        if (topK > 0 && topK < K) {
-          const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); //   [n,1]
-          last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
+  }); //                                                                           [rows,1]
+  const cache = new TransformerCache(transformer, rows);
+  const codes: tf.Tensor2D[] = []; //                                          [n,1] each
+  try {
+    for (let t = 0; t < positions; t++) {
+      const code = tf.tidy(() => {
+        let last: tf.Tensor2D = cache.step(input); //                  ℓ at position t [rows,K]
+        if (w > 0) {
+          const given = tf.slice(last, [0, 0], [n, K]); //                             [n,K]
+          const any = tf.slice(last, [n, 0], [n, K]);
+          last = tf.add(given, tf.mul(tf.sub(given, any), w));
+        } //                                                                          [n,K]
+        let drawn: tf.Tensor2D;
+        if (!(temperature > 0)) drawn = tf.reshape(tf.argMax(last, 1), [n, 1]);
+        else {
+          last = tf.div(last, temperature);
+          if (topK > 0 && topK < K) {
+            const kth = tf.slice(tf.topk(last, topK).values, [0, topK - 1], [n, 1]); // [n,1]
+            last = tf.where(tf.less(last, kth), tf.fill(last.shape, -1e9), last);
+          }
+          drawn = tf.multinomial(last, 1, seed * 256 + t + 1) as tf.Tensor2D; //       [n,1]
         }
-        drawn = tf.multinomial(last as tf.Tensor2D, 1, seed * 256 + t + 1) as tf.Tensor2D; // [n,1]
-      }
-      const code = tf.cast(drawn, 'int32');
-      return tf.concat([seq, w > 0 ? tf.concat([code, code]) : code], 1);
-    }) as tf.Tensor2D;
-    seq.dispose();
-    seq = next;
+        return tf.cast(drawn, 'int32');
+      }) as tf.Tensor2D;
+      codes.push(code);
+      // The class tokens, or (guided) both halves' copy of the previous code: ours to free.
+      if (t === 0 || w > 0) input.dispose();
+      input = w > 0 ? (tf.concat([code, code]) as tf.Tensor2D) : code; //          [rows,1]
+    }
+    return tf.concat(codes, 1); //                                                    [n,49]
+  } finally {
+    if (codes.length === 0 || w > 0) input.dispose();
+    for (const c of codes) c.dispose();
+    cache.dispose();
   }
-  const codes = tf.slice(seq, [0, 1], [n, positions]) as tf.Tensor2D;
-  seq.dispose();
-  return codes;
 }

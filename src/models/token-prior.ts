@@ -278,8 +278,8 @@ export class TokenPrior implements LatentModel {
   }
 
   /**
-   * Codes drawn from p(c | y), one position at a time (49 forward passes over the growing prefix,
-   * batched over the n sequences), all on the device.   labels int32 [n] (−1 = any) → [n,49]
+   * Codes drawn from p(c | y), one position at a time (49 steps of a key/value cache, batched
+   * over the n sequences), all on the device.   labels int32 [n] (−1 = any) → [n,49]
    */
   generate(labels: tf.Tensor1D, opts: GenerateOptions): tf.Tensor2D {
     const { transformer, K, positions } = this;

@@ -10,6 +10,7 @@
  * The additive mask M gives position i no weight on any later position j > i (e^{−1e9} = 0 in
  * float32), so the output at i depends on x_0 … x_i only. The heads are one batched matMul over
  * [B·h,T,d] (no per-head loop); the projections are 2-D matMuls over [B·T,W] (our wasm GEMM).
+ * attentionStep is the same layer for one new position against cached keys and values.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -74,6 +75,47 @@ export function causalSelfAttention(
       output: tf.reshape(out, [B, T, W]) as tf.Tensor3D,
       weights: keepWeights ? (tf.reshape(attn, [B, heads, T, T]) as tf.Tensor4D) : undefined,
     };
+  });
+}
+
+/** One layer's cached keys and values, head by head.   k, v [B·h,t,d] each */
+export type KeyValue = { k: tf.Tensor3D; v: tf.Tensor3D };
+
+/**
+ * One new position of causal self-attention against the keys and values of the earlier ones
+ * (a key/value cache, as GPT-2 decodes): the same weights and math as causalSelfAttention at
+ * its last position, with no mask (every cached key is in the past).
+ *   x [B,W] (the new position), past [B·h,t,d] each (absent at t = 0)
+ *   → output [B,W], cache [B·h,t+1,d] each (past with the new key and value appended)
+ * The returned cache is new; the caller disposes the past one.
+ */
+export function attentionStep(
+  x: tf.Tensor2D,
+  p: AttentionParams,
+  heads: number,
+  past?: KeyValue,
+): { output: tf.Tensor2D; cache: KeyValue } {
+  const [B, W] = x.shape;
+  if (W % heads !== 0) throw new Error(`width ${W} is not divisible by ${heads} heads`);
+  const d = W / heads;
+  return tf.tidy(() => {
+    const qkv = tf.add(tf.matMul(x, p.wqkv as tf.Tensor2D), p.bqkv); //                [B,3W]
+    // [B,3h,d]: the q heads, then the k heads, then the v heads.
+    const byHead = tf.reshape(qkv, [B, 3 * heads, d]);
+    const part = (i: number) =>
+      tf.reshape(tf.slice(byHead, [0, i * heads, 0], [B, heads, d]), [
+        B * heads,
+        1,
+        d,
+      ]) as tf.Tensor3D; //                                                           [B·h,1,d]
+    const q = tf.mul(part(0), 1 / Math.sqrt(d)) as tf.Tensor3D;
+    const k = past ? (tf.concat([past.k, part(1)], 1) as tf.Tensor3D) : part(1); // [B·h,t+1,d]
+    const v = past ? (tf.concat([past.v, part(2)], 1) as tf.Tensor3D) : part(2);
+    const attn = tf.softmax(tf.matMul(q, k, false, true)); //                      [B·h,1,t+1]
+    // [B·h,1,d] → [B,h·d]: the heads side by side, as causalSelfAttention merges them.
+    const merged = tf.reshape(tf.matMul(attn, v), [B, W]) as tf.Tensor2D; //              [B,W]
+    const output = tf.add(tf.matMul(merged, p.wo as tf.Tensor2D), p.bo) as tf.Tensor2D; // [B,W]
+    return { output, cache: { k, v } };
   });
 }
 
