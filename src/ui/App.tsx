@@ -124,68 +124,11 @@ export function App() {
     pretrainedLink.current = '';
     void loadPretrained(id);
   }, [ready, loadPretrained]);
-  const openSavedRun = useCallback(
-    (id: string) =>
-      void actions.openSavedRun(id).then((config) => {
-        if (config) setSettings((s) => ({ ...s, ...config }));
-      }),
-    [actions, setSettings],
-  );
+  const openSavedRun = (id: string) =>
+    void actions.openSavedRun(id).then((config) => {
+      if (config) setSettings((s) => ({ ...s, ...config }));
+    });
   const ds = state.dataset;
-  // The drawer (data, files, saved runs) reads nothing that changes at each training step: made
-  // once per change of what it shows, not at every read-back.
-  const { benchmark, onBenchmark } = backendChoice;
-  const starting = state.phase === 'starting';
-  const drawer = useMemo(
-    () => (
-      <Drawer label="Data, files and saved runs" title="Data, files and saved runs">
-        <DeviceBenchmark
-          settings={settings}
-          starting={starting}
-          training={state.playing}
-          remembered={benchmark}
-          pauseTraining={actions.pause}
-          resumeTraining={actions.play}
-          onResult={onBenchmark}
-        />
-        <DatasetPanel
-          dataset={ds}
-          ready={ready}
-          sink={actions}
-          want={settings.dataset}
-          onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
-        />
-        <RunFiles
-          onImport={async (files) => {
-            const config = await actions.importRun(files);
-            if (config) setSettings((s) => ({ ...s, ...config }));
-            return config !== null;
-          }}
-          onExport={actions.exportRun}
-          onExportPytorch={actions.exportPytorch}
-          ready={ready}
-        />
-        <SavedRunsList
-          runs={runs.savedRuns}
-          ready={ready}
-          onOpen={openSavedRun}
-          onDelete={(id) => void actions.deleteSavedRun(id)}
-        />
-      </Drawer>
-    ),
-    [
-      settings,
-      starting,
-      state.playing,
-      benchmark,
-      onBenchmark,
-      actions,
-      ds,
-      ready,
-      runs.savedRuns,
-      openSavedRun,
-    ],
-  );
   const folding = useMemo<PanelFolding>(() => {
     const closed = closedSet(settings.closedPanels);
     return {
@@ -242,7 +185,40 @@ export function App() {
             ) : null}
           </p>
           <OfflineNotes />
-          {drawer}
+          <Drawer label="Data, files and saved runs" title="Data, files and saved runs">
+            <DeviceBenchmark
+              settings={settings}
+              starting={state.phase === 'starting'}
+              training={state.playing}
+              remembered={backendChoice.benchmark}
+              pauseTraining={actions.pause}
+              resumeTraining={actions.play}
+              onResult={backendChoice.onBenchmark}
+            />
+            <DatasetPanel
+              dataset={ds}
+              ready={ready}
+              sink={actions}
+              want={settings.dataset}
+              onWant={(dataset) => setSettings((s) => ({ ...s, dataset }))}
+            />
+            <RunFiles
+              onImport={async (files) => {
+                const config = await actions.importRun(files);
+                if (config) setSettings((s) => ({ ...s, ...config }));
+                return config !== null;
+              }}
+              onExport={actions.exportRun}
+              onExportPytorch={actions.exportPytorch}
+              ready={ready}
+            />
+            <SavedRunsList
+              runs={runs.savedRuns}
+              ready={ready}
+              onOpen={openSavedRun}
+              onDelete={(id) => void actions.deleteSavedRun(id)}
+            />
+          </Drawer>
         </header>
         <main>
           <Lessons

@@ -1,10 +1,8 @@
 /** The course: every lesson in order with its promise and a tick per step done. */
-import { memo } from 'react';
 import type { CourseProgress } from '../../state/lesson-progress';
 import { COURSE } from './course';
 
-/** Re-rendered only when the progress, the open lesson or the handler changes. */
-export const CourseList = memo(function CourseList({
+export function CourseList({
   progress,
   openId,
   onOpen,
@@ -42,4 +40,4 @@ export const CourseList = memo(function CourseList({
       </ol>
     </nav>
   );
-});
+}

@@ -4,7 +4,7 @@
  * step to step (the visit: settings and run step on arrival, signals counted since) and ticks
  * steps off as their conditions come to hold, keeping the progress in the browser.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   loadProgress,
   markDone,
@@ -99,22 +99,16 @@ export function useLesson(
   }
   useEffect(() => saveProgress(progress), [progress]);
 
-  // The same function while training (the course list it is passed to need not re-render).
-  const open = useCallback(
-    (id: string) => {
-      pickedFromList.current = id;
-      const last = progress[id]?.last ?? 0;
-      apply({ ...settings, lesson: id, lessonStep: last + 1 });
-    },
-    [progress, settings, apply],
-  );
-
   return {
     lesson,
     index,
     ctx,
     progress,
-    open,
+    open: (id) => {
+      pickedFromList.current = id;
+      const last = progress[id]?.last ?? 0;
+      apply({ ...settings, lesson: id, lessonStep: last + 1 });
+    },
     close: () => apply({ ...settings, lesson: '', lessonStep: 1, present: false }),
     go: (i) => {
       if (!lesson) return;
