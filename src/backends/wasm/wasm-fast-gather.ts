@@ -20,8 +20,8 @@ import { overrideKernel } from '../shared/override-kernel';
 
 const WASM = 'wasm';
 
-/** The wasm backend's own methods this kernel uses. */
-interface WasmHeapBackend {
+/** The wasm backend's own methods the in-heap kernels use (this one, wasm-fast-slice.ts). */
+export interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): TypedArray;
 }

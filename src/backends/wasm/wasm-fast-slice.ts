@@ -13,23 +13,11 @@
  *
  * the same values as the package's kernel. Strings keep the original kernel.
  */
-import {
-  Slice,
-  slice_util,
-  util,
-  type SliceAttrs,
-  type TensorInfo,
-  type TypedArray,
-} from '@tensorflow/tfjs-core';
+import { Slice, slice_util, util, type SliceAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import { overrideKernel } from '../shared/override-kernel';
+import type { WasmHeapBackend } from './wasm-fast-gather';
 
 const WASM = 'wasm';
-
-/** The wasm backend's own methods this kernel uses. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
-  typedArrayFromHeap(t: TensorInfo): TypedArray;
-}
 
 /** Installs the override (once); returns false when the wasm backend package is not loaded yet. */
 export function installFastWasmSlice(): boolean {
