@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { classifyGpu, type GpuClass } from '../core/gpu-renderer';
 import { BACKENDS, type BackendName } from '../contracts/config';
 import { installCpuKernels } from './cpu/cpu-kernels';
-import { installWasmKernels } from './wasm/wasm-kernels';
+import { installWasmKernels, startWasmThreads } from './wasm/wasm-kernels';
 import { installWebglKernels } from './webgl/webgl-kernels';
 import { installWebgpuKernels } from './webgpu/webgpu-kernels';
 import type { DeviceMemory } from '../contracts/metrics';
@@ -135,6 +135,7 @@ async function tryBackend(name: BackendName, options: BackendOptions): Promise<v
   }
   const ok = await tf.setBackend(name);
   if (!ok) throw new Error(`${name} failed to initialise`);
+  if (name === 'wasm') startWasmThreads(tf.backend());
   // Smoke test: a real kernel and a real read-back.
   const probe = tf.tidy(() => tf.add(tf.tensor1d([1, 2]), tf.scalar(2)));
   const values = await probe.data();

@@ -43,7 +43,10 @@ function routes(request: BenchRequest) {
     zeroCopyCalls: s.zeroCopyCalls - base.zeroCopyCalls,
     sharedCalls: s.sharedCalls - base.sharedCalls,
     twoThreadCalls: s.twoThreadCalls - base.twoThreadCalls,
+    inPlaceCalls: s.inPlaceCalls - base.inPlaceCalls,
     stockCalls: s.stockCalls - base.stockCalls,
+    copyMs: Math.round(s.copyMs - base.copyMs),
+    computeMs: Math.round(s.computeMs - base.computeMs),
   };
 }
 

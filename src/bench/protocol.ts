@@ -53,8 +53,13 @@ export interface MatMulRoutes {
   /** Products through the shared memory, of which on two threads. */
   sharedCalls: number;
   twoThreadCalls: number;
+  /** … of which in place in TF.js's shared heap (no copies). */
+  inPlaceCalls: number;
   /** Products sent to the stock (XNNPACK) route. */
   stockCalls: number;
+  /** Through the shared memory: ms copying operands in and products out, and computing. */
+  copyMs: number;
+  computeMs: number;
 }
 
 /** One measured (runtime, backend, model, way). */

@@ -99,6 +99,7 @@ test(
     assert.equal(r.crossOriginIsolated, true);
     assert.equal(r.backend, 'wasm');
     assert.equal(r.ready, true, 'the helper thread started');
+    assert.equal(r.inHeap, true, "the helper works in TF.js's heap, made shared");
     const { off, 'one-thread': one, 'two-threads': two, auto } = r.runs;
     assert.deepEqual(off.calls, {
       zeroCopyCalls: 0,
@@ -152,6 +153,7 @@ test(
   async () => {
     const r = await report(`${await serve(ISOLATION)}?arch=conv`);
     assert.equal(r.ready, true, 'the helper thread started');
+    assert.equal(r.inHeap, true, "the helper works in TF.js's heap, made shared");
     const { off, 'one-thread': one, 'two-threads': two, auto } = r.runs;
     // Per step: the encoder's and decoder's big convs forward, their input and filter gradients
     // (the first layer's Ci = 1 forward and the last layer's Co = 1 stay on XNNPACK).
@@ -174,6 +176,7 @@ test(
     const r = await report(await serve({}));
     assert.equal(r.crossOriginIsolated, false);
     assert.equal(r.ready, false);
+    assert.equal(r.inHeap, false, 'no shared heap without isolation');
     const { off, 'one-thread': one, 'two-threads': two, auto } = r.runs;
     assert.equal(two.calls.sharedCalls, 0);
     assert.deepEqual(two.loss, off.loss, 'two-threads without a helper: XNNPACK');

@@ -19,11 +19,15 @@ import { FUSED_ADAM, type FusedAdamAttrs } from '../../contracts/fused-adam';
 import { flat, incConst, Locals, whileLt } from '../gemm/gemm-codegen';
 import { encodeModule, F32, I32, op, V128, type Bytes } from '../gemm/wasm-asm';
 import { adamConstants, adamInputs, adamUpdate } from '../shared/fused-adam';
+import { HEAP_MAX_PAGES, isSharedMemory } from './shared-heap';
 
 type AdamFn = (...args: number[]) => void;
 
-/** The module's bytes (one exported function, `adam`; imports env.memory, not shared). */
-export function buildAdamModule(): Uint8Array<ArrayBuffer> {
+/**
+ * The module's bytes (one exported function, `adam`; imports env.memory: a plain one, or with
+ * `sharedMaxPages` a shared one of that maximum, TF.js's shared heap: ./shared-heap).
+ */
+export function buildAdamModule(sharedMaxPages?: number): Uint8Array<ArrayBuffer> {
   const params = [I32, I32, I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32];
   const [x, m, v, g, x1, m1, v1, n4] = [0, 1, 2, 3, 4, 5, 6, 7];
   const L = new Locals(params.length);
@@ -95,7 +99,13 @@ export function buildAdamModule(): Uint8Array<ArrayBuffer> {
     ),
   );
   return encodeModule({
-    memory: { module: 'env', name: 'memory', min: 1, max: 65536, shared: false },
+    memory: {
+      module: 'env',
+      name: 'memory',
+      min: 1,
+      max: sharedMaxPages ?? 65536,
+      shared: sharedMaxPages !== undefined,
+    },
     funcs: [{ params, results: [], locals: L.types, body, export: 'adam' }],
   });
 }
@@ -106,7 +116,7 @@ interface WasmLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-let module: WebAssembly.Module | null | undefined;
+const modules: { plain?: WebAssembly.Module | null; shared?: WebAssembly.Module | null } = {};
 let instance: { memory: WebAssembly.Memory; adam: AdamFn } | null = null;
 
 /** The SIMD loop over `backend`'s memory (compiled once, instantiated per memory), or null. */
@@ -114,13 +124,17 @@ function simdFor(backend: WasmLike): AdamFn | null {
   const memory = backend.wasm.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return null;
   if (instance?.memory === memory) return instance.adam;
+  const kind = isSharedMemory(memory) ? 'shared' : 'plain';
+  if (modules[kind] === null) return null;
   try {
-    module ??= new WebAssembly.Module(buildAdamModule());
+    const module = (modules[kind] ??= new WebAssembly.Module(
+      buildAdamModule(kind === 'shared' ? HEAP_MAX_PAGES : undefined),
+    ));
     const adam = new WebAssembly.Instance(module, { env: { memory } }).exports.adam as AdamFn;
     instance = { memory, adam };
     return adam;
   } catch {
-    module = null; // no SIMD here: the JS loop from now on
+    modules[kind] = null; // no SIMD here: the JS loop from now on
     return null;
   }
 }

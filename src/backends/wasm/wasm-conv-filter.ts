@@ -18,7 +18,8 @@ import { filterGradInfo, matchesOutput } from '../shared/conv-geometry';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { MIN_CO, wasmConvBlockFloats } from './wasm-conv-gemm';
-import { dropTeam, fitMemory, teamScratch } from './wasm-gemm-team';
+import { dropTeam, fitMemory, heapWorkspace, teamScratch } from './wasm-gemm-team';
+import { count } from './wasm-conv-team';
 import { localGemm } from './wasm-gemm-local';
 import {
   align,
@@ -97,22 +98,31 @@ function twoThreads(
   const KK = g.KH * g.KW * g.Ci;
   const half = Math.ceil(g.B / 2);
   const imgs = blockImages(g, half);
-  const { own, helper, next: base } = teamScratch(imgs * P);
   const blocks = [align(imgs * P * KK * 4), align(KK * g.Co * 4), align(KK * g.Co * 4)];
+  const span = blocks.reduce((a, b) => a + b, 0);
+  // Over the shared heap, scratch and these blocks malloc'ed there; X and dY read in place.
+  const inHeap = act.heap !== null;
+  const start = inHeap
+    ? heapWorkspace(act, backend, teamScratch(imgs * P, 0).next + 2 * span)
+    : undefined;
+  if (start === null) return null;
+  const { own, helper, next: base } = teamScratch(imgs * P, start);
   // [cols, dW, part] for this thread, then for the helper.
   const mine = blocks.map((_, i) => base + blocks.slice(0, i).reduce((a, b) => a + b, 0));
-  const span = blocks.reduce((a, b) => a + b, 0);
   const theirs = mine.map((a) => a + span);
   const xSize = g.B * g.H * g.W * g.Ci;
   const dySize = g.B * P * g.Co;
-  const X = base + 2 * span;
-  const DY = X + align(xSize * 4);
-  if (!fitMemory(memory, DY + align(dySize * 4))) return null;
+  let [X, DY] = [o.xOff, o.dyOff];
   const t0 = performance.now();
-  let ours = new Float32Array(memory.buffer);
-  let heap = backend.wasm.HEAPF32;
-  ours.set(heap.subarray(o.xOff / 4, o.xOff / 4 + xSize), X / 4);
-  ours.set(heap.subarray(o.dyOff / 4, o.dyOff / 4 + dySize), DY / 4);
+  if (!inHeap) {
+    X = base + 2 * span;
+    DY = X + align(xSize * 4);
+    if (!fitMemory(memory, DY + align(dySize * 4))) return null;
+    const ours = new Float32Array(memory.buffer);
+    const heap = backend.wasm.HEAPF32;
+    ours.set(heap.subarray(o.xOff / 4, o.xOff / 4 + xSize), X / 4);
+    ours.set(heap.subarray(o.dyOff / 4, o.dyOff / 4 + dySize), DY / 4);
+  }
   const t1 = performance.now();
   const job = ([cols, y, part]: number[], b0: number, b1: number): ConvJob => ({
     ...{ x: X, w: DY, y: y!, cols: cols!, g, b0, b1, imgs },
@@ -124,17 +134,14 @@ function twoThreads(
   const t2 = performance.now();
   const out = backend.makeOutput(shape, 'float32');
   const outOff = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
-  heap = backend.wasm.HEAPF32; // makeOutput may have grown (replaced) the heap
-  ours = new Float32Array(memory.buffer);
+  // Views after makeOutput: it may have grown (replaced) a plain heap.
+  const heap = backend.wasm.HEAPF32;
+  const ours = inHeap ? heap : new Float32Array(memory.buffer);
   const n = KK * g.Co;
   const [a, b] = [mine[1]! / 4, theirs[1]! / 4];
   const dw = heap.subarray(outOff / 4, outOff / 4 + n);
   for (let i = 0; i < n; i++) dw[i] = ours[a + i]! + ours[b + i]!;
-  const counts = gemmState.counts;
-  counts.copyMs += t1 - t0 + (performance.now() - t2);
-  counts.computeMs += t2 - t1;
-  counts.sharedCalls++;
-  if (!team.inline) counts.twoThreadCalls++;
+  count(t2 - t1, inHeap ? 0 : t1 - t0 + (performance.now() - t2), team.inline, inHeap);
   return out;
 }
 

@@ -9,6 +9,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { buildGemmModule, NR, scratchBytes } from '../gemm/gemm-module';
 import type { GemmFn } from '../gemm/gemm-team';
 import { align, gemmState, type Local, type WasmBackendLike } from './wasm-gemm-state';
+import { HEAP_MAX_PAGES, isSharedMemory } from './shared-heap';
 
 /** C = op(A)·op(B) [m, n] from operands at byte offsets aOff, bOff of a backend's memory. */
 export interface Product {
@@ -50,10 +51,12 @@ export function localFor(backend: WasmBackendLike): Local | null {
   if (module === null) return null;
   if (gemmState.local?.backend === backend) return gemmState.local;
   const memory = backend.wasm.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory) || !(memory.buffer instanceof ArrayBuffer))
-    return null;
+  if (!(memory instanceof WebAssembly.Memory)) return null;
   try {
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    // A shared heap (./shared-heap) takes the same kernel built for a shared memory.
+    const shared = isSharedMemory(memory);
+    const compiled = shared ? sharedVariant() : module;
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
     const gemm = instance.exports.gemm as unknown as GemmFn;
     gemmState.local = { backend, gemm, scratch: 0, scratchSize: 0 };
     return gemmState.local;
@@ -61,6 +64,16 @@ export function localFor(backend: WasmBackendLike): Local | null {
     gemmState.localModule = null;
     return null;
   }
+}
+
+let sharedModule: WebAssembly.Module | null = null;
+
+/** The one-thread kernel for a shared heap (compiled on first use: a few kB, a few ms). */
+function sharedVariant(): WebAssembly.Module {
+  sharedModule ??= new WebAssembly.Module(
+    buildGemmModule({ shared: true, maxPages: HEAP_MAX_PAGES, relaxed: true }),
+  );
+  return sharedModule;
 }
 
 /** A's and B's byte strides: A[i][kk], B[kk][j] (row-major, or stored transposed). */

@@ -26,11 +26,17 @@ export interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
 }
 
-/** The two-thread route: our shared memory, the team over it, and the helper (null: inline). */
+/**
+ * The two-thread route: the shared memory, the team over it, and the helper (null: inline).
+ * `heap`: the backend whose heap that memory is (./shared-heap; operands read and outputs written
+ * in place, scratch in `region`, malloc'ed there), or null: a memory of our own, operands copied.
+ */
 export interface Team {
   memory: WebAssembly.Memory;
   team: GemmTeam;
   worker: Worker | null;
+  heap: WasmBackendLike | null;
+  region: { ptr: number; size: number };
 }
 
 /** The one-thread kernel over one backend's own memory, with scratch malloc'ed there. */
@@ -49,6 +55,8 @@ export interface RouteCounts {
   sharedCalls: number;
   /** … of which on two threads. */
   twoThreadCalls: number;
+  /** … of which in place in TF.js's shared heap (./shared-heap), no copies. */
+  inPlaceCalls: number;
   /** 'auto' products sent to the stock route (timed as the one-thread way). */
   stockCalls: number;
   /** Milliseconds spent copying operands in and products out, and computing, on two threads. */
@@ -145,6 +153,7 @@ export const gemmState = {
     zeroCopyCalls: 0,
     sharedCalls: 0,
     twoThreadCalls: 0,
+    inPlaceCalls: 0,
     stockCalls: 0,
     copyMs: 0,
     computeMs: 0,

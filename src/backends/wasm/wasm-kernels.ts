@@ -20,12 +20,19 @@ import {
 } from './wasm-parallel-matmul';
 import { installFastWasmSum } from './wasm-fast-sum';
 
+/**
+ * Once the wasm backend is initialised: the two-thread route starts in the background, over the
+ * backend's heap where that is shared (./shared-heap), where the page is cross-origin isolated.
+ */
+export function startWasmThreads(backend: unknown): void {
+  if (parallelMatMulSupported()) void startParallelMatMul({ backend });
+}
+
 export function installWasmKernels(): void {
-  // BatchMatMul with our GEMM: on two threads where the page is cross-origin isolated, on one
-  // where the engine has relaxed SIMD (not Node 20); until, or unless, one of them is ready,
-  // products take the XNNPACK route of installFastWasmMatMul.
+  // BatchMatMul with our GEMM: on two threads where the page is cross-origin isolated (started
+  // by startWasmThreads), on one where the engine has relaxed SIMD (not Node 20); until, or
+  // unless, one of them is ready, products take the XNNPACK route of installFastWasmMatMul.
   keepSingleThreadedWasmBuild();
-  if (parallelMatMulSupported()) void startParallelMatMul();
   void prepareSingleThreadGemm();
   installFastWasmMatMul();
   installFastWasmGather();

@@ -49,12 +49,15 @@ export function setParallelMatMulMode(m: ParallelMatMulMode): void {
  */
 export function parallelMatMulStats(): RouteCounts & {
   ready: boolean;
+  /** The helper works in TF.js's shared heap (./shared-heap), not through copies. */
+  inHeap: boolean;
   singleThreadReady: boolean;
   fused: boolean;
 } {
   const { team, localModule, teamFused } = gemmState;
   return {
     ready: team !== null,
+    inHeap: team !== null && team.heap !== null,
     singleThreadReady: localModule !== null,
     fused: team !== null ? teamFused : localModule !== null,
     ...gemmState.counts,

@@ -167,6 +167,7 @@ self.onmessage = async (e: MessageEvent<Record<string, string>>) => {
       ready,
       singleThreadReady,
       fused: parallelMatMulStats().fused,
+      inHeap: parallelMatMulStats().inHeap,
       runs,
       rates,
       products,
