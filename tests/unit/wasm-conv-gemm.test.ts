@@ -140,7 +140,7 @@ describe('wasm Conv2D by im2col + GEMM', () => {
     expectClose(got[1]!, ref[1]!, 'dW2');
   });
 
-  it('two threads (inline helper, half the images each, through our shared memory): matches cpu, forward and gradients', async () => {
+  it('two threads (inline helper: blocks of images claimed from one counter, through our shared memory): matches cpu, forward and gradients', async () => {
     expect(await startParallelMatMul({ inline: true })).toBe(true);
     setParallelMatMulMode('two-threads');
     try {

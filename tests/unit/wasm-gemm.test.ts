@@ -9,7 +9,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { util } from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGemmModule, MR, NR, scratchBytes } from '../../src/backends/gemm/gemm-module';
-import { GemmTeam, splitWork, type GemmFn } from '../../src/backends/gemm/gemm-team';
+import {
+  chunkBounds,
+  GemmTeam,
+  ITEMS,
+  PANELS,
+  planChunks,
+  ROWS,
+  TARGET_CHUNKS,
+  type GemmFn,
+} from '../../src/backends/gemm/gemm-team';
 import { seededValues as fill } from './seeded';
 
 /** C = op(A)·op(B) in float64 by the definition; A stored [m,k] (or [k,m] if ta), B [k,n] (or [n,k]). */
@@ -117,6 +126,48 @@ describe('generated wasm SIMD GEMM', () => {
     expect(relaxedAvailable).toBe(true);
   });
 
+  it('plans about TARGET_CHUNKS chunks: panels, rows in multiples of MR, or items, each once', () => {
+    const g = (m: number, n: number) => ({
+      a: 0,
+      sam: 0,
+      sak: 0,
+      b: 0,
+      sbk: 0,
+      sbn: 0,
+      c: 0,
+      ldc: 0,
+      m,
+      n,
+      k: 1,
+    });
+    for (const [m, n, count, mode] of [
+      [128, 512, 1, PANELS],
+      [128, 784, 1, PANELS],
+      [1500, 5, 1, ROWS],
+      [19, 7, 1, ROWS],
+      [49, 49, 512, ITEMS],
+      [60, 72, 13, ITEMS],
+    ] as const) {
+      const plan = planChunks(m, n, count);
+      expect(plan.mode, `${m}×${n}×${count}`).toBe(mode);
+      expect(plan.chunks).toBeLessThanOrEqual(TARGET_CHUNKS);
+      if (mode === ROWS) expect(plan.per % MR).toBe(0);
+      // Each row, panel and item in exactly one chunk.
+      const units = mode === ITEMS ? count : mode === ROWS ? m : Math.ceil(n / NR);
+      const hits = new Uint8Array(units);
+      for (let i = 0; i < plan.chunks; i++) {
+        const [r0, r1, p0, p1, i0, i1] = chunkBounds(g(m, n), count, plan, i) as number[];
+        const [a, b] = mode === ITEMS ? [i0!, i1!] : mode === ROWS ? [r0!, r1!] : [p0!, p1!];
+        expect(b).toBeGreaterThan(a);
+        for (let u = a; u < b; u++) hits[u]!++;
+      }
+      expect(
+        hits.every((x) => x === 1),
+        `${m}×${n}×${count}`,
+      ).toBe(true);
+    }
+  });
+
   it('computes exactly the rows and column panels it is given, and a split gives identical results', async () => {
     const { memory, gemm } = await instantiate(true);
     const f32 = new Float32Array(memory.buffer);
@@ -143,10 +194,15 @@ describe('generated wasm SIMD GEMM', () => {
       expect(Array.from(f32.subarray(c2 / 4, c2 / 4 + m * n))).toEqual(
         Array.from(f32.subarray(c1 / 4, c1 / 4 + m * n)),
       );
-      // The two shares cover the output once.
-      const [mine, theirs] = splitWork(m, n);
-      const cells = (s: number[]) => (s[1]! - s[0]!) * (Math.min(n, s[3]! * NR) - s[2]! * NR);
-      expect(cells(mine) + cells(theirs)).toBe(m * n);
+      // The chunks cover every output cell once.
+      const plan = planChunks(m, n, 1);
+      const seen = new Uint8Array(m * n);
+      for (let i = 0; i < plan.chunks; i++) {
+        const [r0, r1, p0, p1] = chunkBounds(g, 1, plan, i) as number[];
+        for (let r = r0!; r < r1!; r++)
+          for (let col = p0! * NR; col < Math.min(n, p1! * NR); col++) seen[r * n + col]!++;
+      }
+      expect(seen.every((x) => x === 1)).toBe(true);
     }
   });
 });

@@ -3,7 +3,7 @@
  * splits a batch between the training worker and the GEMM helper, each running this on its own
  * images). Shapes as in ../shared/conv-im2col (NHWC, float32): X [B,H,W,Ci], W [KH,KW,Ci,Co],
  * Y [B,OH,OW,Co], P = OH·OW rows per image, KK = KH·KW·Ci. For each block of images [b, e) of
- * the share [b0, b1):
+ * [b0, b1) that this thread claims (two threads claim blocks in turn: ../gemm/gemm-team):
  *   cols [(e−b)·P, KK] = im2col(X[b:e])           (this thread's own cols buffer, in cache)
  *   Y[b:e] as [(e−b)·P, Co] = cols · W [KK, Co]    (written in place)
  * A 1×1 stride-1 unpadded conv needs no im2col: A is X itself.
@@ -11,8 +11,8 @@
  * The filter gradient (`filter: true`; `w` is then dY [B,OH,OW,Co] and `y` this thread's dW
  * [KK, Co], `part` a second [KK, Co] buffer) from the same cols blocks, no transposes:
  *   dW = Σ_blocks cols[b:e]ᵀ · dY[b:e]    (A = colsᵀ read column-major in place, depth (e−b)·P)
- * the first block written into dW, each later one into `part` and added. A share with no images
- * leaves dW zero.
+ * this thread's first block written into dW, each later one into `part` and added; a thread
+ * that claims no block leaves dW zero.
  *
  * A job travels through the team's control block as CONV_WORDS Int32 words (byte addresses and
  * sizes; encodeConv / decodeConv), so the helper needs no message and no copy.
@@ -79,9 +79,28 @@ export function decodeConv(words: ArrayLike<number>, at: number): [ConvJob, Scra
 export const isPointwise = (g: Geometry) =>
   g.KH === 1 && g.KW === 1 && g.sh === 1 && g.sw === 1 && g.pt === 0 && g.pl === 0;
 
-/** Computes Y (or dW) for images [b0, b1) on the calling thread (see the header). */
-export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Scratch) {
-  if (j.filter === true) return filterShare(memory, gemm, j, s);
+/** Claims the next block of images to compute: its index (done once ≥ the number of blocks). */
+export type Claim = () => number;
+
+/** Every block in order, on this thread alone. */
+const inOrder = (): Claim => {
+  let next = 0;
+  return () => next++;
+};
+
+/**
+ * Computes Y (or dW) for the blocks of `imgs` images of [b0, b1) that `claim` hands this thread
+ * (by default all of them; two threads claim in turn from one counter: ./gemm-team).
+ */
+export function convShare(
+  memory: WebAssembly.Memory,
+  gemm: GemmFn,
+  j: ConvJob,
+  s: Scratch,
+  claim: Claim = inOrder(),
+) {
+  const blocks = Math.ceil((j.b1 - j.b0) / j.imgs);
+  if (j.filter === true) return filterShare(memory, gemm, j, s, claim, blocks);
   const { g } = j;
   const P = g.OH * g.OW;
   const KK = g.KH * g.KW * g.Ci;
@@ -110,7 +129,8 @@ export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, 
   // A view made now: the memory may have grown (a new buffer) since the last job.
   const heap = new Float32Array(memory.buffer);
   const xs = heap.subarray(j.x / 4, j.x / 4 + g.B * g.H * g.W * g.Ci);
-  for (let b = j.b0; b < j.b1; b += j.imgs) {
+  for (let c = claim(); c < blocks; c = claim()) {
+    const b = j.b0 + c * j.imgs;
     const e = Math.min(j.b1, b + j.imgs);
     if (pointwise) {
       mul(j.x + b * P * KK * 4, b, e);
@@ -121,8 +141,15 @@ export function convShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, 
   }
 }
 
-/** This thread's dW [KK, Co] = Σ over its images of colsᵀ · dY (see the header). */
-function filterShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Scratch) {
+/** This thread's dW [KK, Co] = Σ over its blocks of colsᵀ · dY (see the header). */
+function filterShare(
+  memory: WebAssembly.Memory,
+  gemm: GemmFn,
+  j: ConvJob,
+  s: Scratch,
+  claim: Claim,
+  blocks: number,
+) {
   const { g } = j;
   const P = g.OH * g.OW;
   const KK = g.KH * g.KW * g.Ci;
@@ -133,15 +160,16 @@ function filterShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Sc
   const xs = heap.subarray(j.x / 4, j.x / 4 + g.B * g.H * g.W * g.Ci);
   const dw = heap.subarray(j.y / 4, j.y / 4 + KK * g.Co);
   const part = heap.subarray((j.part ?? 0) / 4, (j.part ?? 0) / 4 + KK * g.Co);
-  if (j.b0 >= j.b1) dw.fill(0);
-  for (let b = j.b0; b < j.b1; b += j.imgs) {
+  let first = true;
+  for (let c = claim(); c < blocks; c = claim()) {
+    const b = j.b0 + c * j.imgs;
     const e = Math.min(j.b1, b + j.imgs);
     let a = j.x + b * P * KK * 4;
     if (!pointwise) {
       im2col(xs, g, b, e)(heap, j.cols / 4);
       a = j.cols;
     }
-    const out = b === j.b0 ? j.y : (j.part as number);
+    const out = first ? j.y : (j.part as number);
     // A = colsᵀ [KK, depth] column-major (sam = 4), B = dY rows [depth, Co], C [KK, Co].
     gemm(
       a,
@@ -161,6 +189,8 @@ function filterShare(memory: WebAssembly.Memory, gemm: GemmFn, j: ConvJob, s: Sc
       s.pbuf,
       s.tmp,
     );
-    if (b !== j.b0) for (let i = 0; i < dw.length; i++) dw[i]! += part[i]!;
+    if (!first) for (let i = 0; i < dw.length; i++) dw[i]! += part[i]!;
+    first = false;
   }
+  if (first) dw.fill(0); // no block came to this thread
 }

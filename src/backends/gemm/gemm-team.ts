@@ -1,15 +1,20 @@
 /**
  * Runs one GEMM on two threads over one shared WebAssembly.Memory: the calling thread and a
  * helper (a worker that instantiated the same GEMM module over the same memory and sits in
- * helperLoop). The caller writes the helper's share into a small control block in the shared
- * memory, wakes it with Atomics.notify, computes its own share, then blocks in Atomics.wait until
- * the helper says it is done. No messages, no copies between the threads.
+ * helperLoop). The caller writes the job into a small control block in the shared memory, wakes
+ * the helper with Atomics.notify, then both claim chunks of the job (planChunks: about 16 runs of
+ * column panels, of rows, of a batch's items or of a convolution's images) from one atomic
+ * counter until none is left, and the caller blocks in Atomics.wait until the helper says it is
+ * done. A helper that wakes late, or shares its core with another thread, simply takes fewer
+ * chunks: a fixed half each left the caller waiting ~0.5 ms per product in a training step.
+ * No messages, no copies between the threads.
  *
  * Control block (Int32 words at byte address `ctl`, CTL_BYTES long):
  *   [0] job number posted by the caller, [1] last job the helper finished, [2] quit flag,
- *   [3] helper failures, [4] the job's kind (KIND_GEMM, KIND_CONV), [5…] its arguments: the 16
- *   of a gemm() call then a batch (count and A's, B's and C's byte strides between items), or a
- *   convolution's share (./conv-share, CONV_WORDS).
+ *   [3] helper failures, [4] the job's kind (KIND_GEMM, KIND_CONV), [5] the next chunk to claim,
+ *   [6…] its arguments: a product's addresses, strides and sizes, its batch (count and A's, B's
+ *   and C's byte strides between items), its plan and the helper's scratch (GEMM_WORDS), or a
+ *   convolution's (./conv-share, CONV_WORDS).
  *
  * Between the jobs of one training step the helper spins for SPIN_MS before it sleeps, and the
  * caller spins for its helper before it sleeps: waking a sleeping thread costs tens of µs, the
@@ -26,7 +31,8 @@ const DONE = 1;
 const QUIT = 2;
 const FAILED = 3;
 const KIND = 4;
-const ARGS = 5;
+const NEXT = 5;
+const ARGS = 6;
 const KIND_GEMM = 0;
 const KIND_CONV = 1;
 /** How long the helper keeps polling for the next job after one, and the caller for its helper. */
@@ -100,30 +106,75 @@ function share(
   }
 }
 
-/** Items [i0, i1) of a batch, as a product and a batch of their own. */
-function items(g: GemmArgs, b: Batch, i0: number, i1: number): [GemmArgs, Batch] {
-  const at = { ...g, a: g.a + i0 * b.sa, b: g.b + i0 * b.sb, c: g.c + i0 * b.sc };
-  return [at, { ...b, count: i1 - i0 }];
+/** How a product is cut into chunks: runs of a batch's items, of column panels, or of rows. */
+export const ITEMS = 0;
+export const PANELS = 1;
+export const ROWS = 2;
+export interface Plan {
+  mode: typeof ITEMS | typeof PANELS | typeof ROWS;
+  /** Items, panels or rows per chunk (rows: a multiple of MR). */
+  per: number;
+  chunks: number;
 }
 
+/** About this many chunks per job: a late thread costs at most ~1/16 of a job. */
+export const TARGET_CHUNKS = 16;
+
 /**
- * How a product is split between two threads: by column panels when there are enough of them
- * (each thread packs only its own panels of B and reads all of A), else by rows (each packs all
- * of B, which is then small). Returns the caller's and the helper's [r0, r1, p0, p1].
+ * A batch by items; one product by column panels when there are enough of them (each chunk packs
+ * only its own panels of B and reads all of A), else by rows (each packs all of B, then small).
  */
-export function splitWork(m: number, n: number): [Share, Share] {
+export function planChunks(m: number, n: number, count: number): Plan {
+  const cut = (total: number, unit: number) => {
+    const per = Math.max(unit, Math.ceil(total / TARGET_CHUNKS / unit) * unit);
+    return { per, chunks: Math.ceil(total / per) };
+  };
+  if (count >= 2) return { mode: ITEMS, ...cut(count, 1) };
   const panels = Math.ceil(n / NR);
-  if (panels >= 4) {
-    const h = Math.ceil(panels / 2);
-    return [
-      [0, m, 0, h],
-      [0, m, h, panels],
-    ];
+  if (panels >= 4) return { mode: PANELS, ...cut(panels, 1) };
+  return { mode: ROWS, ...cut(m, MR) };
+}
+
+/** The rows, panels and items of chunk i: [r0, r1, p0, p1, i0, i1]. */
+export function chunkBounds(g: GemmArgs, count: number, plan: Plan, i: number): number[] {
+  const panels = Math.ceil(g.n / NR);
+  const from = i * plan.per;
+  if (plan.mode === ITEMS) return [0, g.m, 0, panels, from, Math.min(count, from + plan.per)];
+  if (plan.mode === PANELS) return [0, g.m, from, Math.min(panels, from + plan.per), 0, count];
+  return [from, Math.min(g.m, from + plan.per), 0, panels, 0, count];
+}
+
+/** Computes chunk i of a product (of every item of `batch` in it) on the calling thread. */
+function chunk(gemm: GemmFn, g: GemmArgs, batch: Batch, plan: Plan, i: number, s: Scratch) {
+  const [r0, r1, p0, p1, i0, i1] = chunkBounds(g, batch.count, plan, i) as Share & number[];
+  for (let it = i0!; it < i1!; it++) {
+    const [a, b, c] = [g.a + it * batch.sa, g.b + it * batch.sb, g.c + it * batch.sc];
+    gemm(a, g.sam, g.sak, b, g.sbk, g.sbn, c, g.ldc, g.n, g.k, r0, r1, p0, p1, s.pbuf, s.tmp);
   }
-  const half = Math.min(m, Math.ceil(m / 2 / MR) * MR);
+}
+
+/** Claims chunks from the control block's counter and runs each, until none is left. */
+export function claimChunks(words: Int32Array, chunks: number, run: (i: number) => void): void {
+  for (let i = Atomics.add(words, NEXT, 1); i < chunks; i = Atomics.add(words, NEXT, 1)) run(i);
+}
+
+/** Words of a product job: 11 of the product, 4 of its batch, 3 of its plan, 2 of scratch. */
+const GEMM_WORDS = 20;
+
+function encodeGemm(g: GemmArgs, b: Batch, p: Plan, s: Scratch): number[] {
+  const head = [g.a, g.sam, g.sak, g.b, g.sbk, g.sbn, g.c, g.ldc, g.m, g.n, g.k];
+  return [...head, b.count, b.sa, b.sb, b.sc, p.mode, p.per, p.chunks, s.pbuf, s.tmp];
+}
+
+function decodeGemm(words: Int32Array): [GemmArgs, Batch, Plan, Scratch] {
+  const x = Array.from(words.subarray(ARGS, ARGS + GEMM_WORDS));
+  const [a, sam, sak, b, sbk, sbn, c, ldc, m, n, k] = x as number[];
+  const [count, sa, sb, sc, mode, per, chunks, pbuf, tmp] = x.slice(11) as number[];
   return [
-    [0, half, 0, panels],
-    [half, m, 0, panels],
+    { a, sam, sak, b, sbk, sbn, c, ldc, m, n, k } as GemmArgs,
+    { count, sa, sb, sc } as Batch,
+    { mode, per, chunks } as Plan,
+    { pbuf, tmp } as Scratch,
   ];
 }
 
@@ -141,24 +192,10 @@ export function helperLoop(memory: WebAssembly.Memory, gemm: GemmFn, ctl: number
     try {
       if (Atomics.load(words, KIND) === KIND_CONV) {
         const [conv, scratch] = decodeConv(words, ARGS);
-        convShare(memory, gemm, conv, scratch);
+        convShare(memory, gemm, conv, scratch, () => Atomics.add(words, NEXT, 1));
       } else {
-        const x = Array.from({ length: 20 }, (_, i) => words[ARGS + i] as number);
-        const [a, sam, sak, b, sbk, sbn, c, ldc, n, k, r0, r1, p0, p1, pbuf, tmp] = x;
-        const [count, sa, sb, sc] = x.slice(16);
-        const g = { a, sam, sak, b, sbk, sbn, c, ldc, n, k, m: 0 } as GemmArgs;
-        share(
-          gemm,
-          g,
-          [r0, r1, p0, p1] as Share,
-          { pbuf, tmp } as Scratch,
-          {
-            count,
-            sa,
-            sb,
-            sc,
-          } as Batch,
-        );
+        const [g, batch, plan, s] = decodeGemm(words);
+        claimChunks(words, plan.chunks, (i) => chunk(gemm, g, batch, plan, i, s));
       }
     } catch {
       Atomics.add(words, FAILED, 1);
@@ -200,53 +237,63 @@ export class GemmTeam {
   }
 
   /**
-   * Computes the product (every item of `batch`) on both threads; returns when both shares are
-   * written. A batch is split by items, one product by splitWork.
+   * Computes the product (every item of `batch`) on both threads, chunk by chunk (planChunks);
+   * returns when every chunk is written.
    */
   run(g: GemmArgs, own: Scratch, helper: Scratch, batch: Batch = ONE): void {
-    const whole: Share = [0, g.m, 0, Math.ceil(g.n / NR)];
-    let [gMine, bMine, mine] = [g, batch, whole];
-    let [gTheirs, bTheirs, theirs] = [g, batch, whole];
-    if (batch.count >= 2) {
-      const h = Math.ceil(batch.count / 2);
-      [gMine, bMine] = items(g, batch, 0, h);
-      [gTheirs, bTheirs] = items(g, batch, h, batch.count);
-    } else {
-      [mine, theirs] = splitWork(g.m, g.n);
-    }
-    const t = gTheirs;
-    const args = [t.a, t.sam, t.sak, t.b, t.sbk, t.sbn, t.c, t.ldc, t.n, t.k, ...theirs];
-    const tail = [bTheirs.count, bTheirs.sa, bTheirs.sb, bTheirs.sc];
-    this.together(
-      KIND_GEMM,
-      [...args, helper.pbuf, helper.tmp, ...tail],
-      () => share(this.gemm, gMine, mine, own, bMine),
-      () => share(this.gemm, gTheirs, theirs, helper, bTheirs),
-    );
+    const plan = planChunks(g.m, g.n, batch.count);
+    const work = (s: Scratch) => () =>
+      claimChunks(this.words, plan.chunks, (i) => chunk(this.gemm, g, batch, plan, i, s));
+    // Without the helper (it died): every chunk again, here (the writes are idempotent).
+    const redo = () => {
+      Atomics.store(this.words, NEXT, 0);
+      work(own)();
+    };
+    const args = encodeGemm(g, batch, plan, helper);
+    this.together(KIND_GEMM, args, work(own), work(helper), redo);
   }
 
   /**
-   * A convolution on both threads (./conv-share): this thread computes `mine`, the helper
-   * `theirs` (each with its own scratch and cols); returns when both are written.
+   * A convolution on both threads (./conv-share): each claims blocks of images in turn, `mine`
+   * with this thread's scratch and cols (and dW), `theirs` with the helper's; returns when both
+   * are written.
    */
   runConv(mine: ConvJob, own: Scratch, theirs: ConvJob, helper: Scratch): void {
-    this.together(
-      KIND_CONV,
-      encodeConv(theirs, helper),
-      () => convShare(this.memory, this.gemm, mine, own),
-      () => convShare(this.memory, this.gemm, theirs, helper),
-    );
+    const claim = () => Atomics.add(this.words, NEXT, 1);
+    const work = () => convShare(this.memory, this.gemm, mine, own, claim);
+    const theirsHere = () => convShare(this.memory, this.gemm, theirs, helper, claim);
+    // Without the helper (it died): every block again here; the helper's dW then counts nothing.
+    const redo = () => {
+      Atomics.store(this.words, NEXT, 0);
+      work();
+      const { g } = theirs;
+      if (theirs.filter === true)
+        new Float32Array(this.memory.buffer, theirs.y, g.KH * g.KW * g.Ci * g.Co).fill(0);
+    };
+    this.together(KIND_CONV, encodeConv(theirs, helper), work, theirsHere, redo);
   }
 
-  /** Posts the helper's job, runs ours, then waits for the helper's (see the header). */
-  private together(kind: number, args: number[], mine: () => void, theirs: () => void): void {
+  /**
+   * Posts the job, claims chunks of it here, then waits for the helper (see the header).
+   * `inline`: no helper; `mine` claims every chunk, then `theirs` (the helper's side, run here)
+   * finds none left (a filter gradient's second dW is then zeroed). `redo`: the whole job here
+   * when the helper is gone.
+   */
+  private together(
+    kind: number,
+    args: number[],
+    mine: () => void,
+    theirs: () => void,
+    redo: () => void,
+  ): void {
+    const w = this.words;
+    Atomics.store(w, NEXT, 0);
     if (this.inline) {
       mine();
       theirs();
       this.parallelCalls++;
       return;
     }
-    const w = this.words;
     w[KIND] = kind;
     w.set(args, ARGS);
     const job = (this.job = (this.job + 1) | 0);
@@ -270,7 +317,7 @@ export class GemmTeam {
       const left = deadline - performance.now();
       if (left <= 0) {
         this.broken = true;
-        theirs();
+        redo();
         break;
       }
       Atomics.wait(w, DONE, done, left);

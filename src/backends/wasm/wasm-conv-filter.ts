@@ -1,9 +1,10 @@
 /**
  * Conv2DBackpropFilter (∂L/∂W) for the TF.js wasm backend from im2col blocks and our GEMM, with
  * no transposes: dW [KK, Co] = Σ_blocks cols[b:e]ᵀ · dY[b:e] (../gemm/conv-share's filterShare;
- * dW [KH,KW,Ci,Co] is [KK, Co] as it lies). On two threads each takes half of the batch's
- * images into a dW of its own in our shared memory (X and dY copied in), and the caller adds
- * the helper's dW to its own; on one thread the same code runs over TF.js's memory in place.
+ * dW [KH,KW,Ci,Co] is [KK, Co] as it lies). On two threads each claims blocks of the batch's
+ * images in turn, summing them into a dW of its own (in TF.js's shared heap, or in our memory
+ * with X and dY copied in), and the caller adds the helper's dW to its own; on one thread the
+ * same code runs over TF.js's memory in place.
  *
  * It replaces, where it applies, ../shared/conv-filter-by-conv (a dilated Conv2D with batch and
  * channel roles swapped, after transposing X and dY), which stays the fallback: where neither
@@ -13,6 +14,7 @@
 import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { convShare, type ConvJob } from '../gemm/conv-share';
+import { TARGET_CHUNKS } from '../gemm/gemm-team';
 import { geometry, type Geometry } from '../shared/conv-im2col';
 import { filterGradInfo, matchesOutput } from '../shared/conv-geometry';
 import { nhwcFloat32Pair } from '../shared/conv-inputs';
@@ -96,8 +98,7 @@ function twoThreads(
   const { memory, team } = act;
   const P = g.OH * g.OW;
   const KK = g.KH * g.KW * g.Ci;
-  const half = Math.ceil(g.B / 2);
-  const imgs = blockImages(g, half);
+  const imgs = blockImages(g, Math.ceil(g.B / TARGET_CHUNKS));
   const blocks = [align(imgs * P * KK * 4), align(KK * g.Co * 4), align(KK * g.Co * 4)];
   const span = blocks.reduce((a, b) => a + b, 0);
   // Over the shared heap, scratch and these blocks malloc'ed there; X and dY read in place.
@@ -129,7 +130,7 @@ function twoThreads(
     ...{ filter: true, part },
   });
   team.inline = act.worker === null;
-  team.runConv(job(mine, 0, half), own, job(theirs, half, g.B), helper);
+  team.runConv(job(mine, 0, g.B), own, job(theirs, 0, g.B), helper);
   if (team.broken) dropTeam(); // the helper died: one thread from now on
   const t2 = performance.now();
   const out = backend.makeOutput(shape, 'float32');

@@ -1,7 +1,7 @@
 /**
  * Conv2D on two threads (./wasm-conv-gemm's second route): the training worker and the GEMM
- * helper (../gemm/gemm-team) each take half of the batch's images and run ../gemm/conv-share on
- * them, im2col blocks written by each thread into its own cols buffer in our shared memory and
+ * helper (../gemm/gemm-team) claim blocks of the batch's images in turn and run
+ * ../gemm/conv-share on them, im2col blocks written by each thread into its own cols buffer in our shared memory and
  * multiplied there, so the im2col copies are split between the cores as well as the products.
  * Over TF.js's shared heap (./shared-heap) X and W are read and Y written in place, the scratch
  * and cols blocks malloc'ed there; over a memory of our own, X and W are copied into it first and
@@ -14,6 +14,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { isPointwise, type ConvJob } from '../gemm/conv-share';
+import { TARGET_CHUNKS } from '../gemm/gemm-team';
 import type { Geometry } from '../shared/conv-im2col';
 import { dropTeam, fitMemory, heapWorkspace, teamScratch } from './wasm-gemm-team';
 import { align, gemmState, type Team, type WasmBackendLike } from './wasm-gemm-state';
@@ -41,8 +42,9 @@ export function convOnTeam(
   const { memory, team } = act;
   const P = g.OH * g.OW;
   const KK = g.KH * g.KW * g.Ci;
-  const half = Math.ceil(g.B / 2);
-  const imgs = Math.min(half, Math.max(1, Math.floor(blockFloats / (P * KK))));
+  // Blocks within the L2-sized block, and enough of them for the threads to share out.
+  const most = Math.ceil(g.B / TARGET_CHUNKS);
+  const imgs = Math.min(most, Math.max(1, Math.floor(blockFloats / (P * KK))));
   const colsBytes = isPointwise(g) ? 0 : align(imgs * P * KK * 4);
   if (act.heap !== null) {
     const start = heapWorkspace(act, backend, teamScratch(KK, 0).next + 2 * colsBytes);
@@ -55,7 +57,7 @@ export function convOnTeam(
     };
     const t0 = performance.now();
     team.inline = inline || act.worker === null;
-    team.runConv(job(next, 0, half), own, job(next + colsBytes, half, g.B), helper);
+    team.runConv(job(next, 0, g.B), own, job(next + colsBytes, 0, g.B), helper);
     if (team.broken) dropTeam();
     count(performance.now() - t0, 0, team.inline, true);
     return out;
@@ -84,7 +86,7 @@ export function convOnTeam(
     imgs,
   });
   team.inline = inline || act.worker === null;
-  team.runConv(job(colsOwn, 0, half), own, job(colsHelper, half, g.B), helper);
+  team.runConv(job(colsOwn, 0, g.B), own, job(colsHelper, 0, g.B), helper);
   if (team.broken) dropTeam(); // the helper died: one thread from now on
   const t2 = performance.now();
   const out = backend.makeOutput(o.outShape, 'float32');
