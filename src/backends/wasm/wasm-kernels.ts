@@ -10,6 +10,7 @@ import { installWasmConvFilter } from './wasm-conv-filter';
 import { installWasmConvGemm } from './wasm-conv-gemm';
 import { installWasmAdam } from './wasm-adam';
 import { installFastWasmGather } from './wasm-fast-gather';
+import { installFastWasmIdentity } from './wasm-fast-identity';
 import { installFastWasmMatMul } from './wasm-fast-matmul';
 import { installFastWasmSlice } from './wasm-fast-slice';
 import {
@@ -38,6 +39,8 @@ export function installWasmKernels(): void {
   installFastWasmGather();
   // Slices read in place, not from a copy of the whole input (k-means' and EM's chunks).
   installFastWasmSlice();
+  // Identity shares its input's data instead of copying it (gradients run it ~60 times a step).
+  installFastWasmIdentity();
   installFastWasmConvBackpropInput();
   // Conv2D (and so our conv gradients, built from it) as im2col + the same GEMM where it pays.
   installWasmConvGemm();
