@@ -85,6 +85,47 @@ beforeAll(async () => {
   expect(await startParallelMatMul({ inline: true })).toBe(true);
 });
 
+describe('wasm Conv2DBackpropFilter with one output channel, by a direct SIMD loop', () => {
+  // [X, W, strides, pad, dilation]: the conv models' output layer, strides, dilation, padding
+  // only on some sides, Ci of 4·V for every V up to 8, and several channel blocks.
+  const thin: [Shape4, Shape4, number | [number, number], Pad, number][] = [
+    [[16, 28, 28, 32], [3, 3, 32, 1], 1, 'same', 1],
+    [[5, 13, 11, 12], [4, 3, 12, 1], [2, 1], 'same', 1],
+    [[4, 15, 14, 20], [3, 2, 20, 1], 2, 'valid', 1],
+    [[3, 9, 10, 64], [2, 3, 64, 1], 1, explicit, 1],
+    [[6, 17, 17, 28], [3, 3, 28, 1], 1, 'same', 2],
+    [[2, 8, 8, 4], [5, 5, 4, 1], 1, 'same', 1], // taps that see only padding at the edges
+  ];
+
+  it('matches the cpu backend, never takes the fallback, keeps numTensors', async () => {
+    setParallelMatMulMode('auto');
+    for (const [i, [x, w, s, pad, d]] of thin.entries()) {
+      const grad = () =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(values(size(x), 70 + i), x);
+          const info = tf.backend_util.computeConv2DInfo(x, w, s, d, pad, undefined, false);
+          const dy = tf.tensor4d(values(size(info.outShape), 80 + i), info.outShape);
+          const dw = tf.engine().runKernel('Conv2DBackpropFilter', { x: xt, dy }, {
+            strides: s,
+            pad,
+            dataFormat: 'NHWC',
+            dilations: d,
+            filterShape: w,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor;
+          return dw.dataSync() as Float32Array;
+        });
+      await tf.setBackend('cpu');
+      const ref = grad();
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const { result: got, ours, stock } = countRoutes(...FILTER, grad);
+      expect([ours, stock], `case ${i}`).toEqual([1, 0]);
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(got, ref, `thin case ${i}`);
+    }
+  });
+});
+
 describe('wasm Conv2DBackpropFilter by im2col + GEMM', () => {
   for (const mode of ['one-thread', 'two-threads'] as const) {
     it(`${mode}: matches the cpu backend (one and several blocks), keeps numTensors`, async () => {
@@ -119,7 +160,8 @@ describe('wasm Conv2DBackpropFilter by im2col + GEMM', () => {
       expect(countRoutes(...FILTER, () => filterGrad(x, w, 2, 'same', 3)).stock).toBe(1);
     };
     stock([8, 28, 28, 1], [2, 2, 1, 32]); // KK = 4
-    stock([8, 28, 28, 32], [3, 3, 32, 1]); // Co = 1
+    stock([8, 28, 28, 32], [3, 3, 32, 4]); // 1 < Co < MIN_CO
+    stock([8, 28, 28, 6], [3, 3, 6, 1]); // Co = 1, but Ci not a multiple of 4
     stock([1, 5, 5, 32], [3, 3, 32, 16]); // < MIN_PARALLEL_FLOPS
     setParallelMatMulMode('off');
     stock([16, 14, 14, 32], [3, 3, 32, 64]);

@@ -8,8 +8,9 @@
  *
  * It replaces, where it applies, ../shared/conv-filter-by-conv (a dilated Conv2D with batch and
  * channel roles swapped, after transposing X and dY), which stays the fallback: where neither
- * route is ready (no relaxed SIMD, mode 'off'), for thin shapes (KK < MIN_FILTER_KK, Co < MIN_CO:
- * the output layer's Co = 1) and for small ones.
+ * route is ready (no relaxed SIMD, mode 'off'), for thin shapes (KK < MIN_FILTER_KK, 1 < Co <
+ * MIN_CO) and for small ones. One output channel (the output layer's Co = 1) takes the direct loop
+ * of ./wasm-thin-filter instead.
  */
 import { Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs } from '@tensorflow/tfjs-core';
 import type { DataId, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -33,6 +34,7 @@ import {
   type WasmBackendLike as GemmBackendLike,
 } from './wasm-gemm-state';
 import { MIN_PARALLEL_FLOPS } from './wasm-parallel-matmul';
+import { thinFilterGrad } from './wasm-thin-filter';
 
 type WasmBackendLike = GemmBackendLike & {
   disposeData(id: DataId): boolean;
@@ -155,17 +157,19 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   const info = filterGradInfo(x.shape, a);
   const g = geometry(info);
   if (g === null || !matchesOutput(dy.shape, info)) return null;
-  const KK = g.KH * g.KW * g.Ci;
-  const flops = 2 * g.B * g.OH * g.OW * KK * g.Co;
-  if (KK < MIN_FILTER_KK || g.Co < MIN_CO || flops < MIN_PARALLEL_FLOPS) return null;
   const backend = args.backend as unknown as WasmBackendLike;
   const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
   const dyOff = backend.dataIdMap.get(dy.dataId)?.memoryOffset;
   if (xOff == null || dyOff == null) return null;
-  const o = { xOff, dyOff };
   const shape = [...info.filterShape];
   const { mode, team } = gemmState;
   if (mode === 'off') return null;
+  // One output channel (a last layer): a direct SIMD loop, no im2col (./wasm-thin-filter).
+  if (g.Co === 1) return thinFilterGrad(backend, g, xOff, dyOff, shape);
+  const KK = g.KH * g.KW * g.Ci;
+  const flops = 2 * g.B * g.OH * g.OW * KK * g.Co;
+  if (KK < MIN_FILTER_KK || g.Co < MIN_CO || flops < MIN_PARALLEL_FLOPS) return null;
+  const o = { xOff, dyOff };
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
     // Timings per shape in 'auto' only (the key is built per call, so not in other modes).
     const auto = mode === 'auto' ? autoFor(`dw ${Object.values(g).join(' ')}`) : null;
