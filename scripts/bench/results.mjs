@@ -112,6 +112,7 @@ export function collectResults({ opts, startedAt, machine, userAgent, rows, torc
       reason: torch ? torch.reason : 'not asked (--no-torch)',
       version: torch?.version ?? null,
       threads: 2,
+      probe: torch?.probe ?? null,
       rows: (torch?.rows ?? []).map((t) => ({
         model: t.model,
         imagesPerSec: r1(t.imagesPerSec),

@@ -202,7 +202,13 @@ export function formatTable(results) {
     notes.push('naive on webgpu reads its loss with await data(): dataSync returned 0 there');
   const t = results.torch;
   if (t.status === 'ran') notes.push(`PyTorch ${t.version}, CPU, ${t.threads} threads`);
-  else notes.push(`PyTorch ${t.status}: ${t.reason}`);
+  if (t.probe) {
+    const ratio = (t.probe.twoThreads / t.probe.oneThread).toFixed(2);
+    notes.push(
+      `the second core for compute-bound work here: PyTorch's own GEMM (1024³) runs ` +
+        `${t.probe.oneThread} GFLOP/s on 1 thread and ${t.probe.twoThreads} on 2 (${ratio}×)`,
+    );
+  } else notes.push(`PyTorch ${t.status}: ${t.reason}`);
   const m = results.machine;
   notes.push(
     `${m.cpu ?? 'unknown CPU'}, ${m.cores} cores; load average ${m.loadAverage.join(' ')} at the start, ${m.loadAverageAtEnd.join(' ')} at the end` +

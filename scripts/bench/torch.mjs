@@ -51,13 +51,16 @@ export async function benchTorch({ models, quick, log }) {
     child.on('error', (e) => done({ code: -1, out, err: e.message }));
     child.on('close', (code) => done({ code, out, err }));
   });
-  const rows = out
+  const lines = out
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l));
+  const rows = lines.filter((l) => l.model !== undefined);
+  // PyTorch's own GEMM on one thread and two (bench_torch.py's gemm_probe).
+  const probe = lines.find((l) => l.probe === 'gemm') ?? null;
   if (code !== 0) {
     const reason = err.trim().split('\n').pop() || `exited with code ${code}`;
-    return { status: 'failed', reason, version: found.version, rows };
+    return { status: 'failed', reason, version: found.version, rows, probe };
   }
-  return { status: 'ran', reason: null, version: found.version, rows };
+  return { status: 'ran', reason: null, version: found.version, rows, probe };
 }
