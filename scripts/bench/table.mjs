@@ -63,6 +63,7 @@ const THREAD_HEADER = [
   'GEMM on 2 threads',
   '2 threads / 1 (whole step)',
   'products on 2 threads',
+  "helper's share",
 ];
 
 /**
@@ -86,6 +87,8 @@ function threadTable(rows) {
         rate(t.two?.imagesPerSec),
         times(t.twoOverOne),
         share,
+        // Of the chunks of the two-thread jobs, the share the helper computed (0.5: even).
+        m?.helperChunks ? `${Math.round(100 * m.helperShare)} %` : '–',
       ];
     });
   return body.length ? ['', ...markdown(THREAD_HEADER, body)] : [];

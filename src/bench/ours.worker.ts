@@ -35,6 +35,16 @@ async function prepare(request: BenchRequest): Promise<void> {
   base = parallelMatMulStats();
 }
 
+/** The helper's share of the chunks posted during the measurement. */
+function helperPart(s: ReturnType<typeof parallelMatMulStats>) {
+  const chunks = s.helperChunks - base.helperChunks;
+  const helped = s.helperShare * s.helperChunks - base.helperShare * base.helperChunks;
+  return {
+    helperChunks: chunks,
+    helperShare: chunks > 0 ? Math.round((100 * helped) / chunks) / 100 : 0,
+  };
+}
+
 function routes(request: BenchRequest) {
   if (request.backend !== 'wasm') return null;
   const s = parallelMatMulStats();
@@ -46,6 +56,7 @@ function routes(request: BenchRequest) {
     inPlaceCalls: s.inPlaceCalls - base.inPlaceCalls,
     stockCalls: s.stockCalls - base.stockCalls,
     copyMs: Math.round(s.copyMs - base.copyMs),
+    ...helperPart(s),
     computeMs: Math.round(s.computeMs - base.computeMs),
   };
 }

@@ -57,6 +57,9 @@ export interface MatMulRoutes {
   inPlaceCalls: number;
   /** Products sent to the stock (XNNPACK) route. */
   stockCalls: number;
+  /** Of the chunks of two-thread jobs, the share the helper computed (0.5: even), and of how many. */
+  helperShare: number;
+  helperChunks: number;
   /** Through the shared memory: ms copying operands in and products out, and computing. */
   copyMs: number;
   computeMs: number;

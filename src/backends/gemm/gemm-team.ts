@@ -12,7 +12,7 @@
  * Control block (Int32 words at byte address `ctl`, CTL_BYTES long):
  *   [0] job number posted by the caller, [1] last job the helper finished, [2] quit flag,
  *   [3] helper failures, [4] the job's kind (KIND_GEMM, KIND_CONV), [5] the next chunk to claim,
- *   [6…] its arguments: a product's addresses, strides and sizes, its batch (count and A's, B's
+ *   [6] chunks the helper has computed so far, [7…] its arguments: a product's addresses, strides and sizes, its batch (count and A's, B's
  *   and C's byte strides between items), its plan and the helper's scratch (GEMM_WORDS), or a
  *   convolution's (./conv-share, CONV_WORDS).
  *
@@ -32,7 +32,9 @@ const QUIT = 2;
 const FAILED = 3;
 const KIND = 4;
 const NEXT = 5;
-const ARGS = 6;
+/** Chunks the helper has computed, all jobs together (its share: the team's helperShare). */
+const HELPED = 6;
+const ARGS = 7;
 const KIND_GEMM = 0;
 const KIND_CONV = 1;
 /** How long the helper keeps polling for the next job after one, and the caller for its helper. */
@@ -192,10 +194,19 @@ export function helperLoop(memory: WebAssembly.Memory, gemm: GemmFn, ctl: number
     try {
       if (Atomics.load(words, KIND) === KIND_CONV) {
         const [conv, scratch] = decodeConv(words, ARGS);
-        convShare(memory, gemm, conv, scratch, () => Atomics.add(words, NEXT, 1));
+        const blocks = Math.ceil((conv.b1 - conv.b0) / conv.imgs);
+        const claim = () => {
+          const i = Atomics.add(words, NEXT, 1);
+          if (i < blocks) Atomics.add(words, HELPED, 1);
+          return i;
+        };
+        convShare(memory, gemm, conv, scratch, claim);
       } else {
         const [g, batch, plan, s] = decodeGemm(words);
-        claimChunks(words, plan.chunks, (i) => chunk(gemm, g, batch, plan, i, s));
+        claimChunks(words, plan.chunks, (i) => {
+          chunk(gemm, g, batch, plan, i, s);
+          Atomics.add(words, HELPED, 1);
+        });
       }
     } catch {
       Atomics.add(words, FAILED, 1);
@@ -216,6 +227,8 @@ export class GemmTeam {
   broken = false;
   /** Products run on both threads, for tests and diagnostics. */
   parallelCalls = 0;
+  /** Chunks of the jobs posted to the helper (not inline), for its share. */
+  private postedChunks = 0;
 
   /**
    * `inline`: run() computes the helper's share itself, after its own (same split, same results):
@@ -229,6 +242,15 @@ export class GemmTeam {
   ) {
     this.words = new Int32Array(memory.buffer, ctl, CTL_BYTES / 4);
     this.job = Atomics.load(this.words, JOB);
+  }
+
+  /**
+   * The helper's share of the chunks of every job posted to it so far (0.5: an even split; near
+   * 0: it wakes too late to take part), and how many chunks that is of.
+   */
+  helperShare(): { chunks: number; share: number } {
+    const helped = Atomics.load(this.words, HELPED);
+    return { chunks: this.postedChunks, share: this.postedChunks ? helped / this.postedChunks : 0 };
   }
 
   /** Computes the whole product on this thread alone. */
@@ -250,6 +272,7 @@ export class GemmTeam {
       work(own)();
     };
     const args = encodeGemm(g, batch, plan, helper);
+    if (!this.inline) this.postedChunks += plan.chunks;
     this.together(KIND_GEMM, args, work(own), work(helper), redo);
   }
 
@@ -270,6 +293,7 @@ export class GemmTeam {
       if (theirs.filter === true)
         new Float32Array(this.memory.buffer, theirs.y, g.KH * g.KW * g.Ci * g.Co).fill(0);
     };
+    if (!this.inline) this.postedChunks += Math.ceil((mine.b1 - mine.b0) / mine.imgs);
     this.together(KIND_CONV, encodeConv(theirs, helper), work, theirsHere, redo);
   }
 

@@ -53,11 +53,16 @@ export function parallelMatMulStats(): RouteCounts & {
   inHeap: boolean;
   singleThreadReady: boolean;
   fused: boolean;
+  /** Of the chunks posted to the helper so far, the share it computed (../gemm/gemm-team). */
+  helperShare: number;
+  helperChunks: number;
 } {
   const { team, localModule, teamFused } = gemmState;
   return {
     ready: team !== null,
     inHeap: team !== null && team.heap !== null,
+    helperShare: team?.team.helperShare().share ?? 0,
+    helperChunks: team?.team.helperShare().chunks ?? 0,
     singleThreadReady: localModule !== null,
     fused: team !== null ? teamFused : localModule !== null,
     ...gemmState.counts,
