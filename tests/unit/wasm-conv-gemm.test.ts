@@ -83,6 +83,38 @@ const cases: [Shape4, Shape4, number | [number, number], Pad, number][] = [
   [[32, 16, 16, 40], [1, 1, 40, 44], 2, 'valid', 1], // 1×1 with stride: im2col
 ];
 
+describe('wasm Conv2D with one output channel, by a direct SIMD loop', () => {
+  // The conv models' output layer; strides, dilation, padding on some sides only, Ci of 4·V for
+  // V up to 8 and several channel blocks; rows of 1–3 pixels (the one-pixel tail of the loop).
+  const thin: [Shape4, Shape4, number | [number, number], Pad, number][] = [
+    [[16, 28, 28, 32], [3, 3, 32, 1], 1, 'same', 1],
+    [[5, 13, 11, 12], [4, 3, 12, 1], [2, 1], 'same', 1],
+    [[4, 15, 14, 20], [3, 2, 20, 1], 2, 'valid', 1],
+    [[3, 9, 10, 64], [2, 3, 64, 1], 1, explicit, 1],
+    [[6, 17, 17, 28], [3, 3, 28, 1], 1, 'same', 2],
+    [[2, 8, 8, 4], [5, 5, 4, 1], 1, 'same', 1],
+    [[3, 6, 3, 8], [3, 3, 8, 1], 1, 'valid', 1], // one output column per row
+    [[3, 6, 7, 8], [1, 1, 8, 1], 1, 'valid', 1], // 1×1: seven pixels a row, 4 + 3
+  ];
+
+  it('matches the cpu backend, never takes XNNPACK, keeps numTensors', async () => {
+    for (const [i, [x, w, s, pad, d]] of thin.entries()) {
+      await tf.setBackend('cpu');
+      const ref = conv(x, w, s, pad, d, 60 + i);
+      await tf.setBackend('wasm');
+      const before = tf.memory().numTensors;
+      const {
+        result: got,
+        ours,
+        stock,
+      } = countRoutes(...CONV, () => conv(x, w, s, pad, d, 60 + i));
+      expect([ours, stock], `case ${i}`).toEqual([1, 0]);
+      expect(tf.memory().numTensors).toBe(before);
+      expectClose(got, ref, `thin case ${i}`);
+    }
+  });
+});
+
 describe('wasm Conv2D by im2col + GEMM', () => {
   it('matches the cpu backend (one and several blocks), keeps numTensors', async () => {
     for (const blocks of [48 << 10, 1]) {
@@ -107,7 +139,7 @@ describe('wasm Conv2D by im2col + GEMM', () => {
       expect(countRoutes(...CONV, f).stock).toBe(1);
     };
     stock(() => conv([8, 28, 28, 1], [3, 3, 1, 32], 2, 'same', 1, 1)); // KK = 9
-    stock(() => conv([8, 28, 28, 32], [3, 3, 32, 1], 1, 'same', 1, 2)); // Co = 1
+    stock(() => conv([8, 28, 28, 6], [3, 3, 6, 1], 1, 'same', 1, 2)); // Co = 1, Ci % 4 ≠ 0
     stock(() => conv([1, 5, 5, 32], [3, 3, 32, 16], 1, 'same', 1, 3)); // < MIN_PARALLEL_FLOPS
     setParallelMatMulMode('off');
     stock(() => conv([4, 14, 14, 32], [3, 3, 32, 64], 2, 'same', 1, 4));

@@ -91,6 +91,8 @@ export const op = {
   v128Zero: [0xfd, ...u32(12), ...new Array<number>(16).fill(0)] as Bytes,
   i8x16Shuffle: (lanes: number[]): Bytes => [0xfd, ...u32(13), ...lanes],
   f32x4Splat: [0xfd, ...u32(19)] as Bytes,
+  f32x4ExtractLane: (lane: number): Bytes => [0xfd, ...u32(31), lane],
+  f32Add: [0x92] as Bytes,
   f32x4Sqrt: [0xfd, ...u32(227)] as Bytes,
   f32x4Add: [0xfd, ...u32(228)] as Bytes,
   f32x4Sub: [0xfd, ...u32(229)] as Bytes,

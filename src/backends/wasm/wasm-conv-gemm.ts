@@ -28,7 +28,8 @@
  * Where: the one-thread kernel is ready (relaxed SIMD: Chrome ≥ 114) and ./wasm-parallel-matmul's
  * mode is 'auto' or 'one-thread'; KK ≥ MIN_KK and Co ≥ MIN_CO (B is packed in panels of 8
  * columns and im2col costs KK copies per row against KK·Co multiply-adds, so thin products such
- * as the first layer's Ci = 1 and the output layer's Co = 1 stay on XNNPACK); at least
+ * as the first layer's Ci = 1 stay on XNNPACK; the output layer's Co = 1 takes the direct loop of
+ * ./wasm-thin-conv); at least
  * MIN_PARALLEL_FLOPS. Everything else (NCHW, other dtypes) runs the package's kernel, whose
  * setupFunc the override keeps.
  */
@@ -46,6 +47,7 @@ import { nhwcFloat32Pair } from '../shared/conv-inputs';
 import { overrideKernel, type KernelArgs } from '../shared/override-kernel';
 import { NR } from '../gemm/gemm-module';
 import { convOnTeam } from './wasm-conv-team';
+import { thinConv } from './wasm-thin-conv';
 import {
   autoFor,
   chooseWay,
@@ -90,12 +92,14 @@ function viaGemm(args: KernelArgs, stock: KernelFunc): TensorInfo | TensorInfo[]
   const P = g.OH * g.OW;
   const N = g.B * P;
   const KK = g.KH * g.KW * g.Ci;
-  if (KK < MIN_KK || g.Co < MIN_CO || 2 * N * KK * g.Co < MIN_PARALLEL_FLOPS) return null;
   const backend = args.backend as unknown as WasmBackendLike;
   const xOff = backend.dataIdMap.get(x.dataId)?.memoryOffset;
   const wOff = backend.dataIdMap.get(filter.dataId)?.memoryOffset;
   if (xOff == null || wOff == null) return null;
   const { mode, team } = gemmState;
+  // One output channel (a last layer): a direct SIMD loop, no im2col (./wasm-thin-conv).
+  if (g.Co === 1) return mode === 'off' ? null : thinConv(backend, g, xOff, wOff, info.outShape);
+  if (KK < MIN_KK || g.Co < MIN_CO || 2 * N * KK * g.Co < MIN_PARALLEL_FLOPS) return null;
   if (team !== null && (mode === 'two-threads' || (mode === 'auto' && team.worker !== null))) {
     // Timings per shape in 'auto' only (the key is built per call, so not in other modes).
     const auto = mode === 'auto' ? autoFor(`conv ${Object.values(g).join(' ')}`) : null;

@@ -19,7 +19,7 @@ import { encodeModule, I32, op, V128 } from '../gemm/wasm-asm';
 import type { Geometry } from '../shared/conv-im2col';
 import { HEAP_MAX_PAGES, isSharedMemory } from './shared-heap';
 
-type TapFn = (...args: number[]) => void;
+export type TapFn = (...args: number[]) => void;
 
 /**
  * The module (export `tap`) for blocks of 4·V channels: over `nb` images, `nh` × `nw` output
@@ -144,34 +144,42 @@ interface WasmLike {
   dataIdMap: { get(id: DataId): { memoryOffset: number } | undefined };
 }
 
-const modules = new Map<string, WebAssembly.Module | null>();
-let instances: { memory: unknown; byV: Map<number, TapFn> } = { memory: null, byV: new Map() };
-
-/** `tap` for blocks of V vectors over `memory` (compiled once per V and kind), or null. */
-function tapFor(memory: unknown, V: number): TapFn | null {
-  if (!(memory instanceof WebAssembly.Memory)) return null;
-  if (instances.memory !== memory) instances = { memory, byV: new Map() };
-  const have = instances.byV.get(V);
-  if (have) return have;
-  const shared = isSharedMemory(memory);
-  const key = `${V} ${shared}`;
-  let module = modules.get(key);
-  if (module === null) return null;
-  try {
-    if (module === undefined) {
-      module = new WebAssembly.Module(
-        buildThinFilterModule(V, shared ? HEAP_MAX_PAGES : undefined),
-      );
-      modules.set(key, module);
+/**
+ * Instances of generated modules over one memory (TF.js's heap, plain or shared), compiled once
+ * per kind (`name`, V, shared or not), instantiated once per memory; null where compiling or
+ * instantiating fails (no SIMD: the caller's fallback from then on).
+ */
+export function moduleCache(
+  name: string,
+  build: (V: number, sharedMaxPages?: number) => Uint8Array<ArrayBuffer>,
+) {
+  const modules = new Map<string, WebAssembly.Module | null>();
+  let instances: { memory: unknown; byV: Map<number, TapFn> } = { memory: null, byV: new Map() };
+  return (memory: unknown, V: number): TapFn | null => {
+    if (!(memory instanceof WebAssembly.Memory)) return null;
+    if (instances.memory !== memory) instances = { memory, byV: new Map() };
+    const have = instances.byV.get(V);
+    if (have) return have;
+    const shared = isSharedMemory(memory);
+    const key = `${V} ${shared}`;
+    let module = modules.get(key);
+    if (module === null) return null;
+    try {
+      if (module === undefined) {
+        module = new WebAssembly.Module(build(V, shared ? HEAP_MAX_PAGES : undefined));
+        modules.set(key, module);
+      }
+      const fn = new WebAssembly.Instance(module, { env: { memory } }).exports[name] as TapFn;
+      instances.byV.set(V, fn);
+      return fn;
+    } catch {
+      modules.set(key, null);
+      return null;
     }
-    const tap = new WebAssembly.Instance(module, { env: { memory } }).exports.tap as TapFn;
-    instances.byV.set(V, tap);
-    return tap;
-  } catch {
-    modules.set(key, null); // no SIMD here: the fallback from now on
-    return null;
-  }
+  };
 }
+
+const tapFor = moduleCache('tap', buildThinFilterModule);
 
 /**
  * dW [KH,KW,Ci,1] as a new tensor of `backend`, from X and dY at byte offsets xOff, dyOff of its
