@@ -105,3 +105,47 @@ describe('Bernoulli negative log-likelihood', () => {
     expect(extreme).toBeCloseTo(400, 3);
   });
 });
+
+describe('Bernoulli NLL gradient (closed form)', () => {
+  it('matches central finite differences of the NLL in ℓ and in x, and leaks nothing', () => {
+    const rng = mulberry32(11);
+    const B = 3;
+    const P = 7;
+    const l0 = Array.from({ length: B * P }, () => 8 * rng() - 4);
+    const x0 = Array.from({ length: B * P }, () => rng());
+    // Upstream weights per image, so that each image's gradient is scaled by its own dy.
+    const w = [0.5, -1.25, 2];
+    const objective = (l: tf.Tensor, x: tf.Tensor) =>
+      tf.sum(tf.mul(bernoulliNllFromLogits(l as tf.Tensor2D, x as tf.Tensor2D), tf.tensor1d(w)));
+    const before = tf.memory().numTensors;
+    const [gl, gx] = tf.tidy(() =>
+      tf
+        .grads(objective)([tf.tensor2d(l0, [B, P]), tf.tensor2d(x0, [B, P])])
+        .map((g) => Array.from(g.dataSync())),
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    // Direct float64 NLL for the finite differences.
+    const nll = (l: number[], x: number[]) =>
+      l.reduce((acc, li, i) => {
+        const b = Math.floor(i / P);
+        return acc + w[b]! * (Math.max(li, 0) - x[i]! * li + Math.log1p(Math.exp(-Math.abs(li))));
+      }, 0);
+    const h = 1e-4;
+    for (let i = 0; i < B * P; i++) {
+      const up = [...l0];
+      const dn = [...l0];
+      up[i]! += h;
+      dn[i]! -= h;
+      const fd = (nll(up, x0) - nll(dn, x0)) / (2 * h);
+      expect(gl![i]!).toBeCloseTo(fd, 3);
+      // The closed form itself: w_b (σ(ℓ) − x).
+      const b = Math.floor(i / P);
+      expect(gl![i]!).toBeCloseTo(w[b]! * (1 / (1 + Math.exp(-l0[i]!)) - x0[i]!), 5);
+      const xu = [...x0];
+      const xd = [...x0];
+      xu[i]! += h;
+      xd[i]! -= h;
+      expect(gx![i]!).toBeCloseTo((nll(l0, xu) - nll(l0, xd)) / (2 * h), 3);
+    }
+  });
+});
