@@ -79,6 +79,15 @@ describe('layoutBars', () => {
 
   it('labels every category while they fit, else every k-th, never overlapping', () => {
     expect(layoutBars(spec([1, 2, 3, 4])).labelEvery).toBe(1);
+    // 16 dimensions on a 600-px chart: all 16 labels.
+    expect(
+      layoutBars(
+        spec(
+          Array.from({ length: 16 }, () => 1),
+          600,
+        ),
+      ).labelEvery,
+    ).toBe(1);
     for (const [n, width] of [
       [16, 400],
       [32, 400],
@@ -91,11 +100,11 @@ describe('layoutBars', () => {
         width,
       );
       const geo = layoutBars(s);
-      const widest = 0.6 * 12 * `z${n}`.length;
-      // Written labels (every labelEvery-th) are at least a label and an em apart …
-      expect(geo.labelEvery * geo.slot).toBeGreaterThanOrEqual(widest + 12 - 1e-9);
+      const widest = 0.65 * 12 * `z${n}`.length;
+      // Written labels (every labelEvery-th) are at least a label and half an em apart …
+      expect(geo.labelEvery * geo.slot).toBeGreaterThanOrEqual(widest + 6 - 1e-9);
       // … and no sparser than that needs.
-      if (geo.labelEvery > 1) expect((geo.labelEvery - 1) * geo.slot).toBeLessThan(widest + 12);
+      if (geo.labelEvery > 1) expect((geo.labelEvery - 1) * geo.slot).toBeLessThan(widest + 6);
     }
   });
 });
