@@ -8,58 +8,34 @@ import { withoutFlatRuns } from '../../core/decimate';
 import { scheduleValue } from '../diagnostic-format';
 import { ACTIVE_UNIT_THRESHOLD, klBars, klSummary, type KlOrder } from '../kl-bars';
 import { reparameterisationTex } from '../tex/mechanism-tex';
+import { BarChart } from '../plots/BarChart';
 import { lineMode } from '../plots/line-mode';
 import { LineChart, type AxisSpec, type LineTrace } from '../plots/LineChart';
-import { PlotlyChart } from '../plots/PlotlyChart';
 import type { Series, TrainingState } from '../../state/training-store';
 import { TexBlock } from '../tex/TexBlock';
 import type { PanelHeading } from './panel-props';
 import { Panel } from './Panel';
 
 const last = (v: number[] | undefined) => v?.[v.length - 1];
+/** No bars yet (the same arrays every time, so nothing redraws for them). */
+const NONE: string[] = [];
+const NONE_VALUES: number[] = [];
 
 function KlPerDimensionChart({ kl, order }: { kl: number[] | null; order: KlOrder }) {
   const bars = useMemo(() => (kl ? klBars(kl, order) : null), [kl, order]);
-  const data = useMemo(
-    () =>
-      bars
-        ? [
-            {
-              type: 'bar',
-              name: 'KL per dimension',
-              x: bars.labels,
-              y: bars.values,
-              marker: { color: '#0072B2' },
-              hovertemplate: '%{x}: %{y:.3f} nats<extra></extra>',
-            },
-          ]
-        : [],
-    [bars],
-  );
-  const layout = useMemo(
-    () => ({
-      xaxis: {
-        title: {
-          text: order === 'sorted' ? 'latent dimension (largest KL first)' : 'latent dimension',
-        },
-        type: 'category',
-        automargin: true,
-      },
-      yaxis: { title: { text: 'KL (nats per image)' }, rangemode: 'tozero' },
-      showlegend: false,
-      bargap: 0.15,
-      uirevision: order,
-    }),
-    [order],
-  );
   return (
-    <PlotlyChart
+    <BarChart
       testId="kl-per-dim"
       title="KL divergence of each latent dimension"
-      data={data}
-      layout={layout}
+      labels={bars?.labels ?? NONE}
+      values={bars?.values ?? NONE_VALUES}
+      colour="#0072B2"
+      xTitle={order === 'sorted' ? 'latent dimension (largest KL first)' : 'latent dimension'}
+      yTitle="KL (nats per image)"
+      unit="nats"
       summary={kl ? klSummary(kl) : 'Waiting for the first evaluation.'}
       height={240}
+      fileBase="kl-per-dimension"
     />
   );
 }
