@@ -53,18 +53,45 @@ export interface ChartColours {
   size?: number;
 }
 
+/** The page's colours, read once per theme (reading them forces a style recalculation). */
+let pageColours: ChartColours | null = null;
+let watching = false;
+
+/** Forget the page's colours when the theme changes: dark mode, or the projector theme. */
+function watchTheme(root: Element): void {
+  if (watching || typeof MutationObserver === 'undefined') return;
+  watching = true;
+  const forget = () => {
+    pageColours = null;
+  };
+  globalThis.matchMedia?.('(prefers-color-scheme: dark)').addEventListener('change', forget);
+  new MutationObserver(forget).observe(root, { attributes: true, attributeFilter: ['data-mode'] });
+}
+
+/**
+ * The theme's chart colours under `root` (the page by default). The page's are kept until the
+ * theme changes: a chart redraw right after the page's DOM changed would otherwise pay for a
+ * whole style recalculation (tens of ms on a busy machine) to read four custom properties.
+ */
 export function themeColours(root: Element | null = globalThis.document?.documentElement ?? null) {
   if (!root || typeof getComputedStyle === 'undefined') return null;
+  const page = root === globalThis.document?.documentElement;
+  if (page && pageColours) return pageColours;
   const style = getComputedStyle(root);
   const read = (name: string) => style.getPropertyValue(name).trim();
-  const colours = {
+  const colours: ChartColours = {
     fg: read('--chart-fg'),
     grid: read('--chart-grid'),
     line: read('--chart-line'),
     bg: read('--chart-bg'),
     size: parseFloat(read('--chart-font-size')) || undefined,
   };
-  return colours.fg && colours.bg ? colours : null;
+  if (!colours.fg || !colours.bg) return null; // the style sheet is not applied yet
+  if (page) {
+    watchTheme(root);
+    pageColours = colours;
+  }
+  return colours;
 }
 
 /**
