@@ -346,7 +346,9 @@ test(
       const charts = await page.evaluate(() =>
         [...document.querySelectorAll('[data-draws]')].map((e) => {
           const d = /** @type {HTMLElement} */ (e).dataset;
-          return `${d.testid} ${d.draws}× (longest ${d.drawMaxMs} ms)`;
+          const plotly = d.plotlyDraws ? `, ${d.plotlyDraws} by Plotly` : '';
+          const repaint = d.repaintMaxMs ? `, longest without Plotly ${d.repaintMaxMs} ms` : '';
+          return `${d.testid} ${d.draws}× (longest ${d.drawMaxMs} ms${plotly}${repaint})`;
         }),
       );
       console.log(`# chart redraws: ${charts.join(', ') || 'none'}`);

@@ -261,6 +261,8 @@ export const LatentScatter = memo(function LatentScatter({
         onHoverPoint={inspect ? onHoverPoint : undefined}
         onPlotClick={inspect && canDecode ? onPlotClick : undefined}
         canvasTraces={CANVAS_TRACES}
+        // The points move a little at every evaluation: the axes stay put until they leave.
+        steadyAxes
         htmlLegend="key"
         legendTitle="digit"
       />

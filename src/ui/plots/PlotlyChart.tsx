@@ -7,17 +7,27 @@
  * come faster than `minIntervalMs`, and draws charts scrolled out of view only rarely. The same
  * layout object is passed while nothing in it changes, the config only on the first draw, and
  * tick labels are not re-measured for overflow (Plotly's default measures every label once per
- * label: the single largest cost of a redraw).
+ * label: the single largest cost of a redraw). A chart with canvas-drawn traces calls Plotly only
+ * when something Plotly draws changed (with `steadyAxes`, its axes seldom do): otherwise a redraw
+ * only repaints the canvas.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ChartLegend, legendEntries, type LegendEntry, type LegendMode } from './ChartLegend';
 import { asCanvasTrace, drawCanvasMarkers, extentTrace } from './canvas-markers';
 import type { IndexedTrace } from './canvas-hover';
-import { CANVAS_PLOTLY_CONFIG, chartLayout, PLOTLY_CONFIG, themed } from './chart-layout';
+import {
+  CANVAS_PLOTLY_CONFIG,
+  chartLayout,
+  PLOTLY_CONFIG,
+  themeColours,
+  themed,
+  type ChartColours,
+} from './chart-layout';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import { bindChartEvents, type HoverHit } from './plot-events';
 import { loadPlotly } from './plotly-loader';
 import type { GraphDiv, PlotData, PlotLayout, PlotlyApi } from './plotly-types';
+import { steadyExtentTrace, type SteadyExtent } from './steady-range';
 import { usePlotClick } from './use-plot-click';
 
 /** Least time between two redraws of a chart on screen, unless the chart says otherwise. */
@@ -51,6 +61,12 @@ export interface PlotlyChartProps {
   htmlLegend?: LegendMode;
   /** The HTML legend's heading. */
   legendTitle?: string;
+  /**
+   * The canvas traces move often but little (the latent scatter, at every evaluation): the axes
+   * fit a steady extent around them (steady-range.ts), so most redraws change nothing Plotly
+   * draws and only repaint the canvas.
+   */
+  steadyAxes?: boolean;
 }
 
 export function PlotlyChart({
@@ -66,6 +82,7 @@ export function PlotlyChart({
   canvasTraces,
   htmlLegend,
   legendTitle,
+  steadyAxes = false,
 }: PlotlyChartProps) {
   const el = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
@@ -128,6 +145,21 @@ export function PlotlyChart({
     const canvasSet = new Set(onCanvas === null ? [] : onCanvas.split(',').map(Number));
     /** The canvas traces as last given to Plotly (what its axes were fitted to). */
     let onCanvasNow: IndexedTrace[] = [];
+    /** With steadyAxes: the canvas traces' kept extent, and the layout it was kept for. */
+    let kept: SteadyExtent = { x: null, y: null };
+    let keptFor: PlotLayout | null = null;
+    /** What Plotly last drew, but the canvas traces' points (null: not to be compared). */
+    let lastKey: string | null = null;
+    /** The theme's chart colours as last read (null: to be read at the next redraw). */
+    let theme: { colours: ChartColours | null } | null = null;
+    const themeChanged = () => {
+      theme = null;
+      if (slot.current === s) requestDraw(s);
+    };
+    const dark = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
+    dark?.addEventListener('change', themeChanged);
+    const mo = new MutationObserver(themeChanged);
+    mo.observe(document.documentElement, { attributes: true, attributeFilter: ['data-mode'] });
     /** Copies the canvas traces' markers where Plotly's axes now put them. */
     const paint = () => {
       const c = canvas.current;
@@ -161,27 +193,70 @@ export function PlotlyChart({
       draw: () => {
         const { data: d, layout: l } = latest.current;
         const t0 = performance.now();
+        if (l !== keptFor) {
+          // A new layout (another projection, say): the steady extent fits afresh.
+          keptFor = l;
+          kept = { x: null, y: null };
+        }
         // Traces that only name a legend entry (`legendOnly`) are not Plotly's to draw.
-        const sent = (
-          canvasSet.size ? d.map((t, i) => (canvasSet.has(i) ? asCanvasTrace(t) : t)) : d
-        ).filter((t) => t.legendOnly !== true);
+        const sent: PlotData[] = [];
+        /** Where the canvas traces are in `sent`. */
+        const canvasAt = new Set<number>();
+        d.forEach((t, i) => {
+          if (t.legendOnly === true) return;
+          if (canvasSet.has(i)) canvasAt.add(sent.length);
+          sent.push(canvasSet.has(i) ? asCanvasTrace(t) : t);
+        });
         if (canvasSet.size) {
           onCanvasNow = d.flatMap((trace, curveNumber) =>
             canvasSet.has(curveNumber) ? [{ curveNumber, trace }] : [],
           );
-          const extent = extentTrace(onCanvasNow.map((t) => t.trace));
+          const shownOnCanvas = onCanvasNow.map((t) => t.trace);
+          const extent = steadyAxes
+            ? steadyExtentTrace(kept, shownOnCanvas, l.shapes)
+            : extentTrace(shownOnCanvas);
           if (extent) sent.push(extent); // last, so the other traces keep their curveNumber
         }
+        // The theme's colours (light, dark or the projector's), read again after each change:
+        // reading them at every redraw forced a style recalculation of the whole page.
+        theme ??= { colours: themeColours() };
+        const laid = themed(l, theme.colours);
+        /**
+         * Everything Plotly draws: the traces but the canvas ones' points (Plotly keeps them in
+         * its data for readers, but neither draws nor fits them) and the themed layout.
+         */
+        const key = canvasAt.size
+          ? JSON.stringify([sent.map((t, k) => (canvasAt.has(k) ? null : t)), laid])
+          : null;
+        const note = (viaPlotly: boolean) => {
+          // Debug values for tests and profiling: redraws so far (and those by Plotly), the last
+          // and the longest (ms), and the longest of those without Plotly.
+          const ms = performance.now() - t0;
+          node.dataset.draws = String(Number(node.dataset.draws ?? 0) + 1);
+          if (viaPlotly)
+            node.dataset.plotlyDraws = String(Number(node.dataset.plotlyDraws ?? 0) + 1);
+          else
+            node.dataset.repaintMaxMs = Math.max(
+              ms,
+              Number(node.dataset.repaintMaxMs ?? 0),
+            ).toFixed(1);
+          node.dataset.drawMs = ms.toFixed(1);
+          node.dataset.drawMaxMs = Math.max(ms, Number(node.dataset.drawMaxMs ?? 0)).toFixed(1);
+        };
+        if (key !== null && key === lastKey && node.data?.length === sent.length) {
+          // Only the canvas traces' points changed: Plotly's data gets them (nothing of Plotly's
+          // depends on them) and the canvas is repainted, with no Plotly redraw (tens of ms).
+          for (const k of canvasAt) node.data[k] = sent[k]!;
+          paint();
+          note(false);
+          return;
+        }
+        lastKey = key;
         // The config only once: passing it again makes Plotly rebuild and compare it every time.
         const config = canvasSet.size ? CANVAS_PLOTLY_CONFIG : PLOTLY_CONFIG;
-        // The theme's colours as they are now (light, dark or the projector's).
-        const done = plotly.react(node, sent, themed(l), first ? config : undefined);
+        const done = plotly.react(node, sent, laid, first ? config : undefined);
         drawn.current = done;
-        // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
-        const ms = performance.now() - t0;
-        node.dataset.draws = String(Number(node.dataset.draws ?? 0) + 1);
-        node.dataset.drawMs = ms.toFixed(1);
-        node.dataset.drawMaxMs = Math.max(ms, Number(node.dataset.drawMaxMs ?? 0)).toFixed(1);
+        note(true);
         if (!first) return;
         first = false;
         // Hover events, bound once the graph div has its event methods (after the first draw).
@@ -210,6 +285,8 @@ export function PlotlyChart({
     io?.observe(node);
     return () => {
       io?.disconnect();
+      mo.disconnect();
+      dark?.removeEventListener('change', themeChanged);
       unbindEvents();
       removeSlot(s);
       slot.current = null;
@@ -223,7 +300,7 @@ export function PlotlyChart({
     };
     // minIntervalMs is read when the slot is made; later changes apply below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [plotly, onCanvas]);
+  }, [plotly, onCanvas, steadyAxes]);
 
   useEffect(() => {
     if (slot.current) slot.current.minIntervalMs = minIntervalMs;

@@ -26,6 +26,8 @@ export interface GraphDiv extends HTMLElement {
     handler: (e: { points?: { curveNumber: number; pointIndex: number }[] }) => void,
   ) => void;
   removeAllListeners?: (event: string) => void;
+  /** The traces as last given to Plotly.react. */
+  data?: PlotData[];
   _fullLayout?: MarkerLayout & {
     _size: { l: number; t: number; w: number; h: number };
     xaxis: { range: [number, number] };
