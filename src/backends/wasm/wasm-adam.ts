@@ -20,6 +20,7 @@ import { flat, incConst, Locals, whileLt } from '../gemm/gemm-codegen';
 import { encodeModule, F32, I32, op, V128, type Bytes } from '../gemm/wasm-asm';
 import { adamConstants, adamInputs, adamUpdate } from '../shared/fused-adam';
 import { HEAP_MAX_PAGES, isSharedMemory } from './shared-heap';
+import { heapMemory } from './thin-taps';
 
 type AdamFn = (...args: number[]) => void;
 
@@ -99,13 +100,7 @@ export function buildAdamModule(sharedMaxPages?: number): Uint8Array<ArrayBuffer
     ),
   );
   return encodeModule({
-    memory: {
-      module: 'env',
-      name: 'memory',
-      min: 1,
-      max: sharedMaxPages ?? 65536,
-      shared: sharedMaxPages !== undefined,
-    },
+    memory: heapMemory(sharedMaxPages),
     funcs: [{ params, results: [], locals: L.types, body, export: 'adam' }],
   });
 }

@@ -18,7 +18,14 @@ import { flat, incConst, incLocal, Locals, whileLt } from '../gemm/gemm-codegen'
 import { encodeModule, I32, op, V128, type Bytes } from '../gemm/wasm-asm';
 import type { Geometry } from '../shared/conv-im2col';
 import type { WasmBackendLike } from './wasm-gemm-state';
-import { blockVectors, moduleCache, validRange } from './wasm-thin-filter';
+import {
+  blockVectors,
+  forEachTap,
+  heapMemory,
+  moduleCache,
+  overRows,
+  strideArgs,
+} from './thin-taps';
 
 /** i8x16.shuffle of two f32x4 by float lanes (0–3: the first operand, 4–7: the second). */
 const shuffle = (lanes: number[]): Bytes =>
@@ -116,8 +123,10 @@ export function buildThinConvModule(V: number, sharedMaxPages?: number): Uint8Ar
     incConst(qy!, 4),
     incConst(j!, 1),
   );
-  const at = (base: number, stride: number, index: number) =>
-    flat(op.get(base), op.get(index), op.get(stride), op.mul, op.add);
+  const pointers: [number, number, number, number][] = [
+    [qx!, x!, xImg!, xRow!],
+    [qy!, y!, yImg!, yRow!],
+  ];
   const body = flat(
     ...wv.map((r, v) => flat(op.get(w!), op.v128Load(16 * v), op.set(r!))),
     op.get(nw!),
@@ -128,56 +137,15 @@ export function buildThinConvModule(V: number, sharedMaxPages?: number): Uint8Ar
     op.i32(4),
     op.mul,
     op.set(x4!),
-    whileLt(
-      b!,
-      nb!,
-      flat(
-        op.i32(0),
-        op.set(i!),
-        whileLt(
-          i!,
-          nh!,
-          flat(
-            at(x!, xImg!, b!),
-            op.get(i!),
-            op.get(xRow!),
-            op.mul,
-            op.add,
-            op.set(qx!),
-            at(y!, yImg!, b!),
-            op.get(i!),
-            op.get(yRow!),
-            op.mul,
-            op.add,
-            op.set(qy!),
-            op.i32(0),
-            op.set(j!),
-            whileLt(j!, n4!, four),
-            whileLt(j!, nw!, one),
-            incConst(i!, 1),
-          ),
-        ),
-        incConst(b!, 1),
-      ),
+    overRows(
+      { b: b!, i: i!, nb: nb!, nh: nh!, pointers },
+      flat(op.i32(0), op.set(j!), whileLt(j!, n4!, four), whileLt(j!, nw!, one)),
     ),
   );
+  const params = new Array<number>(11).fill(I32);
   return encodeModule({
-    memory: {
-      module: 'env',
-      name: 'memory',
-      min: 1,
-      max: sharedMaxPages ?? 65536,
-      shared: sharedMaxPages !== undefined,
-    },
-    funcs: [
-      {
-        params: new Array<number>(11).fill(I32),
-        results: [],
-        locals: L.types,
-        body,
-        export: 'row',
-      },
-    ],
+    memory: heapMemory(sharedMaxPages),
+    funcs: [{ params, results: [], locals: L.types, body, export: 'row' }],
   });
 }
 
@@ -201,30 +169,6 @@ export function thinConv(
   const out = backend.makeOutput(outShape, 'float32');
   const y = backend.dataIdMap.get(out.dataId)?.memoryOffset as number;
   backend.wasm.HEAPF32.fill(0, y / 4, y / 4 + g.B * g.OH * g.OW);
-  const C = 4 * V;
-  for (let kh = 0; kh < g.KH; kh++) {
-    const [oh0, oh1] = validRange(g.OH, g.H, g.sh, kh * g.dh - g.pt);
-    for (let kw = 0; kw < g.KW; kw++) {
-      const [ow0, ow1] = validRange(g.OW, g.W, g.sw, kw * g.dw - g.pl);
-      if (oh0 === oh1 || ow0 === ow1) continue; // this tap sees only padding
-      const ih = oh0 * g.sh + kh * g.dh - g.pt;
-      const iw = ow0 * g.sw + kw * g.dw - g.pl;
-      for (let c = 0; c < g.Ci; c += C) {
-        row(
-          xOff + ((ih * g.W + iw) * g.Ci + c) * 4,
-          wOff + ((kh * g.KW + kw) * g.Ci + c) * 4,
-          y + (oh0 * g.OW + ow0) * 4,
-          g.B,
-          oh1 - oh0,
-          ow1 - ow0,
-          g.H * g.W * g.Ci * 4,
-          g.sh * g.W * g.Ci * 4,
-          g.sw * g.Ci * 4,
-          g.OH * g.OW * 4,
-          g.OW * 4,
-        );
-      }
-    }
-  }
+  forEachTap(g, 4 * V, (t) => row(xOff + t.x, wOff + t.w, y + t.y, ...strideArgs(g, t)));
   return out;
 }
