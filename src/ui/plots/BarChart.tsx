@@ -28,9 +28,9 @@ import {
   type BarGeometry,
 } from './bar-chart-draw';
 import { themeColours } from './chart-layout';
-import { addSlot, removeSlot, requestDraw, type DrawSlot } from './draw-queue';
+import { requestDraw, type DrawSlot } from './draw-queue';
 import { DEFAULT_COLOURS } from './line-chart-draw';
-import { observeChart } from './line-chart-dom';
+import { canvasSlot, noteDraw, sizeCanvas } from './line-chart-dom';
 
 export interface BarChartProps {
   testId: string;
@@ -139,13 +139,9 @@ export function BarChart({
       const w = width.current || b.clientWidth;
       if (w <= 0) return;
       const t0 = performance.now();
-      const dpr = window.devicePixelRatio || 1;
-      const W = Math.round(w * dpr);
-      const H = Math.round(ht * dpr);
-      if (c.width !== W) c.width = W;
-      if (c.height !== H) c.height = H;
-      const ctx = c.getContext('2d');
-      if (!ctx) return;
+      const sized = sizeCanvas(c, w, ht);
+      if (!sized) return;
+      const { ctx, dpr } = sized;
       const theme = themeColours();
       font ||= getComputedStyle(c).fontFamily || 'sans-serif';
       const spec = {
@@ -161,29 +157,12 @@ export function BarChart({
       drawBarChart(ctx, spec, geo, dpr, theme ?? DEFAULT_COLOURS, col, font);
       shown.current = { geo, labels: ls, values: vs, unit: u };
       if (readout.current) render();
-      // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
-      const ms = performance.now() - t0;
-      c.dataset.draws = String(Number(c.dataset.draws ?? 0) + 1);
-      c.dataset.drawMs = ms.toFixed(1);
-      c.dataset.drawMaxMs = Math.max(ms, Number(c.dataset.drawMaxMs ?? 0)).toFixed(1);
+      noteDraw(c, t0);
     };
-    const s: DrawSlot = {
-      draw,
-      minIntervalMs,
-      visible: typeof IntersectionObserver === 'undefined',
-      pending: true,
-      lastDrawn: -Infinity,
-    };
+    const { slot: s, stop } = canvasSlot(draw, minIntervalMs, c, b, width);
     slot.current = s;
-    addSlot(s);
-    const unobserve = observeChart(s, c, b, (w) => {
-      if (w === width.current) return;
-      width.current = w;
-      requestDraw(s);
-    });
     return () => {
-      unobserve();
-      removeSlot(s);
+      stop();
       slot.current = null;
     };
     // minIntervalMs is read when the slot is made; later changes apply below.

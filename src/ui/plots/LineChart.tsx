@@ -22,10 +22,10 @@ import {
 } from 'react';
 import { ChartLegend, type LegendEntry } from './ChartLegend';
 import { themeColours } from './chart-layout';
-import { addSlot, removeSlot, requestDraw, type DrawSlot } from './draw-queue';
+import { requestDraw, type DrawSlot } from './draw-queue';
 import { downloadBytes } from '../../state/run-file-io';
 import { curvesCsv } from './line-chart-csv';
-import { lineLegendEntries, observeChart } from './line-chart-dom';
+import { canvasSlot, lineLegendEntries, noteDraw, sizeCanvas } from './line-chart-dom';
 import {
   DEFAULT_COLOURS,
   drawLineChart,
@@ -142,13 +142,9 @@ export function LineChart({
       const w = width.current || b.clientWidth;
       if (w <= 0) return;
       const t0 = performance.now();
-      const dpr = window.devicePixelRatio || 1;
-      const W = Math.round(w * dpr);
-      const H = Math.round(ht * dpr);
-      if (c.width !== W) c.width = W;
-      if (c.height !== H) c.height = H;
-      const ctx = c.getContext('2d');
-      if (!ctx) return;
+      const sized = sizeCanvas(c, w, ht);
+      if (!sized) return;
+      const { ctx, dpr } = sized;
       const theme = themeColours();
       const colours = theme ?? DEFAULT_COLOURS;
       font ||= getComputedStyle(c).fontFamily || 'sans-serif';
@@ -166,29 +162,12 @@ export function LineChart({
       drawLineChart(ctx, spec, geo, dpr, colours, font);
       shown.current = { spec, geo, steps: allSteps(ts, h), fg: colours.fg };
       if (readout.current) render();
-      // Debug values for tests and profiling: redraws so far, the last and the longest (ms).
-      const ms = performance.now() - t0;
-      c.dataset.draws = String(Number(c.dataset.draws ?? 0) + 1);
-      c.dataset.drawMs = ms.toFixed(1);
-      c.dataset.drawMaxMs = Math.max(ms, Number(c.dataset.drawMaxMs ?? 0)).toFixed(1);
+      noteDraw(c, t0);
     };
-    const s: DrawSlot = {
-      draw,
-      minIntervalMs,
-      visible: typeof IntersectionObserver === 'undefined',
-      pending: true,
-      lastDrawn: -Infinity,
-    };
+    const { slot: s, stop } = canvasSlot(draw, minIntervalMs, c, b, width);
     slot.current = s;
-    addSlot(s);
-    const unobserve = observeChart(s, c, b, (w) => {
-      if (w === width.current) return;
-      width.current = w;
-      requestDraw(s);
-    });
     return () => {
-      unobserve();
-      removeSlot(s);
+      stop();
       slot.current = null;
     };
     // minIntervalMs is read when the slot is made; later changes apply below.
