@@ -4,7 +4,7 @@
  * focus into the region, Escape (or the button) closes it and gives the focus back to the button.
  * The contents stay mounted while closed (hidden), so a benchmark or an upload under way goes on.
  */
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 export function Drawer({
   label,
@@ -23,7 +23,9 @@ export function Drawer({
   const region = useRef<HTMLDivElement>(null);
   const opened = useRef(false);
 
-  useEffect(() => {
+  // A layout effect: the focus moves in the same task as the region opens or closes, never a
+  // frame later (a closed region's focus would fall to the page body in between).
+  useLayoutEffect(() => {
     if (open) region.current?.focus();
     else if (opened.current) button.current?.focus();
     opened.current = open;
