@@ -21,7 +21,6 @@ import {
   PLOTLY_CONFIG,
   themeColours,
   themed,
-  type ChartColours,
 } from './chart-layout';
 import { addSlot, removeSlot, requestDraw, setVisible, type DrawSlot } from './draw-queue';
 import { bindChartEvents, type HoverHit } from './plot-events';
@@ -150,10 +149,8 @@ export function PlotlyChart({
     let keptFor: PlotLayout | null = null;
     /** What Plotly last drew, but the canvas traces' points (null: not to be compared). */
     let lastKey: string | null = null;
-    /** The theme's chart colours as last read (null: to be read at the next redraw). */
-    let theme: { colours: ChartColours | null } | null = null;
+    // A theme change (dark mode, the projector theme) redraws in its colours.
     const themeChanged = () => {
-      theme = null;
       if (slot.current === s) requestDraw(s);
     };
     const dark = globalThis.matchMedia?.('(prefers-color-scheme: dark)');
@@ -217,10 +214,8 @@ export function PlotlyChart({
             : extentTrace(shownOnCanvas);
           if (extent) sent.push(extent); // last, so the other traces keep their curveNumber
         }
-        // The theme's colours (light, dark or the projector's), read again after each change:
-        // reading them at every redraw forced a style recalculation of the whole page.
-        theme ??= { colours: themeColours() };
-        const laid = themed(l, theme.colours);
+        // The theme's colours (light, dark or the projector's), kept by themeColours per theme.
+        const laid = themed(l, themeColours());
         /**
          * Everything Plotly draws: the traces but the canvas ones' points (Plotly keeps them in
          * its data for readers, but neither draws nor fits them) and the themed layout.
